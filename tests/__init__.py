@@ -1,0 +1,1 @@
+"""Tests for gpt2desk; run with ``python -m pytest``."""

@@ -1,0 +1,140 @@
+"""Shared test setup: headless Qt, a private Hugging Face cache, tiny models, thread checks.
+
+Fixtures:
+    tiny_model_dir: Folder with a tiny GPT-2 (tokenizer + TF weights), built once.
+    tiny_tokenizer_dir: Folder with only the tiny tokenizer (no TensorFlow import).
+    tiny_tokenizer: The tiny ``GPT2TokenizerFast``, loaded once.
+    thread_guard: ``thread_guard.register(thread)`` to check a QThread that was
+        not started from Python; threads started with ``QThread.start()`` are
+        checked anyway.
+    _dangling_qthreads (autouse): fails a test that leaves a QThread running.
+"""
+
+from __future__ import annotations
+
+# The environment must be set before Qt, TensorFlow or huggingface_hub load:
+# they read it once, at import.
+import atexit
+import os
+import shutil
+import tempfile
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+# Never read or write the user's real cache. Variables that would override
+# HF_HOME are dropped, and so are the offline switches: tests that need
+# offline mode set it themselves.
+_HF_HOME = tempfile.mkdtemp(prefix="gpt2desk-test-hf-")
+atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)
+os.environ["HF_HOME"] = _HF_HOME
+for _var in (
+    "HF_HUB_CACHE",
+    "HUGGINGFACE_HUB_CACHE",
+    "TRANSFORMERS_CACHE",
+    "HF_TOKEN",
+    "HF_TOKEN_PATH",
+    "HF_HUB_OFFLINE",
+    "TRANSFORMERS_OFFLINE",
+    "HF_ENDPOINT",
+):
+    os.environ.pop(_var, None)
+
+import traceback  # noqa: E402
+import weakref  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.tinymodel import build_tiny_model, build_tiny_tokenizer  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny GPT-2 checkpoint folder (config.json, tf_model.h5, tokenizer files)."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-gpt2"))
+
+
+@pytest.fixture(scope="session")
+def tiny_tokenizer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with only the tiny tokenizer; the same as the one in ``tiny_model_dir``."""
+    target = tmp_path_factory.mktemp("tiny-tokenizer")
+    build_tiny_tokenizer().save_pretrained(target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def tiny_tokenizer(tiny_tokenizer_dir: Path) -> Any:
+    """The tiny byte-level BPE tokenizer as a loaded ``GPT2TokenizerFast``."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(tiny_tokenizer_dir)
+
+
+class ThreadGuard:
+    """Remembers QThreads; the test fails if one is still running at its end."""
+
+    def __init__(self) -> None:
+        self._threads: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+    def register(self, thread: Any, where: str = "") -> Any:
+        """Watch ``thread``; returns it so the call can wrap a constructor."""
+        self._threads[thread] = where or "".join(traceback.format_stack(limit=4)[:-1])
+        return thread
+
+    def running(self) -> list[tuple[Any, str]]:
+        """Threads still running, with where each was registered or started."""
+        result = []
+        for thread, where in list(self._threads.items()):
+            try:
+                if thread.isRunning():
+                    result.append((thread, where))
+            except RuntimeError:  # the C++ object is gone, so the thread is too
+                pass
+        return result
+
+
+@pytest.fixture
+def thread_guard() -> ThreadGuard:
+    """The guard that ``_dangling_qthreads`` checks after this test."""
+    return ThreadGuard()
+
+
+@pytest.fixture(autouse=True)
+def _dangling_qthreads(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Fail a test that leaves a QThread running (as napari does).
+
+    Every ``QThread.start()`` called from Python is recorded. A leftover
+    thread is asked to quit so that later tests are not disturbed, and the
+    test fails with where it was started.
+    """
+    try:
+        from PySide6.QtCore import QThread
+    except ImportError:
+        yield
+        return
+    guard: ThreadGuard = request.getfixturevalue("thread_guard")
+    original_start = QThread.start
+
+    def start(self: QThread, *args: Any) -> None:
+        guard.register(self, "".join(traceback.format_stack(limit=3)[:-1]))
+        original_start(self, *args)
+
+    monkeypatch.setattr(QThread, "start", start)
+    yield
+    dangling = guard.running()
+    for thread, _ in dangling:
+        try:
+            thread.quit()
+            thread.wait(5000)
+        except RuntimeError:
+            pass
+    if dangling:
+        places = "\n".join(where for _, where in dangling)
+        pytest.fail(
+            f"{len(dangling)} QThread(s) still running after the test; started at:\n{places}"
+        )

@@ -1,0 +1,1 @@
+"""Tests for gpt2desk.core (no Qt needed)."""

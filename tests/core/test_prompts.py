@@ -1,0 +1,79 @@
+"""Prompt building: continue uses the draft as typed; chat renders a transcript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gpt2desk.core.prompts import ChatTemplate, Mode, build_prompt, clean_reply, fit_history
+from gpt2desk.core.settings import SettingsError
+
+
+def test_continue_mode_uses_the_draft_verbatim() -> None:
+    draft = "  Dear diary,\n\nToday I   "
+    assert build_prompt(Mode.CONTINUE, draft, [("user", "ignored")]) == (draft, ())
+
+
+def test_chat_transcript_ends_with_the_assistant_name() -> None:
+    history = [("user", "hi"), ("assistant", "hello")]
+    prompt, stops = build_prompt(Mode.CHAT, "how are you?", history)
+    assert prompt == "User: hi\nAssistant: hello\nUser: how are you?\nAssistant:"
+    assert stops == ("\nUser:",)
+
+
+def test_chat_with_custom_names() -> None:
+    template = ChatTemplate(user_name="Ana", assistant_name="Desk")
+    prompt, stops = build_prompt(Mode("chat"), " Hola \n", (), template)
+    assert prompt == "Ana: Hola\nDesk:"
+    assert stops == ("\nAna:",) == template.stop_strings()
+
+
+def test_multiline_messages_keep_their_lines() -> None:
+    prompt = ChatTemplate().render([("assistant", " Roses are red,\nviolets blue.\n")], "More")
+    assert prompt == "Assistant: Roses are red,\nviolets blue.\nUser: More\nAssistant:"
+
+
+def test_unknown_role_is_a_bug() -> None:
+    with pytest.raises(ValueError, match="system"):
+        ChatTemplate().render([("system", "be nice")], "hi")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"user_name": ""}, "user_name"),
+        ({"user_name": "  "}, "user_name"),
+        ({"user_name": "Us\ner"}, "user_name"),
+        ({"assistant_name": ""}, "assistant_name"),
+        ({"assistant_name": "Bot\r"}, "assistant_name"),
+    ],
+)
+def test_invalid_names_are_refused(kwargs: dict[str, str], field: str) -> None:
+    template = ChatTemplate(**kwargs)
+    with pytest.raises(SettingsError) as info:
+        template.validate()
+    assert info.value.field == field
+    with pytest.raises(SettingsError):
+        build_prompt(Mode.CHAT, "hi", (), template)
+
+
+def test_clean_reply_trims_the_space_after_the_name() -> None:
+    assert clean_reply(" I am fine, thanks.\n") == "I am fine, thanks."
+
+
+def test_fit_history_drops_the_oldest_whole_turns(tiny_tokenizer: Any) -> None:
+    def count(text: str) -> int:
+        return len(tiny_tokenizer.encode(text))
+
+    history = [("user", f"message number {i} 你好") for i in range(20)]
+    full = count(ChatTemplate().render(history, "last"))
+    budget = full // 2
+    kept = fit_history(history, "last", budget, count)
+    assert kept == history[len(history) - len(kept) :]
+    assert 0 < len(kept) < len(history)
+    assert count(ChatTemplate().render(kept, "last")) <= budget
+    one_more = history[len(history) - len(kept) - 1 :]
+    assert count(ChatTemplate().render(one_more, "last")) > budget
+    assert fit_history(history, "last", full, count) == history
+    assert fit_history(history, "last", 1, count) == []
