@@ -1,0 +1,174 @@
+"""The decode loop: prompt in, a stream of text pieces out.
+
+nanoGPT's ``generate`` made streaming: fit the context, prefill, then per
+token sample, feed it back through the KV cache and emit whatever text is
+complete. Everything a request can vary is an argument; the compiled
+functions in :class:`~gpt2desk.core.runner.GPT2Runner` never change.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from gpt2desk.core.detok import IncrementalDetokenizer, Piece
+from gpt2desk.core.sampling import Sampler, new_seed
+from gpt2desk.core.settings import GenerationSettings
+from gpt2desk.core.stopping import StopScanner
+
+__all__ = ["Done", "Piece", "Runner", "generate", "prompt_budget"]
+
+
+class Runner(Protocol):
+    """What the loop needs from a model: see :class:`gpt2desk.core.runner.GPT2Runner`."""
+
+    n_ctx: int
+
+    def prefill(self, ids: Sequence[int], start: int = 0) -> np.ndarray: ...
+
+    def step(self, token_id: int, pos: int) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Done:
+    """The end of a stream, with what a status bar or a script wants to know.
+
+    Attributes:
+        reason: "length", "eos", "stop" or "cancelled".
+        prompt_tokens: tokens actually fed to the model (after any cut).
+        prompt_truncated: whether the oldest prompt text was left out to fit the window.
+        context_shifts: times the window was full mid-stream and slid forward.
+        new_token_ids: every sampled id (including a final EOS or stop text).
+        ttft_ms: request start to the first sampled token.
+        tokens_per_s: decode rate after the first token (0 with < 2 tokens).
+        seed: the seed actually used (drawn at random when settings had none).
+    """
+
+    reason: str
+    prompt_tokens: int
+    prompt_truncated: bool
+    context_shifts: int
+    new_token_ids: tuple[int, ...]
+    ttft_ms: float
+    tokens_per_s: float
+    seed: int
+
+
+def encode_tail(tokenizer: Any, text: str, max_tokens: int) -> tuple[list[int], bool]:
+    """Token ids of the end of ``text``, at most ``max_tokens`` of them.
+
+    A pasted 5 MB prompt must not be tokenized whole: only a tail a few times
+    longer than the window can matter. The first token of a cut tail may be
+    half a word, so it is dropped. Returns the ids and whether text was cut.
+    """
+    n_chars = max_tokens * 8
+    while True:
+        if n_chars >= len(text):
+            ids = tokenizer.encode(text, add_special_tokens=False)
+            return ids[-max_tokens:], len(ids) > max_tokens
+        ids = tokenizer.encode(text[-n_chars:], add_special_tokens=False)[1:]
+        if len(ids) >= max_tokens:
+            return ids[-max_tokens:], True
+        n_chars *= 4
+
+
+def prompt_budget(max_new_tokens: int, n_ctx: int) -> int:
+    """How many prompt tokens fit so the answer has room in the window.
+
+    The answer gets its full length when the window allows it, but the
+    prompt never shrinks below half the window (a longer answer slides the
+    window instead).
+    """
+    return max(n_ctx - max_new_tokens, n_ctx // 2)
+
+
+def generate(
+    runner: Runner,
+    tokenizer: Any,
+    prompt: str,
+    settings: GenerationSettings,
+    *,
+    cancel: threading.Event | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Iterator[Piece | Done]:
+    """Streams the continuation of ``prompt``: ``Piece`` objects, then one ``Done``.
+
+    ``settings`` must be valid (``settings.validate()``). ``cancel`` is checked
+    before every token, so a stop request ends the stream within one token.
+    """
+    t_start = clock()
+    n_ctx = runner.n_ctx
+    eos_id = tokenizer.eos_token_id
+    budget = prompt_budget(settings.max_new_tokens, n_ctx)
+    ids, truncated = encode_tail(tokenizer, prompt, budget) if prompt else ([], False)
+    if not ids:
+        # GPT-2 was trained with <|endoftext|> between documents: an empty
+        # prompt means "start a new document".
+        bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else eos_id
+        ids = [int(bos)]
+    seed = settings.seed if settings.seed is not None else new_seed()
+    sample = Sampler(settings, seed)
+    stops = StopScanner(settings.stop)
+    detok = IncrementalDetokenizer(tokenizer)
+    context = list(ids)
+    new_ids: list[int] = []
+    shifts = 0
+    t_first = t_last = 0.0
+    reason = "length"
+
+    logits = runner.prefill(context, 0)
+    while True:
+        if cancel is not None and cancel.is_set():
+            reason = "cancelled"
+            break
+        if len(new_ids) >= settings.max_new_tokens:
+            break
+        token = sample(logits, context)
+        t_last = clock()
+        if not new_ids:
+            t_first = t_last
+        new_ids.append(token)
+        if token == eos_id:
+            reason = "eos"
+            break
+        piece = detok.push_piece(token)
+        text, piece_ids = stops.feed(piece.text, piece.token_ids) if piece.text else ("", [])
+        if text:
+            yield Piece(text, tuple(piece_ids))
+        if stops.stopped:
+            reason = "stop"
+            break
+        if len(new_ids) >= settings.max_new_tokens:
+            break
+        context.append(token)
+        if len(context) >= n_ctx:
+            # The window is full: keep its newer half and go on from there.
+            context = context[-(n_ctx // 2) :]
+            shifts += 1
+            logits = runner.prefill(context, 0)
+        else:
+            logits = runner.step(token, len(context) - 1)
+
+    if reason != "stop":
+        last = detok.flush_piece()
+        stops.feed(last.text, last.token_ids)
+        text, piece_ids = stops.finish()
+        if text:
+            yield Piece(text, tuple(piece_ids))
+    n = len(new_ids)
+    rate = (n - 1) / (t_last - t_first) if n >= 2 and t_last > t_first else 0.0
+    yield Done(
+        reason=reason,
+        prompt_tokens=len(ids),
+        prompt_truncated=truncated,
+        context_shifts=shifts,
+        new_token_ids=tuple(new_ids),
+        ttft_ms=(t_first - t_start) * 1000.0 if n else 0.0,
+        tokens_per_s=rate,
+        seed=seed,
+    )

@@ -1,0 +1,242 @@
+"""Finding and loading a GPT-2 model: a Hub id or a local folder.
+
+The seed pipeline (``TFGPT2LMHeadModel.from_pretrained`` +
+``AutoTokenizer.from_pretrained``), made safe for a desktop app: the cache is
+tried first with no network request, errors become messages a user can act
+on, remote code and pickle weights are never loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+DEFAULT_MODEL = "gpt2"
+WEIGHT_FILES = ("model.safetensors", "tf_model.h5")
+TOKENIZER_FILES = (("tokenizer.json",), ("vocab.json", "merges.txt"))
+
+_tf_lock = threading.Lock()
+_tf_configured = False
+
+
+class ModelLoadError(Exception):
+    """A model could not be loaded; ``str()`` is a message for the user."""
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """Where a model comes from: ``kind`` is "hub" or "local"."""
+
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def parse_model_ref(text: str) -> ModelRef:
+    """Reads what a user typed after ``--model``.
+
+    A path is recognised by its form (absolute, ``./``, ``../``, ``~``) or by
+    being an existing folder that is not also a valid Hub id, so a folder in
+    the working directory never shadows a Hub id by accident.
+    """
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    text = text.strip()
+    if not text:
+        raise ModelLoadError("No model given: name a Hub id such as gpt2, or a model folder.")
+    explicit_path = text.startswith((".", "~", os.sep)) or os.path.isabs(text)
+    if explicit_path:
+        return ModelRef("local", str(Path(text).expanduser().resolve()))
+    try:
+        validate_repo_id(text)
+    except HFValidationError:
+        if Path(text).is_dir():
+            return ModelRef("local", str(Path(text).resolve()))
+        raise ModelLoadError(
+            f"“{text}” is neither a model folder nor a valid Hugging Face Hub id."
+        ) from None
+    return ModelRef("hub", text)
+
+
+def check_local_folder(path: Path) -> None:
+    """Raises ModelLoadError naming what a Hugging Face model folder lacks."""
+    if not path.is_dir():
+        raise ModelLoadError(f"The model folder {path} does not exist.")
+    if not (path / "config.json").is_file():
+        raise ModelLoadError(
+            f"{path} has no config.json, so it is not a Hugging Face model folder."
+        )
+    if not any((path / f).is_file() for f in WEIGHT_FILES):
+        extra = (
+            " (pytorch_model.bin is never loaded: it can run code)"
+            if (path / "pytorch_model.bin").exists()
+            else ""
+        )
+        raise ModelLoadError(
+            f"{path} has no model.safetensors or tf_model.h5 weights{extra}. "
+            "Save the model with save_pretrained() from transformers."
+        )
+    if not any(all((path / f).is_file() for f in group) for group in TOKENIZER_FILES):
+        raise ModelLoadError(
+            f"{path} has no tokenizer files (tokenizer.json, or vocab.json and merges.txt)."
+        )
+
+
+@dataclass
+class LoadedModel:
+    """A model ready to generate: tokenizer, compiled runner and where it came from."""
+
+    ref: ModelRef
+    tokenizer: Any
+    model: Any
+    runner: Any
+
+    @property
+    def n_ctx(self) -> int:
+        return int(self.runner.n_ctx)
+
+
+def configure_tensorflow() -> None:
+    """Quiet logs and one intra-op thread per core; must run before the first op."""
+    global _tf_configured
+    with _tf_lock:
+        if _tf_configured:
+            return
+        # Level 3 also hides the "failed call to cuInit" line on machines
+        # without a GPU; real failures still surface as Python exceptions.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import tensorflow as tf
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        # Each cache bucket is its own traced function on purpose; TF's
+        # "excessive retracing" warning does not apply.
+        tf.get_logger().setLevel("ERROR")
+        # RuntimeError: the runtime already started elsewhere; keep its setting.
+        with contextlib.suppress(RuntimeError):
+            tf.config.threading.set_intra_op_parallelism_threads(os.cpu_count() or 1)
+        _tf_configured = True
+
+
+def load_model(
+    ref: ModelRef,
+    *,
+    offline: bool = False,
+    on_stage: Callable[[str], None] | None = None,
+) -> LoadedModel:
+    """Loads tokenizer and weights, then compiles the decode step.
+
+    Args:
+        ref: the model to load.
+        offline: never touch the network (only the cache or a local folder).
+        on_stage: called with "loading" then "preparing" (compiling).
+
+    Raises:
+        ModelLoadError: with a message that names the model and what to do.
+    """
+    stage = on_stage or (lambda _stage: None)
+    stage("loading")
+    configure_tensorflow()
+    if ref.kind == "local":
+        check_local_folder(Path(ref.name))
+        tokenizer, model = _load_files(ref.name, local_only=True)
+    else:
+        try:
+            # Cache first: an unreachable Hub otherwise costs tens of seconds
+            # of retries before transformers falls back to the cache.
+            tokenizer, model = _load_files(ref.name, local_only=True)
+        except ModelLoadError as cached_error:
+            if offline or os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0"):
+                raise ModelLoadError(
+                    f"The model “{ref.name}” is not on this computer and offline mode is on. "
+                    "Turn offline mode off and connect once to download it, "
+                    "or choose a local model folder."
+                ) from cached_error
+            _require_hub(ref.name)
+            tokenizer, model = _load_files(ref.name, local_only=False)
+    from gpt2desk.core.runner import GPT2Runner
+
+    stage("preparing")
+    runner = GPT2Runner(model)
+    runner.prepare()
+    return LoadedModel(ref=ref, tokenizer=tokenizer, model=model, runner=runner)
+
+
+def hub_endpoint() -> str:
+    from huggingface_hub import constants
+
+    return str(constants.ENDPOINT)
+
+
+def _require_hub(name: str, timeout: float = 3.0) -> None:
+    """Fails fast with a clear message when the Hub cannot be reached at all."""
+    url = urlparse(hub_endpoint())
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "", port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ModelLoadError(
+            f"The model “{name}” is not on this computer and the Hugging Face Hub "
+            f"({url.hostname}) cannot be reached: {exc.strerror or exc}. "
+            "Connect to the internet once so gpt2desk can download it, "
+            "or choose a local model folder (--model /path/to/folder)."
+        ) from exc
+
+
+def _load_files(name: str, *, local_only: bool) -> tuple[Any, Any]:
+    from transformers import AutoConfig, AutoTokenizer, TFGPT2LMHeadModel
+
+    try:
+        config = AutoConfig.from_pretrained(
+            name, local_files_only=local_only, trust_remote_code=False
+        )
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(_explain(name, exc)) from exc
+    if config.model_type != "gpt2":
+        raise ModelLoadError(
+            f"“{name}” is a {config.model_type} model; gpt2desk runs GPT-2 models only."
+        )
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(
+            name, local_files_only=local_only, trust_remote_code=False
+        )
+        model = TFGPT2LMHeadModel.from_pretrained(name, config=config, local_files_only=local_only)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelLoadError(_explain(name, exc)) from exc
+    return tokenizer, model
+
+
+def _explain(name: str, exc: BaseException) -> str:
+    """A user-facing sentence for an exception from from_pretrained."""
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+    )
+
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and len(chain) < 10:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    if any(isinstance(e, GatedRepoError) for e in chain):
+        return f"“{name}” is a gated model on the Hub; gpt2desk does not use access tokens."
+    if any(isinstance(e, RepositoryNotFoundError) for e in chain):
+        return f"There is no model named “{name}” on the Hugging Face Hub."
+    if any(isinstance(e, LocalEntryNotFoundError) for e in chain):
+        return (
+            f"The model “{name}” is not on this computer and could not be downloaded. "
+            "Connect to the internet once, or choose a local model folder."
+        )
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"The model “{name}” could not be loaded: {first_line}"
