@@ -8,7 +8,6 @@ functions in :class:`~gpt2desk.core.runner.GPT2Runner` never change.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,12 @@ class Runner(Protocol):
     def prefill(self, ids: Sequence[int], start: int = 0) -> np.ndarray: ...
 
     def step(self, token_id: int, pos: int) -> np.ndarray: ...
+
+
+class CancelFlag(Protocol):
+    """Anything with ``is_set()``, such as a ``threading.Event``."""
+
+    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def generate(
     prompt: str,
     settings: GenerationSettings,
     *,
-    cancel: threading.Event | None = None,
+    cancel: CancelFlag | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> Iterator[Piece | Done]:
     """Streams the continuation of ``prompt``: ``Piece`` objects, then one ``Done``.

@@ -1,0 +1,270 @@
+"""The main window: conversation, composer, settings, status bar."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gpt2desk.core.prompts import Mode, build_prompt, clean_reply
+from gpt2desk.core.settings import SettingsError
+from gpt2desk.ui.chat_view import ChatView
+from gpt2desk.ui.settings_panel import SettingsPanel
+from gpt2desk.ui.worker import WorkerHost
+
+STATE_TEXT = {
+    "loading": "Loading {detail}…",
+    "preparing": "Preparing {detail} (compiling the decode step)…",
+    "ready": "Ready — {detail}",
+    "generating": "Generating with {detail}…",
+    "failed": "Model failed: {detail}",
+}
+
+
+def display_name(model: str) -> str:
+    """A Hub id as is; a folder by its last part."""
+    return Path(model).name if os.path.isabs(model) else model
+
+
+class MainWindow(QMainWindow):
+    """Sends prompts to the worker thread and shows the streamed reply.
+
+    Args:
+        model: a Hub id or a folder, loaded as soon as the window is shown.
+        offline: never use the network when loading.
+    """
+
+    def __init__(self, model: str, *, offline: bool = False) -> None:
+        super().__init__()
+        self.setWindowTitle("gpt2desk")
+        self.resize(1000, 700)
+        self._offline = offline
+        self._model_name = model
+        self._state = "loading"
+        self._model_ready = False
+        self._request_id = 0
+        self._history: list[tuple[str, str]] = []
+        self._pending_user_text = ""
+        self._pending_mode = Mode.CONTINUE
+
+        self.chat = ChatView()
+        self.composer = QPlainTextEdit()
+        self.composer.setObjectName("composer")
+        self.composer.setAccessibleName("Message or draft")
+        self.composer.setPlaceholderText("Type a draft or a message — Ctrl+Enter sends, Esc stops")
+        self.send_button = QPushButton("Send")
+        self.stop_button = QPushButton("Stop")
+        self.settings_panel = SettingsPanel()
+        self._build_layout()
+        self._build_actions()
+
+        self.model_label = QLabel()
+        self.stats_label = QLabel()
+        self.stats_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.statusBar().addWidget(self.model_label)
+        self.statusBar().addWidget(self.stats_label, 1)
+
+        self.host = WorkerHost(self)
+        w = self.host.worker
+        w.state_changed.connect(self._on_state)
+        w.token_generated.connect(self._on_token)
+        w.generation_finished.connect(self._on_finished)
+        w.generation_failed.connect(self._on_failed)
+        self._restore_preferences()
+        self.settings_panel.changed.connect(self._save_preferences)
+        self._on_state("loading", model)
+
+    # -- construction --------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.send_button)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.composer)
+        bottom_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.chat)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+        dock = QDockWidget("Settings", self)
+        dock.setObjectName("settingsDock")
+        dock.setWidget(self.settings_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.settings_dock = dock
+        self.send_button.clicked.connect(self.send)
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setEnabled(False)
+
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        open_folder = QAction("Open model folder…", self)
+        open_folder.triggered.connect(self._choose_folder)
+        file_menu.addAction(open_folder)
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        gen_menu = self.menuBar().addMenu("&Generate")
+        self.send_action = QAction("Send", self)
+        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.send_action.triggered.connect(self.send)
+        self.stop_action = QAction("Stop", self)
+        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_action.triggered.connect(self.stop)
+        clear_action = QAction("Clear conversation", self)
+        clear_action.triggered.connect(self.clear_conversation)
+        for action in (self.send_action, self.stop_action, clear_action):
+            gen_menu.addAction(action)
+            self.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.settings_dock.toggleViewAction())
+
+    # -- user actions --------------------------------------------------------
+
+    def start(self) -> None:
+        """Loads the model in the worker; call once the window is shown."""
+        self.host.load(self._model_name, self._offline)
+
+    def send(self) -> None:
+        if self.chat.streaming():
+            return
+        if self._state != "ready":
+            self.model_label.setText(
+                "The model is not ready yet; your text is kept. " + self.model_label.text()
+            )
+            return
+        text = self.composer.toPlainText()
+        try:
+            settings = self.settings_panel.settings()
+            mode = self.settings_panel.current_mode()
+            template = self.settings_panel.template() if mode is Mode.CHAT else None
+        except SettingsError as exc:
+            self.stats_label.setText(str(exc))
+            return
+        prompt, extra_stops = build_prompt(mode, text, self._history, template)
+        values = settings.to_dict()
+        values["stop"] = list(settings.stop) + list(extra_stops)
+        self._pending_user_text = text
+        self._pending_mode = mode
+        self.chat.add_user_turn(text)
+        self.chat.begin_model_turn(display_name(self._model_name))
+        self.composer.clear()
+        self._request_id = self.host.generate(prompt, values)
+        self._set_busy(True)
+
+    def stop(self) -> None:
+        if self.chat.streaming():
+            self.host.stop()
+
+    def clear_conversation(self) -> None:
+        self.stop()
+        self.chat.clear_turns()
+        self._history.clear()
+        self._set_busy(False)
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a Hugging Face model folder")
+        if folder:
+            self.load_model(folder)
+
+    def load_model(self, model: str) -> None:
+        """Switches model in the worker; the old one stays if this one fails."""
+        self.host.load(model, self._offline)
+
+    # -- worker signals ------------------------------------------------------
+
+    def _on_state(self, state: str, detail: str) -> None:
+        text = STATE_TEXT.get(state, "{detail}").format(detail=detail)
+        if state == "ready":
+            self._model_ready = True
+            self._model_name = detail
+        elif state == "failed" and self._model_ready:
+            # A failed switch keeps the old model, which is still usable.
+            text += f" — still using {self._model_name}"
+            state = "ready"
+        self._state = state
+        self.model_label.setText(text)
+        self.send_button.setEnabled(state == "ready" and not self.chat.streaming())
+
+    def _on_token(self, request_id: int, text: str) -> None:
+        if request_id == self._request_id:
+            self.chat.append_model_text(text)
+
+    def _on_finished(self, request_id: int, stats: dict[str, Any]) -> None:
+        if request_id != self._request_id:
+            return
+        reply = self.chat.end_model_turn("(stopped)" if stats["reason"] == "cancelled" else "")
+        self._remember(reply)
+        parts = [
+            f"{stats['new_tokens']} tokens",
+            f"first token {stats['ttft_ms']:.0f} ms",
+            f"{stats['tokens_per_s']:.1f} tokens/s",
+            f"seed {stats['seed']}",
+        ]
+        if stats["prompt_truncated"]:
+            parts.append("the start of the prompt was left out to fit the model's window")
+        if stats["context_shifts"]:
+            parts.append("the window slid forward during the reply")
+        self.stats_label.setText(" · ".join(parts))
+        self._set_busy(False)
+
+    def _on_failed(self, request_id: int, message: str) -> None:
+        if request_id != self._request_id:
+            return
+        self.chat.end_model_turn(f"[{message}]")
+        self.stats_label.setText(message)
+        # Nothing lost: an unsent draft goes back into an empty composer.
+        if not self.composer.toPlainText():
+            self.composer.setPlainText(self._pending_user_text)
+        self._set_busy(False)
+
+    def _remember(self, reply: str) -> None:
+        if self._pending_mode is Mode.CHAT:
+            self._history.append(("user", self._pending_user_text))
+            self._history.append(("assistant", clean_reply(reply)))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.send_button.setEnabled(not busy and self._state == "ready")
+        self.stop_button.setEnabled(busy)
+
+    # -- preferences ---------------------------------------------------------
+
+    def _restore_preferences(self) -> None:
+        raw = QSettings().value("generation", "")
+        try:
+            state = json.loads(str(raw)) if raw else {}
+        except ValueError:
+            state = {}
+        if isinstance(state, dict):
+            self.settings_panel.restore(state)
+
+    def _save_preferences(self) -> None:
+        QSettings().setValue("generation", json.dumps(self.settings_panel.state()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.hide()
+        self.host.shutdown()
+        super().closeEvent(event)

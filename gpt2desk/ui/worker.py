@@ -1,0 +1,157 @@
+"""The model's thread: a ``ModelWorker`` living in a ``QThread``.
+
+GUI -> worker: the host's ``*_requested`` signals, delivered queued into the
+worker thread. Worker -> GUI: past-tense signals carrying plain values only.
+Stopping is not a queued slot (the worker's event loop is busy inside the
+token loop): :meth:`ModelWorker.stop` is a plain, thread-safe method.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class _StopFlag:
+    """``is_set()`` for the engine: true once the GUI stopped this request."""
+
+    def __init__(self, worker: ModelWorker, request_id: int) -> None:
+        self._worker = worker
+        self._request_id = request_id
+
+    def is_set(self) -> bool:
+        return self._request_id <= self._worker.stopped_through
+
+
+class ModelWorker(QObject):
+    """Loads and owns the model; TensorFlow is imported here, in this thread.
+
+    Signals:
+        state_changed(state, detail): "loading", "preparing", "ready",
+            "generating" or "failed"; detail is the model name or the reason.
+        token_generated(request_id, text): a piece of streamed text.
+        generation_finished(request_id, stats): a dict of plain values.
+        generation_failed(request_id, message): nothing (more) was generated.
+    """
+
+    state_changed = Signal(str, str)
+    token_generated = Signal(int, str)
+    generation_finished = Signal(int, dict)
+    generation_failed = Signal(int, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loaded: Any = None
+        self._lock = threading.Lock()
+        self.stopped_through = 0
+
+    def stop(self, request_id: int) -> None:
+        """Ends request ``request_id`` (and any earlier one) before its next token."""
+        with self._lock:
+            self.stopped_through = max(self.stopped_through, request_id)
+
+    @Slot(str, bool)
+    def load(self, model_text: str, offline: bool) -> None:
+        from gpt2desk.core.models import ModelLoadError, load_model, parse_model_ref
+
+        try:
+            ref = parse_model_ref(model_text)
+            loaded = load_model(
+                ref, offline=offline, on_stage=lambda s: self.state_changed.emit(s, ref.name)
+            )
+        except ModelLoadError as exc:
+            self.state_changed.emit("failed", str(exc))
+            return
+        except Exception as exc:  # a bug, or TF failing: say so, keep the app alive
+            log.exception("loading %s failed", model_text)
+            self.state_changed.emit("failed", f"Loading “{model_text}” failed: {exc}")
+            return
+        # Only now replace the old model: a failed switch keeps the old one.
+        self._loaded = loaded
+        self.state_changed.emit("ready", loaded.ref.name)
+
+    @Slot(int, str, dict)
+    def generate(self, request_id: int, prompt: str, settings: dict[str, Any]) -> None:
+        from gpt2desk.core.engine import Done, generate
+        from gpt2desk.core.settings import GenerationSettings, SettingsError
+
+        loaded = self._loaded
+        if loaded is None:
+            self.generation_failed.emit(request_id, "No model is loaded yet.")
+            return
+        try:
+            parsed = GenerationSettings.from_dict(settings)
+        except SettingsError as exc:
+            self.generation_failed.emit(request_id, str(exc))
+            return
+        self.state_changed.emit("generating", loaded.ref.name)
+        try:
+            stop = _StopFlag(self, request_id)
+            for event in generate(loaded.runner, loaded.tokenizer, prompt, parsed, cancel=stop):
+                if isinstance(event, Done):
+                    self.generation_finished.emit(request_id, _stats(event))
+                else:
+                    self.token_generated.emit(request_id, event.text)
+        except Exception as exc:
+            log.exception("generation failed")
+            self.generation_failed.emit(request_id, f"Generation failed: {exc}")
+        self.state_changed.emit("ready", loaded.ref.name)
+
+
+def _stats(done: Any) -> dict[str, Any]:
+    return {
+        "reason": done.reason,
+        "prompt_tokens": done.prompt_tokens,
+        "new_tokens": len(done.new_token_ids),
+        "ttft_ms": done.ttft_ms,
+        "tokens_per_s": done.tokens_per_s,
+        "seed": done.seed,
+        "prompt_truncated": done.prompt_truncated,
+        "context_shifts": done.context_shifts,
+    }
+
+
+class WorkerHost(QObject):
+    """Owns the worker thread; lives in the GUI thread.
+
+    Signals:
+        load_requested(model_text, offline), generate_requested(id, prompt, settings):
+            delivered queued to the worker.
+    """
+
+    load_requested = Signal(str, bool)
+    generate_requested = Signal(int, str, dict)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model_thread = QThread()
+        self.model_thread.setObjectName("gpt2desk-model")
+        self.worker = ModelWorker()
+        self.worker.moveToThread(self.model_thread)
+        self.load_requested.connect(self.worker.load)
+        self.generate_requested.connect(self.worker.generate)
+        self._next_id = 0
+        self.model_thread.start()
+
+    def load(self, model_text: str, offline: bool = False) -> None:
+        self.load_requested.emit(model_text, offline)
+
+    def generate(self, prompt: str, settings: dict[str, Any]) -> int:
+        """Queues a request; returns its id (tokens of older ids are stale)."""
+        self._next_id += 1
+        self.generate_requested.emit(self._next_id, prompt, settings)
+        return self._next_id
+
+    def stop(self) -> None:
+        self.worker.stop(self._next_id)
+
+    def shutdown(self) -> None:
+        """Stop, quit, wait: no QThread is left running."""
+        self.stop()
+        self.model_thread.quit()
+        self.model_thread.wait()

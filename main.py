@@ -1,0 +1,8 @@
+"""Opens the gpt2desk window (``python main.py --model PATH_OR_HUB_ID``)."""
+
+import sys
+
+from gpt2desk.app import main
+
+if __name__ == "__main__":
+    sys.exit(main())
