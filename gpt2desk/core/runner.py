@@ -39,6 +39,7 @@ class GPT2Runner:
         *,
         chunk: int = PREFILL_CHUNK,
         buckets: Sequence[int] = DEFAULT_BUCKETS,
+        xla: bool = False,
     ) -> None:
         import tensorflow as tf
 
@@ -47,6 +48,7 @@ class GPT2Runner:
         self.n_ctx: int = int(cfg.n_positions)
         self.vocab_size: int = int(cfg.vocab_size)
         self.chunk = chunk
+        self.xla = xla
         self.buckets = tuple(sorted({b for b in buckets if b < self.n_ctx} | {self.n_ctx}))
         self._n_head = int(cfg.n_head)
         self._n_embd = int(cfg.n_embd)
@@ -105,6 +107,8 @@ class GPT2Runner:
         body, cache, wte, wpe, wte_t = self._body, self._cache, self._wte, self._wpe, self._wte_t
         max_pos = self.n_ctx - 1
 
+        write = self._xla_write if self.xla else self._slice_write
+
         def heads(t: Any) -> Any:
             return tf.transpose(tf.reshape(t, (size, n_head, head_dim)), (1, 0, 2))
 
@@ -117,8 +121,8 @@ class GPT2Runner:
             for block, (k_cache, v_cache) in zip(body.h, cache, strict=True):
                 h = block.ln_1(x)
                 q, k, v = tf.split(block.attn.c_attn(h)[0], 3, axis=-1)
-                k_cache[:, start : start + size, :].assign(heads(k))
-                v_cache[:, start : start + size, :].assign(heads(v))
+                write(k_cache, heads(k), start)
+                write(v_cache, heads(v), start)
                 keys = k_cache[:, :bucket, :]
                 values = v_cache[:, :bucket, :]
                 w = tf.matmul(heads(q), keys, transpose_b=True) * scale
@@ -130,6 +134,20 @@ class GPT2Runner:
             return tf.matmul(hidden, wte_t)[0]
 
         return forward
+
+    @staticmethod
+    def _slice_write(cache: Any, value: Any, start: Any) -> None:
+        cache[:, start : start + value.shape[1], :].assign(value)
+
+    @staticmethod
+    def _xla_write(cache: Any, value: Any, start: Any) -> None:
+        # XLA wants slice bounds known at compile time: a strided-slice assign
+        # with a tensor start recompiles for every position. Its own
+        # dynamic-update-slice takes the start as data.
+        from tensorflow.compiler.tf2xla.python import xla
+
+        zero = start * 0
+        cache.assign(xla.dynamic_update_slice(cache, value, [zero, start, zero]))
 
     # -- running -------------------------------------------------------------
 

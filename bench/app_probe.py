@@ -1,0 +1,100 @@
+"""Runs the real app (offscreen) on a model folder and measures it from inside.
+
+Prints one JSON line: peak resident memory of the whole process, the largest
+gap of a 10 ms QTimer in the GUI thread while tokens stream, and the stats of
+the generation. Used by bench/run.py; run alone with
+``python bench/app_probe.py MODEL_DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def peak_rss_mb() -> float:
+    """VmHWM: the peak resident set size of this process, in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, QTimer, Slot
+    from PySide6.QtWidgets import QApplication
+
+    from gpt2desk.ui.main_window import MainWindow
+
+    app = QApplication([])
+    QCoreApplication.setOrganizationName("gpt2desk-bench")
+    window = MainWindow(sys.argv[1])
+    window.show()
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    ticker = QTimer()
+    ticker.setInterval(10)
+
+    def tick() -> None:
+        if window.chat.streaming():
+            gaps.append(clock.restart())
+        else:
+            clock.restart()
+
+    ticker.timeout.connect(tick)
+    clock.start()
+    ticker.start()
+    result: dict[str, object] = {}
+    t_start = time.perf_counter()
+    new_tokens = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+
+    # Plain functions connected to a signal from another thread run in that
+    # thread; methods of a QObject living here run here (queued).
+    class Receiver(QObject):
+        @Slot(str, str)
+        def on_state(self, state: str, detail: str) -> None:
+            _on_state(state, detail)
+
+        @Slot(int, dict)
+        def on_finished(self, request_id: int, stats: dict[str, object]) -> None:
+            _on_finished(request_id, stats)
+
+    def _on_state(state: str, detail: str) -> None:
+        if state == "failed":
+            result["error"] = detail
+            app.quit()
+        elif state == "ready" and "load_s" not in result:
+            result["load_s"] = time.perf_counter() - t_start
+            window.settings_panel.max_new_tokens.setValue(new_tokens)
+            window.settings_panel.seed.setText("1")
+            window.composer.setPlainText("The history of the printing press begins " * 4)
+            window.send()
+
+    def _on_finished(_request_id: int, stats: dict[str, object]) -> None:
+        # Skip the first gap: it spans the click that started streaming.
+        steady = gaps[1:] or [0.0]
+        result.update(
+            peak_rss_mb=peak_rss_mb(),
+            max_gui_gap_ms=max(steady),
+            gui_ticks=len(steady),
+            stats=stats,
+        )
+        app.quit()
+
+    receiver = Receiver()
+    window.host.worker.state_changed.connect(receiver.on_state)
+    window.host.worker.generation_finished.connect(receiver.on_finished)
+    window.start()
+    app.exec()
+    window.close()
+    print(json.dumps(result))
+    return 1 if "error" in result else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

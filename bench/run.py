@@ -1,0 +1,260 @@
+"""``make bench``: gpt2desk's decode engine against the references, one process.
+
+Random-weight models of GPT-2's real sizes stand in for the real ones (speed
+does not depend on the weight values). Prints a Markdown table and writes
+the same numbers as JSON under bench/results/.
+
+    python bench/run.py [--quick] [--skip-medium] [--skip-app]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_TOKENIZER = ROOT.parent / "shared" / "gpt2-tokenizer"
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+PROMPT_TOKENS = 32
+NEW_TOKENS = 64
+
+
+def load_tokenizer() -> tuple[Any, str]:
+    """The real GPT-2 tokenizer when ../shared has it, else a small trained one."""
+    from transformers import GPT2TokenizerFast
+
+    if (SHARED_TOKENIZER / "vocab.json").is_file():
+        return GPT2TokenizerFast.from_pretrained(str(SHARED_TOKENIZER)), "gpt2 (shared)"
+    from tests.tinymodel import build_tiny_tokenizer
+
+    return build_tiny_tokenizer(), "small byte-level BPE (no ../shared)"
+
+
+def prompt_of(tokenizer: Any, n_tokens: int) -> tuple[str, list[int]]:
+    """A text whose encoding is exactly ``n_tokens`` tokens."""
+    base = "The history of the printing press begins in the fifteenth century, when "
+    ids: list[int] = tokenizer.encode(base * (n_tokens // 4 + 8))[:n_tokens]
+    text = tokenizer.decode(ids)
+    while len(tokenizer.encode(text)) != n_tokens:
+        ids = ids[:-1]
+        text = tokenizer.decode(ids)
+    return text, ids
+
+
+def build_model(config_kwargs: dict[str, int]) -> Any:
+    import tensorflow as tf
+    from transformers import GPT2Config, TFGPT2LMHeadModel
+
+    model = TFGPT2LMHeadModel(GPT2Config(**config_kwargs))
+    model(tf.constant([[1, 2]]))
+    return model
+
+
+def bench_generate(model: Any, ids: list[int], xla: bool) -> dict[str, float]:
+    """The seed tutorial's way: ``model.generate`` (eager, or XLA-compiled)."""
+    import tensorflow as tf
+
+    input_ids = tf.constant([ids])
+    mask = tf.ones_like(input_ids)
+    kwargs = {"max_new_tokens": NEW_TOKENS, "do_sample": False, "pad_token_id": 0}
+    fn = tf.function(model.generate, jit_compile=True) if xla else model.generate
+    t0 = time.perf_counter()
+    fn(input_ids, attention_mask=mask, **kwargs)
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    fn(input_ids, attention_mask=mask, **kwargs)
+    total = time.perf_counter() - t0
+    # Nothing is shown before generate returns: time to first token = total.
+    return {
+        "tokens_per_s": NEW_TOKENS / total,
+        "ttft_ms": total * 1000,
+        "compile_s": max(0.0, first - total) if xla else 0.0,
+    }
+
+
+def bench_engine(model: Any, tokenizer: Any, quick: bool) -> dict[str, float]:
+    from gpt2desk.core.engine import Done, generate
+    from gpt2desk.core.runner import GPT2Runner
+    from gpt2desk.core.settings import GenerationSettings
+
+    t0 = time.perf_counter()
+    runner = GPT2Runner(model)
+    runner.prepare()
+    out: dict[str, float] = {"compile_s": time.perf_counter() - t0}
+
+    def run(n_prompt: int, n_new: int, **kw: Any) -> Done:
+        text, _ = prompt_of(tokenizer, n_prompt)
+        settings = GenerationSettings(max_new_tokens=n_new, seed=1, **kw)
+        done = None
+        for event in generate(runner, tokenizer, text, settings):
+            done = event
+        assert isinstance(done, Done)
+        return done
+
+    run(PROMPT_TOKENS, 4)  # warm
+    repeats = 1 if quick else 3
+    short = max(
+        (run(PROMPT_TOKENS, NEW_TOKENS, temperature=0.0) for _ in range(repeats)),
+        key=lambda d: d.tokens_per_s,
+    )
+    sampled = run(PROMPT_TOKENS, NEW_TOKENS)
+    out["tokens_per_s"] = short.tokens_per_s
+    out["tokens_per_s_sampling"] = sampled.tokens_per_s
+    out["ttft_ms"] = min(run(PROMPT_TOKENS, 1).ttft_ms for _ in range(repeats))
+    out["ttft_512_ms"] = min(run(512, 1).ttft_ms for _ in range(repeats))
+    out["tokens_per_s_900ctx"] = run(900, NEW_TOKENS, temperature=0.0).tokens_per_s
+    return out
+
+
+def bench_app(model: Any, tokenizer: Any) -> dict[str, Any]:
+    """Peak memory and GUI stalls of the real app, in a fresh process."""
+    with tempfile.TemporaryDirectory() as folder:
+        model.save_pretrained(folder)
+        tokenizer.save_pretrained(folder)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HF_HUB_OFFLINE="1")
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "app_probe.py"), folder, "200"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=900,
+        )
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"error": (proc.stderr or proc.stdout)[-2000:]}
+    return dict(json.loads(lines[-1]))
+
+
+def machine() -> dict[str, Any]:
+    mem_kb = 0
+    with open("/proc/meminfo", encoding="ascii") as info:
+        for line in info:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+    }
+
+
+def table(r: dict[str, Any]) -> str:
+    s, e, x, eng = r["small"], r["small"]["eager"], r["small"]["xla"], r["small"]["engine"]
+    rows = [
+        ("gpt2 eager `generate` (seed tutorial)", e["tokens_per_s"], e["ttft_ms"], "-"),
+        (
+            "gpt2 XLA `generate`",
+            x["tokens_per_s"],
+            x["ttft_ms"],
+            f"{x['compile_s']:.1f}",
+        ),
+        (
+            "gpt2 gpt2desk engine, greedy",
+            eng["tokens_per_s"],
+            eng["ttft_ms"],
+            f"{eng['compile_s']:.1f}",
+        ),
+        ("gpt2 gpt2desk engine, sampling", eng["tokens_per_s_sampling"], None, "-"),
+        ("gpt2 gpt2desk engine, 900-token context", eng["tokens_per_s_900ctx"], None, "-"),
+    ]
+    if "medium" in r:
+        m = r["medium"]["engine"]
+        rows.append(
+            (
+                "gpt2-medium gpt2desk engine",
+                m["tokens_per_s"],
+                m["ttft_ms"],
+                f"{m['compile_s']:.1f}",
+            )
+        )
+    lines = [
+        "| run | tokens/s | time to first token (ms) | compile (s) |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, rate, ttft, comp in rows:
+        lines.append(f"| {name} | {rate:.1f} | {'-' if ttft is None else f'{ttft:.0f}'} | {comp} |")
+    ratios = s["ratios"]
+    lines += [
+        "",
+        f"- engine / XLA generate: {ratios['vs_xla']:.2f}x; engine / eager generate: "
+        f"{ratios['vs_eager']:.1f}x; 900-token context / short context: {ratios['ctx900']:.2f}",
+        f"- time to first token, 512-token prompt: {eng['ttft_512_ms']:.0f} ms",
+    ]
+    app = r.get("app")
+    if app and "error" not in app:
+        lines.append(
+            f"- whole app, gpt2 loaded and generating: peak RSS {app['peak_rss_mb']:.0f} MB; "
+            f"largest gap of a 10 ms GUI timer while streaming: {app['max_gui_gap_ms']:.0f} ms; "
+            f"streamed at {app['stats']['tokens_per_s']:.1f} tokens/s"
+        )
+    elif app:
+        lines.append(f"- app probe failed: {app['error'][-300:]}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="one repeat per measurement")
+    parser.add_argument("--skip-medium", action="store_true")
+    parser.add_argument("--skip-app", action="store_true")
+    args = parser.parse_args()
+
+    from gpt2desk.core.models import configure_tensorflow
+
+    configure_tensorflow()
+    tokenizer, tokenizer_name = load_tokenizer()
+    _, ids = prompt_of(tokenizer, PROMPT_TOKENS)
+    result: dict[str, Any] = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "tokenizer": tokenizer_name,
+        "prompt_tokens": PROMPT_TOKENS,
+        "new_tokens": NEW_TOKENS,
+    }
+    small = build_model({})
+    print("gpt2 (124M): eager generate…", flush=True)
+    eager = bench_generate(small, ids, xla=False)
+    print("gpt2 (124M): XLA generate…", flush=True)
+    xla = bench_generate(small, ids, xla=True)
+    print("gpt2 (124M): gpt2desk engine…", flush=True)
+    engine = bench_engine(small, tokenizer, args.quick)
+    result["small"] = {
+        "eager": eager,
+        "xla": xla,
+        "engine": engine,
+        "ratios": {
+            "vs_xla": engine["tokens_per_s"] / xla["tokens_per_s"],
+            "vs_eager": engine["tokens_per_s"] / eager["tokens_per_s"],
+            "ctx900": engine["tokens_per_s_900ctx"] / engine["tokens_per_s"],
+        },
+    }
+    if not args.skip_app:
+        print("gpt2 (124M): the whole app, offscreen…", flush=True)
+        result["app"] = bench_app(small, tokenizer)
+    del small
+    if not args.skip_medium:
+        print("gpt2-medium (355M): gpt2desk engine…", flush=True)
+        medium = build_model({"n_layer": 24, "n_embd": 1024, "n_head": 16})
+        result["medium"] = {"engine": bench_engine(medium, tokenizer, quick=True)}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n")
+    print()
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
