@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self._offline = offline
         self._model_name = model
         self._state = "loading"
+        self._status_text = ""
         self._model_ready = False
         self._request_id = 0
         self._history: list[tuple[str, str]] = []
@@ -153,7 +154,7 @@ class MainWindow(QMainWindow):
             return
         if self._state != "ready":
             self.model_label.setText(
-                "The model is not ready yet; your text is kept. " + self.model_label.text()
+                "The model is not ready yet; your text is kept. " + self._status_text
             )
             return
         text = self.composer.toPlainText()
@@ -181,6 +182,9 @@ class MainWindow(QMainWindow):
 
     def clear_conversation(self) -> None:
         self.stop()
+        # The stopped reply still ends in the worker; its late signals are stale
+        # (otherwise its end would put the cleared exchange back into the history).
+        self._request_id = 0
         self.chat.clear_turns()
         self._history.clear()
         self._set_busy(False)
@@ -206,6 +210,7 @@ class MainWindow(QMainWindow):
             text += f" — still using {self._model_name}"
             state = "ready"
         self._state = state
+        self._status_text = text
         self.model_label.setText(text)
         self.send_button.setEnabled(state == "ready" and not self.chat.streaming())
 
