@@ -107,7 +107,7 @@ class GPT2Runner:
         body, cache, wte, wpe, wte_t = self._body, self._cache, self._wte, self._wpe, self._wte_t
         max_pos = self.n_ctx - 1
 
-        write = self._xla_write if self.xla else self._slice_write
+        write = self._xla_write if self.xla else self._scatter_write
 
         def heads(t: Any) -> Any:
             return tf.transpose(tf.reshape(t, (size, n_head, head_dim)), (1, 0, 2))
@@ -136,8 +136,15 @@ class GPT2Runner:
         return forward
 
     @staticmethod
-    def _slice_write(cache: Any, value: Any, start: Any) -> None:
-        cache[:, start : start + value.shape[1], :].assign(value)
+    def _scatter_write(cache: Any, value: Any, start: Any) -> None:
+        # A strided-slice assign copies the whole variable at every call
+        # (measured: cost grows with the cache size); a scatter writes in place.
+        import tensorflow as tf
+
+        n_head, size = value.shape[0], value.shape[1]
+        heads = tf.broadcast_to(tf.range(n_head)[:, None], (n_head, size))
+        slots = tf.broadcast_to(start + tf.range(size)[None, :], (n_head, size))
+        cache.scatter_nd_update(tf.stack([heads, slots], axis=-1), value)
 
     @staticmethod
     def _xla_write(cache: Any, value: Any, start: Any) -> None:
