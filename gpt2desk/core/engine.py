@@ -103,9 +103,13 @@ def generate(
 ) -> Iterator[Piece | Done]:
     """Streams the continuation of ``prompt``: ``Piece`` objects, then one ``Done``.
 
-    ``settings`` must be valid (``settings.validate()``). ``cancel`` is checked
-    before every token, so a stop request ends the stream within one token.
+    ``cancel`` is checked before every token, so a stop request ends the
+    stream within one token.
+
+    Raises:
+        SettingsError: before any token, if ``settings`` are not valid.
     """
+    settings.validate()
     t_start = clock()
     n_ctx = runner.n_ctx
     eos_id = tokenizer.eos_token_id
@@ -160,11 +164,15 @@ def generate(
             logits = runner.step(token, len(context) - 1)
 
     if reason != "stop":
+        # Text still pending (a character whose bytes never all arrived) is
+        # shown now; it can still complete a stop string.
         last = detok.flush_piece()
-        stops.feed(last.text, last.token_ids)
-        text, piece_ids = stops.finish()
-        if text:
-            yield Piece(text, tuple(piece_ids))
+        text, piece_ids = stops.feed(last.text, last.token_ids)
+        rest, rest_ids = stops.finish()
+        if stops.stopped:
+            reason = "stop"
+        if text + rest:
+            yield Piece(text + rest, (*piece_ids, *rest_ids))
     n = len(new_ids)
     rate = (n - 1) / (t_last - t_first) if n >= 2 and t_last > t_first else 0.0
     yield Done(

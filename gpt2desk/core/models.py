@@ -145,9 +145,11 @@ def load_model(
     """
     stage = on_stage or (lambda _stage: None)
     stage("loading")
+    if ref.kind == "local":
+        # Before TensorFlow loads: a mistyped folder is reported at once, not seconds later.
+        check_local_folder(Path(ref.name))
     configure_tensorflow()
     if ref.kind == "local":
-        check_local_folder(Path(ref.name))
         tokenizer, model = _load_files(ref.name, local_only=True)
     else:
         try:
@@ -239,4 +241,11 @@ def _explain(name: str, exc: BaseException) -> str:
             "Connect to the internet once, or choose a local model folder."
         )
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if first_line.startswith("Unable to load weights"):
+        # transformers' OSError for an unreadable weights file; its advice
+        # ("set from_pt=True") is about its own API, not something a user can do.
+        return (
+            f"The model “{name}” could not be loaded: its weights file is damaged or "
+            "incomplete. Download or save the model again."
+        )
     return f"The model “{name}” could not be loaded: {first_line}"

@@ -43,7 +43,11 @@ class StopScanner:
         """The end of the stream: whatever was held back is not a stop string."""
         if self.stopped:
             return "", []
-        return self._take(len(self._held_text()))
+        # Everything held goes out, ids of trailing empty pieces included.
+        text = self._held_text()
+        ids = [i for _, piece_ids in self._held for i in piece_ids]
+        self._held = []
+        return text, ids
 
     def _held_text(self) -> str:
         return "".join(t for t, _ in self._held)

@@ -1,0 +1,132 @@
+"""The static-KV-cache runner computes what transformers computes, and never retraces."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gpt2desk.core.engine import Done, generate
+from gpt2desk.core.settings import GenerationSettings
+from tests.core.conftest import hf_generate
+
+# Logits of the tiny model are around +-0.5; our graph and transformers' differ by ~1e-7.
+ATOL = 1e-5
+NEW_TOKENS = 24
+
+
+@pytest.fixture(scope="module")
+def ids(tiny: Any) -> list[int]:
+    """1023 random non-EOS ids: the longest input the window takes in one go."""
+    rng = np.random.default_rng(7)
+    vocab = tiny.runner.vocab_size
+    return [int(i) for i in rng.integers(1, vocab, size=tiny.runner.n_ctx - 1)]
+
+
+@pytest.fixture(scope="module")
+def reference(tiny: Any, ids: list[int]) -> np.ndarray:
+    """transformers' logits at every position of ``ids`` (causal: position i sees ids[:i+1])."""
+    import tensorflow as tf
+
+    return np.asarray(tiny.model(tf.constant([ids], tf.int32)).logits[0].numpy())
+
+
+@pytest.mark.parametrize("n_prompt", [1, 50, 900])
+def test_greedy_ids_equal_transformers_generate(
+    tiny: Any, prompt_of: Callable[[int], str], n_prompt: int
+) -> None:
+    tok = tiny.tokenizer
+    prompt = prompt_of(n_prompt)
+    prompt_ids = tok.encode(prompt)
+    settings = GenerationSettings(max_new_tokens=NEW_TOKENS, temperature=0)
+    *_, done = generate(tiny.runner, tok, prompt, settings)
+    assert isinstance(done, Done)
+    expected = hf_generate(tiny.model, prompt_ids, tok.eos_token_id, max_new_tokens=NEW_TOKENS)
+    assert done.prompt_tokens == n_prompt
+    assert not done.prompt_truncated
+    # Both stop after an EOS, so the ids are equal whether or not one is produced.
+    assert list(done.new_token_ids) == expected
+    assert done.reason == ("eos" if expected[-1] == tok.eos_token_id else "length")
+
+
+@pytest.mark.parametrize("n", [1, 2, 63, 64, 65, 128, 255, 256, 257, 300, 513, 1023])
+def test_prefill_logits_equal_the_full_forward_pass(
+    tiny: Any, ids: list[int], reference: np.ndarray, n: int
+) -> None:
+    # 64 is the prefill chunk, 256/512/1024 the cache buckets: cross both.
+    logits = tiny.runner.prefill(ids[:n], 0)
+    assert logits.shape == (tiny.runner.vocab_size,)
+    np.testing.assert_allclose(logits, reference[n - 1], atol=ATOL, rtol=0)
+
+
+@pytest.mark.parametrize("start", [1, 250, 505, 1000])
+def test_steps_after_prefill_equal_the_full_forward_pass(
+    tiny: Any, ids: list[int], reference: np.ndarray, start: int
+) -> None:
+    runner = tiny.runner
+    runner.prefill(ids[:start], 0)
+    for pos in range(start, min(start + 16, len(ids))):
+        logits = runner.step(ids[pos], pos)
+        np.testing.assert_allclose(logits, reference[pos], atol=ATOL, rtol=0, err_msg=f"{pos=}")
+
+
+@pytest.mark.parametrize("cuts", [(100, 300), (64, 128), (1, 2, 3), (200, 530, 700)])
+def test_prefill_in_pieces_equals_prefill_at_once(
+    tiny: Any, ids: list[int], reference: np.ndarray, cuts: tuple[int, ...]
+) -> None:
+    runner = tiny.runner
+    whole = runner.prefill(ids[: cuts[-1]], 0)
+    bounds = (0, *cuts)
+    for a, b in itertools.pairwise(bounds):
+        logits = runner.prefill(ids[a:b], a)
+        np.testing.assert_allclose(logits, reference[b - 1], atol=ATOL, rtol=0)
+    np.testing.assert_allclose(logits, whole, atol=ATOL, rtol=0)
+
+
+def test_a_long_request_leaves_nothing_behind_for_a_short_one(tiny: Any, ids: list[int]) -> None:
+    import tensorflow as tf
+
+    other = [int(i) for i in np.random.default_rng(8).integers(1, tiny.runner.vocab_size, 20)]
+    expected = tiny.model(tf.constant([other], tf.int32)).logits[0].numpy()
+    tiny.runner.prefill(ids[:900], 0)
+    np.testing.assert_allclose(tiny.runner.prefill(other, 0), expected[-1], atol=ATOL, rtol=0)
+    tiny.runner.prefill(ids[:900], 0)
+    tiny.runner.prefill(other[:10], 0)
+    for pos in range(10, 20):
+        logits = tiny.runner.step(other[pos], pos)
+        np.testing.assert_allclose(logits, expected[pos], atol=ATOL, rtol=0)
+
+
+def test_prefill_refuses_nothing_and_positions_past_the_window(tiny: Any, ids: list[int]) -> None:
+    with pytest.raises(ValueError, match="at least one token"):
+        tiny.runner.prefill([], 0)
+    with pytest.raises(ValueError, match="context window"):
+        tiny.runner.step(ids[0], tiny.runner.n_ctx)
+
+
+def test_no_tracing_after_prepare(tiny: Any, prompt_of: Callable[[int], str]) -> None:
+    runner = tiny.runner
+    expected_keys = {(b, c) for b in runner.buckets for c in (runner.chunk, 1)}
+    assert set(runner._fns) == expected_keys
+    long_prompt = " ".join(prompt_of(900) for _ in range(6))
+    cases = [
+        ("", GenerationSettings(max_new_tokens=5, temperature=0)),
+        (prompt_of(1), GenerationSettings(max_new_tokens=40, seed=1)),
+        (prompt_of(300), GenerationSettings(max_new_tokens=20, top_k=0, top_p=0.5, seed=2)),
+        (prompt_of(50), GenerationSettings(max_new_tokens=3, repetition_penalty=1.3, seed=3)),
+        # Truncated to half the window, then slides the window mid-stream.
+        (long_prompt, GenerationSettings(max_new_tokens=600, temperature=1.5, seed=4)),
+    ]
+    for prompt, settings in cases:
+        *_, last = generate(runner, tiny.tokenizer, prompt, settings)
+        assert isinstance(last, Done)
+        assert len(last.new_token_ids) == settings.max_new_tokens or last.reason == "eos"
+    assert isinstance(last, Done)
+    assert last.prompt_truncated
+    assert last.context_shifts == 1
+    assert set(runner._fns) == expected_keys
+    counts = {key: fn.experimental_get_tracing_count() for key, fn in runner._fns.items()}
+    assert counts == dict.fromkeys(expected_keys, 1)
