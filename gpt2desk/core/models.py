@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from gpt2desk.core.weights import WeightsError, load_weights
+
 DEFAULT_MODEL = "gpt2"
 WEIGHT_FILES = ("model.safetensors", "tf_model.h5")
 TOKENIZER_FILES = (("tokenizer.json",), ("vocab.json", "merges.txt"))
@@ -97,8 +99,8 @@ class LoadedModel:
 
     ref: ModelRef
     tokenizer: Any
-    model: Any
     runner: Any
+    model: Any = None  # the transformers model, only when asked for (keep_model)
 
     @property
     def n_ctx(self) -> int:
@@ -132,6 +134,7 @@ def load_model(
     *,
     offline: bool = False,
     on_stage: Callable[[str], None] | None = None,
+    keep_model: bool = False,
 ) -> LoadedModel:
     """Loads tokenizer and weights, then compiles the decode step.
 
@@ -139,6 +142,8 @@ def load_model(
         ref: the model to load.
         offline: never touch the network (only the cache or a local folder).
         on_stage: called with "loading" then "preparing" (compiling).
+        keep_model: keep the transformers model too (for comparisons); the
+            runner alone needs less memory.
 
     Raises:
         ModelLoadError: with a message that names the model and what to do.
@@ -169,6 +174,8 @@ def load_model(
 
     stage("preparing")
     runner = GPT2Runner(model)
+    if not keep_model:
+        model = None  # the runner keeps what it needs; the rest can go
     runner.prepare()
     return LoadedModel(ref=ref, tokenizer=tokenizer, model=model, runner=runner)
 
@@ -212,10 +219,33 @@ def _load_files(name: str, *, local_only: bool) -> tuple[Any, Any]:
         tokenizer = AutoTokenizer.from_pretrained(
             name, local_files_only=local_only, trust_remote_code=False
         )
-        model = TFGPT2LMHeadModel.from_pretrained(name, config=config, local_files_only=local_only)
+        weights = _weights_file(name, local_only=local_only)
+        # Not from_pretrained: it reads the whole checkpoint into NumPy before
+        # assigning it (see core/weights.py), and would accept .bin files.
+        model = TFGPT2LMHeadModel(config)
+        model.build_in_name_scope()
+        load_weights(model, weights)
+    except WeightsError as exc:
+        raise ModelLoadError(f"The model “{name}” does not fit its weights file: {exc}") from exc
     except (OSError, ValueError, KeyError) as exc:
         raise ModelLoadError(_explain(name, exc)) from exc
     return tokenizer, model
+
+
+def _weights_file(name: str, *, local_only: bool) -> Path:
+    """The first of WEIGHT_FILES the model has, downloaded if allowed (never .bin)."""
+    from transformers.utils import cached_file
+
+    for filename in WEIGHT_FILES:
+        found = cached_file(
+            name, filename, local_files_only=local_only, _raise_exceptions_for_missing_entries=False
+        )
+        if found:
+            return Path(found)
+    raise ModelLoadError(
+        f"“{name}” has no model.safetensors or tf_model.h5 weights file; gpt2desk does not "
+        "load PyTorch .bin files (they can run code) nor sharded checkpoints."
+    )
 
 
 def _explain(name: str, exc: BaseException) -> str:
@@ -241,7 +271,9 @@ def _explain(name: str, exc: BaseException) -> str:
             "Connect to the internet once, or choose a local model folder."
         )
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if first_line.startswith("Unable to load weights"):
+    if first_line.startswith(
+        ("Unable to load weights", "Unable to open file", "Unable to synchronously")
+    ):
         # transformers' OSError for an unreadable weights file; its advice
         # ("set from_pt=True") is about its own API, not something a user can do.
         return (

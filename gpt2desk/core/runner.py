@@ -54,12 +54,15 @@ class GPT2Runner:
         self._n_embd = int(cfg.n_embd)
         self._head_dim = self._n_embd // self._n_head
         body = model.transformer
-        self._body = body
-        self._wte = _embedding_matrix(body.wte)
+        # Only the pieces the step needs are kept, not the model: the tied
+        # embedding is kept transposed only (x @ W is ~35% faster than
+        # x @ W^T on CPU for the 50257-wide output projection, and input rows
+        # are gathered as columns), so once the caller drops the model its
+        # original (vocab x n_embd) matrix is freed.
+        self._blocks = list(body.h)
+        self._ln_f = body.ln_f
         self._wpe = _embedding_matrix(body.wpe)
-        # A transposed copy of the tied embedding: x @ W is ~35% faster than
-        # x @ W^T on CPU for the 50257-wide output projection.
-        self._wte_t = tf.Variable(tf.transpose(self._wte), trainable=False)
+        self._wte_t = tf.Variable(tf.transpose(_embedding_matrix(body.wte)), trainable=False)
         # Slack of one chunk so a padded prefill write never runs past the end
         # (XLA/TF would clamp the start index and overwrite valid slots).
         slots = self.n_ctx + chunk
@@ -69,7 +72,7 @@ class GPT2Runner:
                 tf.Variable(tf.zeros(shape), trainable=False),
                 tf.Variable(tf.zeros(shape), trainable=False),
             )
-            for _ in body.h
+            for _ in self._blocks
         ]
         self._fns: dict[tuple[int, int], Any] = {}
 
@@ -104,7 +107,8 @@ class GPT2Runner:
         tf = self._tf
         n_head, head_dim, n_embd = self._n_head, self._head_dim, self._n_embd
         scale = 1.0 / math.sqrt(head_dim)
-        body, cache, wte, wpe, wte_t = self._body, self._cache, self._wte, self._wpe, self._wte_t
+        blocks, ln_f, cache = self._blocks, self._ln_f, self._cache
+        wpe, wte_t = self._wpe, self._wte_t
         max_pos = self.n_ctx - 1
 
         write = self._xla_write if self.xla else self._scatter_write
@@ -115,10 +119,11 @@ class GPT2Runner:
         def forward(ids: Any, start: Any, last: Any) -> Any:
             pos = start + tf.range(size)
             # Padded rows of a last prefill chunk may pass n_positions; clamp them.
-            x = tf.gather(wte, ids) + tf.gather(wpe, tf.minimum(pos, max_pos))
+            tokens = tf.transpose(tf.gather(wte_t, ids, axis=1))
+            x = tokens + tf.gather(wpe, tf.minimum(pos, max_pos))
             x = x[None]
             visible = (tf.range(bucket)[None, :] <= pos[:, None])[None]
-            for block, (k_cache, v_cache) in zip(body.h, cache, strict=True):
+            for block, (k_cache, v_cache) in zip(blocks, cache, strict=True):
                 h = block.ln_1(x)
                 q, k, v = tf.split(block.attn.c_attn(h)[0], 3, axis=-1)
                 write(k_cache, heads(k), start)
@@ -130,7 +135,7 @@ class GPT2Runner:
                 a = tf.reshape(tf.transpose(tf.matmul(w, values), (1, 0, 2)), (1, size, n_embd))
                 x = x + block.attn.c_proj(a)
                 x = x + block.mlp(block.ln_2(x))
-            hidden = body.ln_f(x[:, last][:, None])[0]
+            hidden = ln_f(x[:, last][:, None])[0]
             return tf.matmul(hidden, wte_t)[0]
 
         return forward

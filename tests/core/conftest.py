@@ -25,7 +25,7 @@ PLAIN_TEXT = " ".join(s.removesuffix(f" {EOS}") for s in CORPUS)
 def tiny(tiny_model_dir: Path) -> Any:
     from gpt2desk.core.models import load_model, parse_model_ref
 
-    return load_model(parse_model_ref(str(tiny_model_dir)), offline=True)
+    return load_model(parse_model_ref(str(tiny_model_dir)), offline=True, keep_model=True)
 
 
 @pytest.fixture(scope="module")

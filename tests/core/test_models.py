@@ -162,7 +162,7 @@ def test_tiny_folder_loads_offline_without_network(
     assert no_network == []
     assert loaded.ref == ModelRef("local", str(tiny_model_dir))
     assert loaded.n_ctx == 1024
-    assert loaded.tokenizer.eos_token_id == loaded.model.config.eos_token_id
+    assert loaded.model is None  # only the compiled runner is kept: less memory
     logits = loaded.runner.prefill(loaded.tokenizer.encode("Hello 你好"))
     assert logits.shape == (len(loaded.tokenizer),)
 
