@@ -22,6 +22,8 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+# The test hub (tests/hubserver.py) speaks plain HTTP, not Xet.
+os.environ["HF_HUB_DISABLE_XET"] = "1"
 # Never read or write the user's real cache. Variables that would override
 # HF_HOME are dropped, and so are the offline switches: tests that need
 # offline mode set it themselves.
@@ -48,6 +50,7 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
+from tests.hubfixtures import hf_cache, hub_server, tiny_repo  # noqa: E402, F401
 from tests.tinymodel import build_tiny_model, build_tiny_tokenizer  # noqa: E402
 
 

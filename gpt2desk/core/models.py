@@ -133,15 +133,30 @@ def load_model(
     ref: ModelRef,
     *,
     offline: bool = False,
+    endpoint: str | None = None,
+    cache_dir: Path | None = None,
     on_stage: Callable[[str], None] | None = None,
+    on_progress: Callable[[Any], None] | None = None,
+    cancel: threading.Event | None = None,
     keep_model: bool = False,
 ) -> LoadedModel:
     """Loads tokenizer and weights, then compiles the decode step.
 
+    A Hub model is always loaded from the cache with ``local_files_only``; if
+    it is not complete there, gpt2desk's own downloader fetches it first
+    (with ``endpoint``, resume, retries and sha256 checks). transformers'
+    from_pretrained never touches the network, so it cannot use another
+    endpoint than the one the user chose.
+
     Args:
         ref: the model to load.
         offline: never touch the network (only the cache or a local folder).
-        on_stage: called with "loading" then "preparing" (compiling).
+        endpoint: the Hub or a mirror (None: ``HF_ENDPOINT`` or huggingface.co).
+        cache_dir: the hub cache (None: the standard one).
+        on_stage: called with "loading", "downloading" (only when needed),
+            then "preparing" (compiling).
+        on_progress: receives download progress (``core.progress.Progress``).
+        cancel: stops a download when set.
         keep_model: keep the transformers model too (for comparisons); the
             runner alone needs less memory.
 
@@ -152,24 +167,14 @@ def load_model(
     stage("loading")
     if ref.kind == "local":
         # Before TensorFlow loads: a mistyped folder is reported at once, not seconds later.
-        check_local_folder(Path(ref.name))
-    configure_tensorflow()
-    if ref.kind == "local":
-        tokenizer, model = _load_files(ref.name, local_only=True)
+        folder = Path(ref.name)
+        check_local_folder(folder)
     else:
-        try:
-            # Cache first: an unreachable Hub otherwise costs tens of seconds
-            # of retries before transformers falls back to the cache.
-            tokenizer, model = _load_files(ref.name, local_only=True)
-        except ModelLoadError as cached_error:
-            if offline or os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0"):
-                raise ModelLoadError(
-                    f"The model “{ref.name}” is not on this computer and offline mode is on. "
-                    "Turn offline mode off and connect once to download it, "
-                    "or choose a local model folder."
-                ) from cached_error
-            _require_hub(ref.name)
-            tokenizer, model = _load_files(ref.name, local_only=False)
+        folder = _cached_or_download(
+            ref.name, offline, endpoint, cache_dir, stage, on_progress, cancel
+        )
+    configure_tensorflow()
+    tokenizer, model = _load_files(ref.name, folder)
     from gpt2desk.core.runner import GPT2Runner
 
     stage("preparing")
@@ -180,15 +185,47 @@ def load_model(
     return LoadedModel(ref=ref, tokenizer=tokenizer, model=model, runner=runner)
 
 
-def hub_endpoint() -> str:
-    from huggingface_hub import constants
+def _cached_or_download(
+    name: str,
+    offline: bool,
+    endpoint: str | None,
+    cache_dir: Path | None,
+    stage: Callable[[str], None],
+    on_progress: Callable[[Any], None] | None,
+    cancel: threading.Event | None,
+) -> Path:
+    """The cached snapshot folder of a Hub model, downloading it first if needed."""
+    from gpt2desk.core.cache import status
 
-    return str(constants.ENDPOINT)
+    found = status(name, cache_dir)
+    if found.state == "complete" and found.snapshot is not None:
+        return found.snapshot
+    if offline or os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0"):
+        raise ModelLoadError(
+            f"The model “{name}” is not on this computer and offline mode is on. "
+            "Turn offline mode off and connect once to download it, "
+            "or choose a local model folder."
+        )
+    _require_hub(name, endpoint)
+    from gpt2desk.core.hub import download_model
+
+    stage("downloading")
+    snapshot = download_model(
+        name, endpoint=endpoint, cache_dir=cache_dir, on_progress=on_progress, cancel=cancel
+    )
+    stage("loading")
+    return snapshot
 
 
-def _require_hub(name: str, timeout: float = 3.0) -> None:
+def hub_endpoint(endpoint: str | None = None) -> str:
+    from gpt2desk.core.hub import resolve_endpoint
+
+    return resolve_endpoint(endpoint)
+
+
+def _require_hub(name: str, endpoint: str | None = None, timeout: float = 3.0) -> None:
     """Fails fast with a clear message when the Hub cannot be reached at all."""
-    url = urlparse(hub_endpoint())
+    url = urlparse(hub_endpoint(endpoint))
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
         with socket.create_connection((url.hostname or "", port), timeout=timeout):
@@ -202,13 +239,25 @@ def _require_hub(name: str, timeout: float = 3.0) -> None:
         ) from exc
 
 
-def _load_files(name: str, *, local_only: bool) -> tuple[Any, Any]:
+def weights_file(folder: Path) -> Path:
+    """The weights file transformers loads from ``folder`` (safetensors first)."""
+    for name in WEIGHT_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    return folder / WEIGHT_FILES[-1]
+
+
+def _load_files(name: str, folder: Path) -> tuple[Any, Any]:
+    """Loads from a local folder or a cached Hub model; never uses the network."""
+    from safetensors import SafetensorError
     from transformers import AutoConfig, AutoTokenizer, TFGPT2LMHeadModel
 
+    # A Hub model is read from its cache snapshot folder like any local folder:
+    # transformers fixes its default cache path at import, and never needs the network.
+    source = str(folder)
+    common: dict[str, Any] = {"local_files_only": True}
     try:
-        config = AutoConfig.from_pretrained(
-            name, local_files_only=local_only, trust_remote_code=False
-        )
+        config = AutoConfig.from_pretrained(source, trust_remote_code=False, **common)
     except (OSError, ValueError) as exc:
         raise ModelLoadError(_explain(name, exc)) from exc
     if config.model_type != "gpt2":
@@ -216,10 +265,11 @@ def _load_files(name: str, *, local_only: bool) -> tuple[Any, Any]:
             f"“{name}” is a {config.model_type} model; gpt2desk runs GPT-2 models only."
         )
     try:
-        tokenizer = AutoTokenizer.from_pretrained(
-            name, local_files_only=local_only, trust_remote_code=False
-        )
-        weights = _weights_file(name, local_only=local_only)
+        tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False, **common)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelLoadError(_explain(name, exc)) from exc
+    weights = weights_file(folder)
+    try:
         # Not from_pretrained: it reads the whole checkpoint into NumPy before
         # assigning it (see core/weights.py), and would accept .bin files.
         model = TFGPT2LMHeadModel(config)
@@ -227,28 +277,12 @@ def _load_files(name: str, *, local_only: bool) -> tuple[Any, Any]:
         load_weights(model, weights)
     except WeightsError as exc:
         raise ModelLoadError(f"The model “{name}” does not fit its weights file: {exc}") from exc
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelLoadError(_explain(name, exc)) from exc
+    except (OSError, ValueError, KeyError, SafetensorError) as exc:
+        raise ModelLoadError(_explain(name, exc, weights)) from exc
     return tokenizer, model
 
 
-def _weights_file(name: str, *, local_only: bool) -> Path:
-    """The first of WEIGHT_FILES the model has, downloaded if allowed (never .bin)."""
-    from transformers.utils import cached_file
-
-    for filename in WEIGHT_FILES:
-        found = cached_file(
-            name, filename, local_files_only=local_only, _raise_exceptions_for_missing_entries=False
-        )
-        if found:
-            return Path(found)
-    raise ModelLoadError(
-        f"“{name}” has no model.safetensors or tf_model.h5 weights file; gpt2desk does not "
-        "load PyTorch .bin files (they can run code) nor sharded checkpoints."
-    )
-
-
-def _explain(name: str, exc: BaseException) -> str:
+def _explain(name: str, exc: BaseException, weights: Path | None = None) -> str:
     """A user-facing sentence for an exception from from_pretrained."""
     from huggingface_hub.errors import (
         GatedRepoError,
@@ -271,13 +305,27 @@ def _explain(name: str, exc: BaseException) -> str:
             "Connect to the internet once, or choose a local model folder."
         )
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if first_line.startswith(
-        ("Unable to load weights", "Unable to open file", "Unable to synchronously")
+    if (
+        first_line.startswith(
+            ("Unable to load weights", "Unable to open file", "Unable to synchronously")
+        )
+        or "safetensors" in type(exc).__module__
     ):
         # transformers' OSError for an unreadable weights file; its advice
         # ("set from_pt=True") is about its own API, not something a user can do.
+        if weights is None:
+            return (
+                f"The model “{name}” could not be loaded: its weights file is damaged or "
+                "incomplete. Download or save the model again."
+            )
+        if os.path.isabs(name):
+            return (
+                f"The model “{name}” could not be loaded: its weights file {weights.name} "
+                "is damaged or incomplete. Copy or save the model again."
+            )
         return (
-            f"The model “{name}” could not be loaded: its weights file is damaged or "
-            "incomplete. Download or save the model again."
+            f"The model “{name}” could not be loaded: its weights file {weights.name} is "
+            f"damaged or incomplete ({os.path.realpath(weights)}). "
+            "Delete it in Models and download it again."
         )
     return f"The model “{name}” could not be loaded: {first_line}"
