@@ -1,0 +1,529 @@
+"""SQLite persistence of conversations: schema, migrations, reads and writes.
+
+One ``Store`` owns one ``sqlite3`` connection and is used from one thread
+(the UI runs it in :class:`gpt2desk.core.writer.Writer`). Every method that
+changes data is one transaction. Text is stored as UTF-8 with
+``surrogatepass`` in BLOBs, so anything a Python ``str`` can hold (NUL, lone
+surrogates) comes back exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+DB_NAME = "gpt2desk.sqlite3"
+
+# Each entry upgrades the schema from version i to i + 1 (``MIGRATIONS[0]``
+# creates version 1). Never edit a released entry: append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: conversations and the tree of their turns.
+    """
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title BLOB NOT NULL,
+        title_set INTEGER NOT NULL DEFAULT 0,
+        created REAL NOT NULL,
+        updated REAL NOT NULL,
+        model BLOB NOT NULL,
+        active_child TEXT
+    );
+    CREATE INDEX conversations_by_updated ON conversations(updated);
+    CREATE TABLE turns (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        parent_id TEXT,
+        role TEXT NOT NULL,
+        text BLOB NOT NULL,
+        created REAL NOT NULL,
+        active_child TEXT,
+        passages TEXT NOT NULL DEFAULT '[]',
+        status TEXT NOT NULL DEFAULT 'done'
+    );
+    CREATE INDEX turns_by_conversation ON turns(conversation_id);
+    """,
+    # 2: the workspace as it was left: unsent composer text, scroll, selection.
+    """
+    ALTER TABLE conversations ADD COLUMN composer BLOB NOT NULL DEFAULT x'';
+    ALTER TABLE conversations ADD COLUMN scroll INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE app_state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_CONV_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "title_set",
+    "created",
+    "updated",
+    "model",
+    "active_child",
+    "composer",
+    "scroll",
+)
+_TURN_COLUMNS = (
+    "id",
+    "parent_id",
+    "role",
+    "text",
+    "created",
+    "active_child",
+    "passages",
+    "status",
+)
+_TEXT_FIELDS = frozenset({"title", "model", "composer", "text"})
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+class StoreError(Exception):
+    """A storage problem the user can act on.
+
+    Attributes:
+        kind: "full" (disk or quota), "readonly", "locked", "corrupt",
+            "newer" (written by a newer gpt2desk) or "io".
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def enc(text: str) -> bytes:
+    """Text to bytes without loss (lone surrogates included)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def dec(data: bytes | str | None) -> str:
+    """Inverse of :func:`enc`."""
+    if data is None:
+        return ""
+    if isinstance(data, str):
+        return data
+    return bytes(data).decode("utf-8", "surrogatepass")
+
+
+def classify(exc: sqlite3.Error) -> StoreError:
+    """Turns an sqlite3 error into one the user can act on, with a message saying what to do."""
+    text = str(exc).lower()
+    if "full" in text:
+        return StoreError("full", "The disk is full: free some space. Your work is kept in memory.")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StoreError(
+            "readonly",
+            "The data folder cannot be written to. Your work is kept in memory only.",
+        )
+    if "locked" in text or "busy" in text:
+        return StoreError("locked", "Another program is using the database; try again.")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StoreError("corrupt", "The database file is damaged.")
+    return StoreError("io", f"Saving failed: {exc}")
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    # isolation_level=None: transactions are explicit (BEGIN ... COMMIT), one per action.
+    conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _open_error(exc: sqlite3.DatabaseError) -> StoreError:
+    """Reading a file failed: damaged, or only unreadable here (read-only folder, locked)."""
+    error = classify(exc)
+    if error.kind in ("readonly", "locked", "full"):
+        return error
+    return StoreError("corrupt", str(exc))
+
+
+def _stamp() -> str:
+    return datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+class Store:
+    """The database of one user, opened (and migrated) by :meth:`open`.
+
+    Attributes:
+        path: The database file, or None when working in memory.
+        notices: Messages for the user from opening (corrupt file set
+            aside, refused newer file, read-only folder, backup taken).
+        in_memory: True once nothing is written to disk any more.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+        self.notices: list[str] = []
+        self.in_memory = path is None
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path | str | None) -> Store:
+        """Opens the database in ``folder`` (created if missing); None = memory only.
+
+        Never raises for a problem with the file: a corrupt file is set aside
+        and a fresh one created; a newer or unwritable file is read into
+        memory and left untouched. ``notices`` says what happened.
+        """
+        if folder is None:
+            store = cls(_connect(":memory:"), None)
+            store._migrate()
+            return store
+        folder = Path(folder)
+        path = folder / DB_NAME
+        notices: list[str] = []
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            store = cls._open_file(path, notices)
+        except StoreError as exc:
+            if exc.kind == "corrupt":
+                try:
+                    aside = _set_aside(path)
+                except OSError as move_error:
+                    notices.append(f"The database is damaged and could not be moved: {move_error}")
+                    store = cls._memory_copy(None)
+                    store.notices = notices
+                    return store
+                notices.append(
+                    f"The database was damaged; it was kept as {aside.name} and a new one started."
+                )
+                try:
+                    store = cls._open_file(path, notices)
+                except (StoreError, OSError, sqlite3.Error) as again:
+                    notices.append(f"A new database could not be created either: {again}")
+                    store = cls._memory_copy(None)
+            else:
+                notices.append(str(exc))
+                store = cls._memory_copy(path if path.exists() else None)
+        except (OSError, sqlite3.Error) as exc:
+            notices.append(str(classify(exc)) if isinstance(exc, sqlite3.Error) else str(exc))
+            if not any("kept in memory" in n for n in notices):
+                notices.append("Your work is kept in memory only and will not be saved.")
+            store = cls._memory_copy(path if path.exists() else None)
+        store.notices = notices + store.notices
+        return store
+
+    @classmethod
+    def _open_file(cls, path: Path, notices: list[str]) -> Store:
+        existed = path.exists() and path.stat().st_size > 0
+        conn = _connect(str(path))
+        try:
+            try:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise _open_error(exc) from exc
+            if version > SCHEMA_VERSION:
+                # Refuse before anything (even the WAL switch) touches the file.
+                raise StoreError(
+                    "newer",
+                    f"The database was written by a newer gpt2desk (schema {version}, this "
+                    f"version knows {SCHEMA_VERSION}). It was left untouched; update gpt2desk "
+                    "to see it. Your work here is kept in memory only.",
+                )
+            if existed:
+                try:
+                    check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+                except sqlite3.DatabaseError as exc:
+                    raise _open_error(exc) from exc
+                if check != ["ok"]:
+                    raise StoreError("corrupt", "; ".join(map(str, check[:3])))
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise classify(exc) from exc
+            if str(mode).lower() != "wal":
+                # A read-only folder cannot hold the -wal file.
+                raise StoreError("readonly", "The data folder cannot be written to.")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            store = cls(conn, path)
+            if 0 < version < SCHEMA_VERSION:
+                backup = store.backup_to(path.with_name(f"{path.name}.v{version}-{_stamp()}.bak"))
+                notices.append(f"The database was upgraded; the old one is kept as {backup.name}.")
+            try:
+                store._migrate()
+            except sqlite3.Error as exc:
+                if version == 0:
+                    raise classify(exc) from exc
+                raise StoreError(
+                    "migration",
+                    f"Upgrading the database failed ({exc}); the file was left as it was. "
+                    "Your work here is kept in memory only.",
+                ) from exc
+            return store
+        except BaseException:
+            conn.close()
+            raise
+
+    @classmethod
+    def _memory_copy(cls, path: Path | None) -> Store:
+        """A memory database holding a copy of ``path`` (read without changing it)."""
+        mem = _connect(":memory:")
+        version = 0
+        if path is not None:
+            try:
+                src = _connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+                try:
+                    version = src.execute("PRAGMA user_version").fetchone()[0]
+                    if version <= SCHEMA_VERSION:
+                        src.backup(mem)
+                finally:
+                    src.close()
+            except sqlite3.Error:
+                version = 0
+        store = cls(mem, None)
+        if version > SCHEMA_VERSION:
+            # Its schema is unknown here: start empty rather than misread it.
+            mem.close()
+            store = cls(_connect(":memory:"), None)
+        try:
+            store._migrate()
+        except sqlite3.Error:
+            store.close()
+            store = cls(_connect(":memory:"), None)
+            store._migrate()
+        return store
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        with self.transaction():
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[target - 1]):
+                    self.conn.execute(statement)
+            # PRAGMA user_version is transactional: rolled back with the rest.
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy of the database with the sqlite3 backup API."""
+        dst = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(dst)
+        finally:
+            dst.close()
+        return target
+
+    def move_to_memory(self) -> None:
+        """Continue in a memory copy: after a failed write nothing more touches the file."""
+        if self.in_memory:
+            return
+        mem = _connect(":memory:")
+        self.conn.backup(mem)
+        self.conn.close()
+        self.conn = mem
+        self.in_memory = True
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One user action: everything inside commits together or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- reads -------------------------------------------------------------------
+
+    def list_conversations(self) -> list[dict[str, Any]]:
+        """Summaries (no turns, no composer), newest first."""
+        rows = self.conn.execute(
+            "SELECT id, kind, title, title_set, created, updated, model FROM conversations "
+            "ORDER BY updated DESC"
+        ).fetchall()
+        return [
+            {
+                "id": r[0],
+                "kind": r[1],
+                "title": dec(r[2]),
+                "title_set": bool(r[3]),
+                "created": r[4],
+                "updated": r[5],
+                "model": dec(r[6]),
+            }
+            for r in rows
+        ]
+
+    def load_conversation(self, conversation_id: str) -> dict[str, Any] | None:
+        """The whole conversation as a JSON-safe dict, or None if there is none."""
+        cols = ", ".join(_CONV_COLUMNS)
+        row = self.conn.execute(
+            f"SELECT {cols} FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        conv = _from_row(_CONV_COLUMNS, row)
+        conv["title_set"] = bool(conv["title_set"])
+        tcols = ", ".join(_TURN_COLUMNS)
+        conv["turns"] = [
+            _from_row(_TURN_COLUMNS, r)
+            for r in self.conn.execute(
+                f"SELECT {tcols} FROM turns WHERE conversation_id = ? ORDER BY created, rowid",
+                (conversation_id,),
+            )
+        ]
+        return conv
+
+    def load_all(self) -> list[dict[str, Any]]:
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM conversations ORDER BY updated")]
+        return [c for c in (self.load_conversation(i) for i in ids) if c is not None]
+
+    def search(self, query: str) -> list[str]:
+        """Ids of conversations whose title, turns or unsent text contain ``query``.
+
+        Case is ignored for ASCII letters only (SQLite's ``lower``), other
+        characters match exactly.
+        """
+        needle = query.translate(_ASCII_LOWER)
+        if not needle:
+            return [c["id"] for c in self.list_conversations()]
+        arg = enc(needle)
+        rows = self.conn.execute(
+            "SELECT id FROM conversations c WHERE "
+            "instr(CAST(lower(c.title) AS BLOB), ?1) OR instr(CAST(lower(c.composer) AS BLOB), ?1) "
+            "OR EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = c.id "
+            "AND instr(CAST(lower(t.text) AS BLOB), ?1)) ORDER BY updated DESC",
+            (arg,),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def get_state(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
+        return default if row is None else dec(row[0])
+
+    # -- writes (each one transaction) ------------------------------------------
+
+    def save_conversation(self, conv: dict[str, Any]) -> None:
+        """Replaces a whole conversation (its row and all its turns)."""
+        with self.transaction():
+            self._delete(conv["id"])
+            self._insert(conv)
+
+    def save_many(self, convs: Sequence[dict[str, Any]]) -> None:
+        """Replaces several conversations in one transaction (an import)."""
+        with self.transaction():
+            for conv in convs:
+                self._delete(conv["id"])
+                self._insert(conv)
+
+    def update_conversation(self, conversation_id: str, **fields: Any) -> None:
+        """Changes some columns of one conversation (title, composer, scroll…)."""
+        with self.transaction():
+            self._update("conversations", conversation_id, fields)
+
+    def put_turn(self, conversation_id: str, turn: dict[str, Any], **conv_fields: Any) -> None:
+        """Inserts or replaces one turn, and updates the conversation's columns with it."""
+        with self.transaction():
+            self._put_turn(conversation_id, turn)
+            if conv_fields:
+                self._update("conversations", conversation_id, conv_fields)
+
+    def update_turn(self, turn_id: str, **fields: Any) -> None:
+        with self.transaction():
+            self._update("turns", turn_id, fields)
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        with self.transaction():
+            self._delete(conversation_id)
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO app_state(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, enc(value)),
+            )
+
+    def _delete(self, conversation_id: str) -> None:
+        self.conn.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
+        self.conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+
+    def _insert(self, conv: dict[str, Any]) -> None:
+        values = [_to_db(c, conv.get(c, _DEFAULTS.get(c))) for c in _CONV_COLUMNS]
+        marks = ", ".join("?" * len(_CONV_COLUMNS))
+        self.conn.execute(
+            f"INSERT INTO conversations({', '.join(_CONV_COLUMNS)}) VALUES ({marks})", values
+        )
+        for turn in conv.get("turns", ()):
+            self._put_turn(conv["id"], turn)
+
+    def _put_turn(self, conversation_id: str, turn: dict[str, Any]) -> None:
+        cols = (*_TURN_COLUMNS, "conversation_id")
+        values = [_to_db(c, turn.get(c, _DEFAULTS.get(c))) for c in _TURN_COLUMNS]
+        values.append(conversation_id)
+        marks = ", ".join("?" * len(cols))
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO turns({', '.join(cols)}) VALUES ({marks})", values
+        )
+
+    def _update(self, table: str, row_id: str, fields: dict[str, Any]) -> None:
+        allowed = _CONV_COLUMNS if table == "conversations" else _TURN_COLUMNS
+        for key in fields:
+            if key not in allowed or key == "id":
+                raise ValueError(f"unknown column {key!r} of {table}")
+        if not fields:
+            return
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        values = [_to_db(k, v) for k, v in fields.items()]
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values, row_id])
+
+
+_DEFAULTS: dict[str, Any] = {
+    "title_set": False,
+    "model": "",
+    "active_child": None,
+    "composer": "",
+    "scroll": 0,
+    "passages": [],
+    "status": "done",
+    "parent_id": None,
+}
+
+
+def _to_db(column: str, value: Any) -> Any:
+    if column in _TEXT_FIELDS:
+        return enc(value or "")
+    if column == "passages":
+        return json.dumps(value or [])
+    if column == "title_set":
+        return int(bool(value))
+    return value
+
+
+def _from_row(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for col, value in zip(columns, row, strict=True):
+        if col in _TEXT_FIELDS:
+            out[col] = dec(value)
+        elif col == "passages":
+            out[col] = json.loads(value) if value else []
+        else:
+            out[col] = value
+    return out
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _set_aside(path: Path) -> Path:
+    """Renames a damaged database (and its -wal/-shm) to a timestamped name."""
+    aside = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            os.replace(extra, aside.with_name(aside.name + suffix))
+    return aside
