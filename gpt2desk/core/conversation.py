@@ -190,6 +190,17 @@ class Conversation:
         user = path[-1].text if path else ""
         return template.render(history, user), template.stop_strings()
 
+    def next_prompt(
+        self, text: str, mode: Mode, template: ChatTemplate | None = None
+    ) -> tuple[str, tuple[str, ...]]:
+        """The prompt that sending ``text`` now would build."""
+        path = self.path()
+        if Mode(mode) is Mode.CONTINUE:
+            return "".join(t.text for t in path) + text, ()
+        template = template or ChatTemplate()
+        template.validate()
+        return template.render([(t.role, t.text) for t in path], text), template.stop_strings()
+
     def _path_to(self, upto: Turn | None) -> list[Turn]:
         out: list[Turn] = []
         turn = upto

@@ -423,10 +423,13 @@ class Store:
         with self.transaction():
             self._update("conversations", conversation_id, fields)
 
-    def put_turn(self, conversation_id: str, turn: dict[str, Any], **conv_fields: Any) -> None:
-        """Inserts or replaces one turn, and updates the conversation's columns with it."""
+    def put_turns(
+        self, conversation_id: str, turns: Sequence[dict[str, Any]], **conv_fields: Any
+    ) -> None:
+        """Inserts or replaces turns, and updates the conversation's columns with them."""
         with self.transaction():
-            self._put_turn(conversation_id, turn)
+            for turn in turns:
+                self._put_turn(conversation_id, turn)
             if conv_fields:
                 self._update("conversations", conversation_id, conv_fields)
 

@@ -7,16 +7,56 @@ text, never interpreted as markup.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFrameFormat
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFrame,
+    QTextFrameFormat,
+)
+from PySide6.QtWidgets import QMenu, QTextBrowser, QWidget
 
 # Showing a pasted 5 MB draft in full would stall the panel; the whole text
 # is still what gets sent to the model.
 MAX_SHOWN_CHARS = 20_000
 
 
+@dataclass(frozen=True)
+class ShownTurn:
+    """A turn as the panel shows it: heading, text, which of how many versions."""
+
+    id: str
+    role: str
+    heading: str
+    text: str
+    index: int = 1
+    count: int = 1
+    note: str = ""
+
+
+ACTIONS = {
+    "prev": "◀ Previous version",
+    "next": "Next version ▶",
+    "regenerate": "Regenerate",
+    "continue": "Continue",
+    "edit": "Edit…",
+}
+
+
 class ChatView(QTextBrowser):
-    """A read-only transcript; the last model turn can grow while streaming."""
+    """A read-only transcript; the last model turn can grow while streaming.
+
+    Signals:
+        turn_action(action, turn_id): "prev", "next", "regenerate",
+            "continue" or "edit" asked for a turn (◀ ▶ links, context menu).
+    """
+
+    turn_action = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,12 +68,60 @@ class ChatView(QTextBrowser):
         self._stream_cursor: QTextCursor | None = None
         self._streamed: list[str] = []
         self._first_turn = True
+        self._frames: list[tuple[QTextFrame, ShownTurn]] = []
+        self.anchorClicked.connect(self._on_anchor)
+
+    def show_turns(self, turns: list[ShownTurn], *, stream_last: bool = False) -> None:
+        """Shows these turns instead of the current ones; the last may go on streaming."""
+        self.clear_turns()
+        for i, turn in enumerate(turns):
+            color = QColor("#e8f0fe") if turn.role == "user" else QColor("#f3f3f3")
+            cursor = self._new_turn(turn.heading, color, turn)
+            cursor.insertText(_clip(turn.text), QTextCharFormat())
+            if stream_last and i == len(turns) - 1:
+                self._stream_cursor = cursor
+                self._streamed = [turn.text]
+            elif turn.note:
+                self._stream_cursor = cursor
+                self.end_model_turn(turn.note)
+
+    def turn_at(self, position: int) -> ShownTurn | None:
+        """The turn whose frame holds this document position."""
+        for frame, turn in self._frames:
+            if frame.firstPosition() - 1 <= position <= frame.lastPosition() + 1:
+                return turn
+        return None
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        turn = self.turn_at(self.cursorForPosition(event.pos()).position())
+        if turn is not None and not self.streaming():
+            menu.addSeparator()
+            self._add_actions(menu, turn)
+        menu.exec(event.globalPos())
+
+    def _add_actions(self, menu: QMenu, turn: ShownTurn) -> None:
+        wanted = ["edit"]
+        if turn.count > 1:
+            wanted = ["prev", "next", *wanted]
+        if turn.role == "assistant":
+            wanted += ["regenerate", "continue"]
+        for key in wanted:
+            action = menu.addAction(ACTIONS[key])
+            action.triggered.connect(lambda _=False, k=key, t=turn.id: self.turn_action.emit(k, t))
+            if key == "prev":
+                action.setEnabled(turn.index > 1)
+            if key == "next":
+                action.setEnabled(turn.index < turn.count)
+
+    def _on_anchor(self, url: object) -> None:
+        text = url.toString() if hasattr(url, "toString") else str(url)
+        action, _, turn_id = text.partition(":")
+        if action in ACTIONS and turn_id and not self.streaming():
+            self.turn_action.emit(action, turn_id)
 
     def add_user_turn(self, text: str) -> None:
-        shown = text
-        if len(text) > MAX_SHOWN_CHARS:
-            hidden = len(text) - MAX_SHOWN_CHARS
-            shown = f"… ({hidden:,} earlier characters not shown)\n" + text[-MAX_SHOWN_CHARS:]
+        shown = _clip(text)
         cursor = self._new_turn("You", QColor("#e8f0fe"))
         cursor.insertText(shown, QTextCharFormat())
         self._scroll_to_end()
@@ -69,8 +157,11 @@ class ChatView(QTextBrowser):
         self._stream_cursor = None
         self._streamed = []
         self._first_turn = True
+        self._frames = []
 
-    def _new_turn(self, title: str, background: QColor) -> QTextCursor:
+    def _new_turn(
+        self, title: str, background: QColor, turn: ShownTurn | None = None
+    ) -> QTextCursor:
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         frame_format = QTextFrameFormat()
@@ -83,8 +174,25 @@ class ChatView(QTextBrowser):
         heading = QTextCharFormat()
         heading.setFontWeight(QFont.Weight.Bold)
         cursor.insertText(title, heading)
+        if turn is not None:
+            self._frames.append((frame, turn))
+            if turn.count > 1:
+                self._insert_arrows(cursor, turn)
         cursor.insertBlock()
         return cursor
+
+    @staticmethod
+    def _insert_arrows(cursor: QTextCursor, turn: ShownTurn) -> None:
+        """`` ◀ 2/3 ▶`` after the heading; the arrows are links (text, never markup)."""
+        plain = QTextCharFormat()
+        cursor.insertText("  ", plain)
+        for key, label in (("prev", "◀"), ("count", f" {turn.index}/{turn.count} "), ("next", "▶")):
+            fmt = QTextCharFormat()
+            if key != "count":
+                fmt.setAnchor(True)
+                fmt.setAnchorHref(f"{key}:{turn.id}")
+                fmt.setForeground(QColor("#1a56c4"))
+            cursor.insertText(label, fmt)
 
     def _at_end(self) -> bool:
         bar = self.verticalScrollBar()
@@ -93,3 +201,10 @@ class ChatView(QTextBrowser):
     def _scroll_to_end(self) -> None:
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_SHOWN_CHARS:
+        return text
+    hidden = len(text) - MAX_SHOWN_CHARS
+    return f"… ({hidden:,} earlier characters not shown)\n" + text[-MAX_SHOWN_CHARS:]

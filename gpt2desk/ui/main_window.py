@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gpt2desk.core.prompts import Mode, build_prompt, clean_reply
+from gpt2desk.core.prompts import Mode
 from gpt2desk.core.settings import SettingsError
 from gpt2desk.ui.chat_view import ChatView
 from gpt2desk.ui.settings_panel import SettingsPanel
 from gpt2desk.ui.worker import WorkerHost
+from gpt2desk.ui.workspace_ui import WorkspaceController
 
 STATE_TEXT = {
     "loading": "Loading {detail}…",
@@ -60,7 +61,6 @@ class MainWindow(QMainWindow):
         self._status_text = ""
         self._model_ready = False
         self._request_id = 0
-        self._history: list[tuple[str, str]] = []
         self._pending_user_text = ""
         self._pending_mode = Mode.CONTINUE
 
@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         w.generation_failed.connect(self._on_failed)
         self._restore_preferences()
         self.settings_panel.changed.connect(self._save_preferences)
+        # Conversations, saved in SQLite: sidebar, turn actions, export (ui/workspace_ui.py).
+        self.workspace_ui = WorkspaceController(self)
         self._on_state("loading", model)
 
     # -- construction --------------------------------------------------------
@@ -165,28 +167,20 @@ class MainWindow(QMainWindow):
         except SettingsError as exc:
             self.stats_label.setText(str(exc))
             return
-        prompt, extra_stops = build_prompt(mode, text, self._history, template)
-        values = settings.to_dict()
-        values["stop"] = list(settings.stop) + list(extra_stops)
         self._pending_user_text = text
         self._pending_mode = mode
-        self.chat.add_user_turn(text)
-        self.chat.begin_model_turn(display_name(self._model_name))
-        self.composer.clear()
-        self._request_id = self.host.generate(prompt, values)
-        self._set_busy(True)
+        # Adds the turns, shows them, clears the composer and starts the request.
+        self.workspace_ui.send(text, mode, template, settings)
 
     def stop(self) -> None:
         if self.chat.streaming():
             self.host.stop()
 
     def clear_conversation(self) -> None:
-        self.stop()
-        # The stopped reply still ends in the worker; its late signals are stale
-        # (otherwise its end would put the cleared exchange back into the history).
-        self._request_id = 0
-        self.chat.clear_turns()
-        self._history.clear()
+        """Starts a new, empty conversation; the old one stays in the sidebar."""
+        # A reply being written is stopped and kept; its late signals are stale.
+        kind = "chat" if self.settings_panel.current_mode() is Mode.CHAT else "draft"
+        self.workspace_ui.new_conversation(kind)
         self._set_busy(False)
 
     def _choose_folder(self) -> None:
@@ -217,12 +211,13 @@ class MainWindow(QMainWindow):
     def _on_token(self, request_id: int, text: str) -> None:
         if request_id == self._request_id:
             self.chat.append_model_text(text)
+            self.workspace_ui.on_token(text)
 
     def _on_finished(self, request_id: int, stats: dict[str, Any]) -> None:
         if request_id != self._request_id:
             return
-        reply = self.chat.end_model_turn("(stopped)" if stats["reason"] == "cancelled" else "")
-        self._remember(reply)
+        self.chat.end_model_turn("(stopped)" if stats["reason"] == "cancelled" else "")
+        self.workspace_ui.finished(stats)
         parts = [
             f"{stats['new_tokens']} tokens",
             f"first token {stats['ttft_ms']:.0f} ms",
@@ -240,16 +235,12 @@ class MainWindow(QMainWindow):
         if request_id != self._request_id:
             return
         self.chat.end_model_turn(f"[{message}]")
+        self.workspace_ui.failed(message)
         self.stats_label.setText(message)
         # Nothing lost: an unsent draft goes back into an empty composer.
         if not self.composer.toPlainText():
             self.composer.setPlainText(self._pending_user_text)
         self._set_busy(False)
-
-    def _remember(self, reply: str) -> None:
-        if self._pending_mode is Mode.CHAT:
-            self._history.append(("user", self._pending_user_text))
-            self._history.append(("assistant", clean_reply(reply)))
 
     def _set_busy(self, busy: bool) -> None:
         self.send_button.setEnabled(not busy and self._state == "ready")
@@ -272,4 +263,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.hide()
         self.host.shutdown()
+        self.workspace_ui.close()
         super().closeEvent(event)

@@ -130,3 +130,17 @@ def test_no_tracing_after_prepare(tiny: Any, prompt_of: Callable[[int], str]) ->
     assert set(runner._fns) == expected_keys
     counts = {key: fn.experimental_get_tracing_count() for key, fn in runner._fns.items()}
     assert counts == dict.fromkeys(expected_keys, 1)
+
+
+def test_graph_mode_fallback_equals_the_full_forward_pass(
+    tiny: Any, ids: list[int], reference: np.ndarray
+) -> None:
+    # The non-XLA path writes the cache with a scatter instead of an XLA
+    # dynamic-update-slice; both must give transformers' numbers.
+    from gpt2desk.core.runner import GPT2Runner
+
+    runner = GPT2Runner(tiny.model, xla=False, buckets=(256,))
+    np.testing.assert_allclose(runner.prefill(ids[:300], 0), reference[299], atol=ATOL, rtol=0)
+    for pos in range(300, 304):
+        logits = runner.step(ids[pos], pos)
+        np.testing.assert_allclose(logits, reference[pos], atol=ATOL, rtol=0)

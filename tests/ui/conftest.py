@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 
 from gpt2desk.ui.main_window import MainWindow
 from gpt2desk.ui.worker import WorkerHost
+from gpt2desk.ui.workspace import DATA_DIR_ENV
 from tests.ui.helpers import Recorder, wait_ready
 
 
@@ -38,6 +39,14 @@ def isolated_qsettings(qapp: Any, tmp_path: Path) -> Iterator[Path]:
     QCoreApplication.setOrganizationName(old_names[0])
     QCoreApplication.setApplicationName(old_names[1])
     QStandardPaths.setTestModeEnabled(old_test_mode)
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The conversations database of this test only (subprocesses inherit it too)."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -1,0 +1,325 @@
+"""The writing workspace: every conversation, the one shown, saving, undo.
+
+Lives in the GUI thread and owns the in-memory conversations; the database
+is written by a :class:`~gpt2desk.core.writer.Writer` thread, so typing and
+streaming never wait on the disk. Streamed text and the composer are saved
+at most ``SAVE_INTERVAL_MS`` after they change (coalesced writes).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal, Slot
+
+from gpt2desk.core.conversation import Change, Conversation, Turn, UndoStack, auto_title
+from gpt2desk.core.store import Store, StoreError
+from gpt2desk.core.writer import Writer
+
+SAVE_INTERVAL_MS = 400
+DATA_DIR_ENV = "GPT2DESK_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """Where the database lives: ``$GPT2DESK_DATA_DIR``, else Qt's app-data folder."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    location = QStandardPaths.StandardLocation.AppDataLocation
+    return Path(QStandardPaths.writableLocation(location))
+
+
+class Workspace(QObject):
+    """Conversations in memory, mirrored to SQLite by the writer thread.
+
+    Signals:
+        list_changed(): titles, dates or order changed.
+        current_changed(): another conversation is shown, or its turns changed.
+        message(text): something the user should know (storage problems).
+        undo_changed(): what Undo/Redo would do changed.
+    """
+
+    list_changed = Signal()
+    current_changed = Signal()
+    message = Signal(str)
+    undo_changed = Signal()
+    _store_failed = Signal(str)
+
+    def __init__(self, folder: Path | str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store_failed.connect(self._on_store_failed)
+        self.folder = Path(folder) if folder is not None else data_dir()
+        self.writer = Writer(self.folder, on_error=self._report_from_writer)
+        self.notices = self.writer.notices()
+        self.summaries: list[dict[str, Any]] = self.writer.call(Store.list_conversations)
+        self._loaded: dict[str, Conversation] = {}
+        self.current: Conversation | None = None
+        self.undo_stack = UndoStack()
+        self._dirty_turns: dict[str, tuple[str, Turn]] = {}
+        self._composer_source: Any = None
+        self._composer_dirty = False
+        self._scroll_dirty = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_INTERVAL_MS)
+        self._timer.timeout.connect(self.flush_pending)
+        self._closed = False
+        selected = self.writer.call(lambda s: s.get_state("selected"))
+        if selected and any(c["id"] == selected for c in self.summaries):
+            self.select(selected, remember=False)
+        elif self.summaries:
+            self.select(self.summaries[0]["id"], remember=False)
+
+    # -- storage errors ---------------------------------------------------------
+
+    def _report_from_writer(self, error: StoreError) -> None:
+        # Writer thread: only a queued signal may cross into the GUI thread.
+        self._store_failed.emit(str(error))
+
+    @Slot(str)
+    def _on_store_failed(self, text: str) -> None:
+        self.message.emit(text)
+
+    # -- conversations ----------------------------------------------------------
+
+    def get(self, conversation_id: str) -> Conversation | None:
+        conv = self._loaded.get(conversation_id)
+        if conv is None:
+            raw = self.writer.call(lambda s: s.load_conversation(conversation_id))
+            if raw is None:
+                return None
+            conv = Conversation.from_dict(raw)
+            self._loaded[conv.id] = conv
+        return conv
+
+    def select(self, conversation_id: str, *, remember: bool = True) -> None:
+        if self.current is not None and self.current.id == conversation_id:
+            return
+        self.flush_pending()
+        conv = self.get(conversation_id)
+        if conv is None:
+            return
+        self.current = conv
+        if remember:
+            self.writer.submit(lambda s: s.set_state("selected", conversation_id), key="selected")
+        self.current_changed.emit()
+
+    def new_conversation(self, kind: str, model: str = "") -> Conversation:
+        self.flush_pending()
+        conv = Conversation.new(kind, model)
+        self._loaded[conv.id] = conv
+        self._save_whole(conv)
+        self.summaries.insert(0, _summary(conv))
+        self.current = conv
+        self.writer.submit(lambda s: s.set_state("selected", conv.id), key="selected")
+        self.list_changed.emit()
+        self.current_changed.emit()
+        return conv
+
+    def ensure_current(self, kind: str, model: str) -> Conversation:
+        return self.current or self.new_conversation(kind, model)
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        conv = self.get(conversation_id)
+        if conv is None or not title.strip():
+            return
+        before = conv.to_dict()
+        conv.title, conv.title_set = title, True
+        self._commit_change("Rename", conv, before)
+
+    def delete(self, conversation_id: str) -> str:
+        """Deletes a conversation (undoable); returns its title."""
+        conv = self.get(conversation_id)
+        if conv is None:
+            return ""
+        self.flush_pending()
+        before = conv.to_dict()
+        self.undo_stack.push(Change("Delete", conv.id, before, None))
+        self._remove(conv.id)
+        self.undo_changed.emit()
+        return conv.title
+
+    def search(self, query: str) -> list[str]:
+        """Ids of the conversations matching ``query``, newest first."""
+        self.flush_pending()
+        return self.writer.call(lambda s: s.search(query))
+
+    # -- turns --------------------------------------------------------------------
+
+    def add_turns(self, conv: Conversation, *turns: Turn) -> None:
+        """Saves new turns (and the conversation's title, order, choice) in one transaction."""
+        fields = _conv_fields(conv)
+        parents = [conv.turns[t.parent_id].to_dict() for t in turns if t.parent_id in conv.turns]
+        rows = [*(t.to_dict() for t in turns), *parents]
+        self.writer.submit(lambda s: s.put_turns(conv.id, rows, **fields))
+        self._refresh_summary(conv)
+
+    def stream_into(self, conv: Conversation, turn: Turn, text: str) -> None:
+        """Appends streamed text; saved within ``SAVE_INTERVAL_MS``, never waited for."""
+        turn.text += text
+        self._dirty_turns[turn.id] = (conv.id, turn)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def finish_turn(self, conv: Conversation, turn: Turn) -> None:
+        """Saves the finished turn right away."""
+        self._dirty_turns.pop(turn.id, None)
+        row = turn.to_dict()
+        self.writer.submit(lambda s: s.put_turns(conv.id, [row], updated=conv.updated))
+
+    def change(self, label: str, conv: Conversation, before: dict[str, Any]) -> None:
+        """Records an undoable change of ``conv`` made since ``before`` and saves it."""
+        self._commit_change(label, conv, before)
+
+    def set_composer_source(self, source: Any) -> None:
+        """``source()`` gives the composer's text; read only when saving."""
+        self._composer_source = source
+
+    def composer_touched(self) -> None:
+        self._composer_dirty = True
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def scroll_touched(self, value: int) -> None:
+        if self.current is not None and self.current.scroll != value:
+            self.current.scroll = value
+            self._scroll_dirty = True
+            if not self._timer.isActive():
+                self._timer.start()
+
+    @Slot()
+    def flush_pending(self) -> None:
+        """Queues every write that is waiting for the timer (returns at once)."""
+        self._timer.stop()
+        if self._closed:
+            return
+        for turn_id, (_conv_id, turn) in list(self._dirty_turns.items()):
+            self.writer.submit(_turn_text_writer(turn_id, turn.text, turn.status), key=turn_id)
+        self._dirty_turns.clear()
+        conv = self.current
+        if conv is not None and self._composer_dirty and self._composer_source is not None:
+            conv.composer = str(self._composer_source())
+            text, cid = conv.composer, conv.id
+            self.writer.submit(
+                lambda s: s.update_conversation(cid, composer=text), key=("composer", cid)
+            )
+        if conv is not None and self._scroll_dirty:
+            value, cid = conv.scroll, conv.id
+            self.writer.submit(
+                lambda s: s.update_conversation(cid, scroll=value), key=("scroll", cid)
+            )
+        self._composer_dirty = self._scroll_dirty = False
+
+    def close(self) -> None:
+        """Saves what is pending and closes the database (twice is harmless)."""
+        self.flush_pending()
+        self._closed = True
+        self.writer.close()
+
+    # -- undo -------------------------------------------------------------------
+
+    def undo(self) -> str:
+        change = self.undo_stack.undo()
+        if change is not None:
+            self._restore(change.conversation_id, change.before)
+        self.undo_changed.emit()
+        return change.label if change else ""
+
+    def redo(self) -> str:
+        change = self.undo_stack.redo()
+        if change is not None:
+            self._restore(change.conversation_id, change.after)
+        self.undo_changed.emit()
+        return change.label if change else ""
+
+    def _restore(self, conversation_id: str, snapshot: dict[str, Any] | None) -> None:
+        self.flush_pending()
+        if snapshot is None:
+            self._remove(conversation_id)
+            return
+        conv = Conversation.from_dict(snapshot)
+        # Keep what was typed since: the composer is not part of undo.
+        old = self._loaded.get(conversation_id)
+        if old is not None:
+            conv.composer, conv.scroll = old.composer, old.scroll
+        self._loaded[conv.id] = conv
+        self._save_whole(conv)
+        self._refresh_summary(conv)
+        self.current = conv
+        self.writer.submit(lambda s: s.set_state("selected", conv.id), key="selected")
+        self.current_changed.emit()
+
+    def _commit_change(self, label: str, conv: Conversation, before: dict[str, Any]) -> None:
+        conv.touch()
+        if not conv.title_set:
+            first = conv.path()[:1]
+            conv.title = auto_title(first[0].text) if first else "Untitled"
+        self.undo_stack.push(Change(label, conv.id, before, conv.to_dict()))
+        self._save_whole(conv)
+        self._refresh_summary(conv)
+        self.undo_changed.emit()
+        if self.current is conv:
+            self.current_changed.emit()
+
+    def _save_whole(self, conv: Conversation) -> None:
+        snapshot = conv.to_dict()
+        self.writer.submit(lambda s: s.save_conversation(snapshot))
+
+    def _remove(self, conversation_id: str) -> None:
+        self._loaded.pop(conversation_id, None)
+        self.summaries = [c for c in self.summaries if c["id"] != conversation_id]
+        self.writer.submit(lambda s: s.delete_conversation(conversation_id))
+        if self.current is not None and self.current.id == conversation_id:
+            self.current = None
+            if self.summaries:
+                self.select(self.summaries[0]["id"])
+            else:
+                self.current_changed.emit()
+        self.list_changed.emit()
+
+    def _refresh_summary(self, conv: Conversation) -> None:
+        self.summaries = [c for c in self.summaries if c["id"] != conv.id]
+        self.summaries.append(_summary(conv))
+        self.summaries.sort(key=lambda c: c["updated"], reverse=True)
+        self.list_changed.emit()
+
+
+def _turn_text_writer(turn_id: str, text: str, status: str) -> Callable[[Store], None]:
+    def write(store: Store) -> None:
+        store.update_turn(turn_id, text=text, status=status)
+
+    return write
+
+
+def _summary(conv: Conversation) -> dict[str, Any]:
+    return {
+        "id": conv.id,
+        "kind": conv.kind,
+        "title": conv.title,
+        "title_set": conv.title_set,
+        "created": conv.created,
+        "updated": conv.updated,
+        "model": conv.model,
+    }
+
+
+def _conv_fields(conv: Conversation) -> dict[str, Any]:
+    return {
+        "title": conv.title,
+        "updated": conv.updated,
+        "model": conv.model,
+        "kind": conv.kind,
+        "active_child": conv.active_child,
+    }
+
+
+def format_date(timestamp: float) -> str:
+    """Today as a time, older dates as a date."""
+    t = time.localtime(timestamp)
+    if time.strftime("%Y%m%d", t) == time.strftime("%Y%m%d"):
+        return time.strftime("%H:%M", t)
+    return time.strftime("%Y-%m-%d", t)

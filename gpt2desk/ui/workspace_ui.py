@@ -1,0 +1,597 @@
+"""Connects the workspace to the main window: sidebar, turn actions, generation, files.
+
+The main window keeps the composer, the worker and the status bar; this
+controller decides what a send, a regenerate, a continue or an edit puts
+into the conversation and remembers what produced every passage.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSaveFile, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+)
+
+from gpt2desk.core.conversation import (
+    Conversation,
+    Turn,
+    draft_from_text,
+    export_all,
+    import_all,
+    to_markdown,
+    to_plain_text,
+)
+from gpt2desk.core.prompts import ChatTemplate, Mode
+from gpt2desk.core.settings import GenerationSettings, SettingsError
+from gpt2desk.ui.chat_view import ShownTurn
+from gpt2desk.ui.sidebar import Sidebar
+from gpt2desk.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from gpt2desk.ui.main_window import MainWindow
+
+UNDO_DELETE_MS = 8000
+NOTES = {"stopped": "(stopped)", "failed": "(failed)", "streaming": "(interrupted)"}
+
+
+@dataclass
+class _Generation:
+    conv: Conversation
+    turn: Turn
+    start: int
+    settings: dict[str, Any]
+    model: str
+
+
+def _mode_of(conv: Conversation) -> Mode:
+    return Mode.CHAT if conv.kind == "chat" else Mode.CONTINUE
+
+
+class WorkspaceController(QObject):
+    """The window's conversations: what is shown, saved, regenerated, exported."""
+
+    def __init__(self, window: MainWindow, folder: Path | str | None = None) -> None:
+        super().__init__(window)
+        self.w = window
+        self.workspace = Workspace(folder, self)
+        self.sidebar = Sidebar()
+        self._gen: _Generation | None = None
+        self._rendering = False
+        dock = QDockWidget("Conversations", window)
+        dock.setObjectName("conversationsDock")
+        dock.setWidget(self.sidebar)
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.dock = dock
+        self.context_label = QLabel()
+        self.context_label.setObjectName("contextLabel")
+        self.storage_label = QLabel()
+        self.storage_label.setStyleSheet("color: #b00020")
+        self.storage_label.setWordWrap(True)
+        self.undo_delete_button = QPushButton("Undo")
+        self.undo_delete_button.hide()
+        self.undo_delete_button.clicked.connect(self._undo_delete)
+        self._undo_delete_timer = QTimer(self)
+        self._undo_delete_timer.setSingleShot(True)
+        self._undo_delete_timer.timeout.connect(self._hide_undo_delete)
+        bar = window.statusBar()
+        bar.addPermanentWidget(self.storage_label)
+        bar.addPermanentWidget(self.undo_delete_button)
+        bar.addPermanentWidget(self.context_label)
+        self._context_timer = QTimer(self)
+        self._context_timer.setSingleShot(True)
+        self._context_timer.setInterval(400)
+        self._context_timer.timeout.connect(self.update_context)
+        self._build_actions()
+
+        ws = self.workspace
+        ws.list_changed.connect(self._refresh_list)
+        ws.current_changed.connect(self._on_current_changed)
+        ws.message.connect(self.show_storage_message)
+        ws.undo_changed.connect(self._update_undo_actions)
+        ws.set_composer_source(window.composer.toPlainText)
+        window.composer.textChanged.connect(ws.composer_touched)
+        window.composer.textChanged.connect(self._context_timer.start)
+        window.settings_panel.changed.connect(self._context_timer.start)
+        window.host.worker.state_changed.connect(self._on_model_state)
+        window.chat.verticalScrollBar().valueChanged.connect(self._on_scroll)
+        window.chat.turn_action.connect(self.turn_action)
+        self.sidebar.selected.connect(self.select)
+        self.sidebar.new_requested.connect(self.new_conversation)
+        self.sidebar.rename_requested.connect(ws.rename)
+        self.sidebar.delete_requested.connect(self.delete)
+        self.sidebar.search_changed.connect(self.search)
+        if ws.notices:
+            self.show_storage_message(" ".join(ws.notices))
+        self._refresh_list()
+        self._on_current_changed()
+        self._update_undo_actions()
+
+    # -- construction -------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        w = self.w
+        conv_menu = w.menuBar().addMenu("&Conversation")
+
+        def add(text: str, slot: Any, shortcut: str = "") -> QAction:
+            action = QAction(text, w)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False: slot())
+            conv_menu.addAction(action)
+            w.addAction(action)
+            return action
+
+        add("New chat", lambda: self.new_conversation("chat"), "Ctrl+N")
+        add("New draft", lambda: self.new_conversation("draft"), "Ctrl+Shift+N")
+        conv_menu.addSeparator()
+        self.undo_action = add("Undo", self.undo, "Ctrl+Z")
+        self.redo_action = add("Redo", self.redo, "Ctrl+Shift+Z")
+        conv_menu.addSeparator()
+        add("Regenerate last reply", lambda: self._on_last("regenerate"), "Ctrl+R")
+        add("Continue", lambda: self.continue_(None), "Ctrl+Shift+Return")
+        add("Edit last turn…", lambda: self._on_last("edit"))
+        add("Previous version", lambda: self._on_last("prev"), "Alt+Left")
+        add("Next version", lambda: self._on_last("next"), "Alt+Right")
+        conv_menu.addSeparator()
+        add("Import text, Markdown or JSON…", self._ask_import)
+        add("Export as Markdown…", lambda: self._ask_export("md"))
+        add("Export as plain text…", lambda: self._ask_export("txt"))
+        add("Export all data as JSON…", lambda: self._ask_export("json"))
+        conv_menu.addSeparator()
+        conv_menu.addAction(self.dock.toggleViewAction())
+
+    # -- showing --------------------------------------------------------------------
+
+    def _refresh_list(self) -> None:
+        current = self.workspace.current
+        self.sidebar.show_conversations(self.workspace.summaries, current.id if current else None)
+
+    def _on_current_changed(self) -> None:
+        conv = self.workspace.current
+        self.render()
+        composer = self.w.composer
+        text = conv.composer if conv is not None else ""
+        if composer.toPlainText() != text:
+            composer.setPlainText(text)
+        if conv is not None and conv.turns:
+            panel = self.w.settings_panel
+            panel.mode.setCurrentIndex(max(0, panel.mode.findData(_mode_of(conv).value)))
+        self._refresh_list()
+        self._context_timer.start()
+
+    def render(self, *, stream: bool = False) -> None:
+        conv = self.workspace.current
+        self._rendering = True
+        shown: list[ShownTurn] = []
+        if conv is not None:
+            from gpt2desk.ui.main_window import display_name
+
+            for turn in conv.path():
+                siblings = conv.siblings(turn.id)
+                if turn.role == "user":
+                    heading = "You"
+                else:
+                    model = turn.passages[0].get("model") if turn.passages else None
+                    heading = display_name(str(model or conv.model or "Model"))
+                live = stream and self._gen is not None and self._gen.turn is turn
+                shown.append(
+                    ShownTurn(
+                        turn.id,
+                        turn.role,
+                        heading,
+                        turn.text,
+                        siblings.index(turn) + 1,
+                        len(siblings),
+                        "" if live else NOTES.get(turn.status, ""),
+                    )
+                )
+        self.w.chat.show_turns(shown, stream_last=stream)
+        scroll = conv.scroll if conv is not None else 0
+        bar = self.w.chat.verticalScrollBar()
+
+        def restore() -> None:
+            bar.setValue(bar.maximum() if stream else scroll)
+            self._rendering = False
+
+        if stream:
+            restore()
+        else:
+            QTimer.singleShot(0, restore)
+
+    def _on_scroll(self, value: int) -> None:
+        if not self._rendering:
+            self.workspace.scroll_touched(value)
+
+    def show_storage_message(self, text: str) -> None:
+        self.storage_label.setText(text)
+        self.storage_label.setToolTip(text)
+
+    # -- conversations --------------------------------------------------------------
+
+    def select(self, conversation_id: str) -> None:
+        if self._gen is not None:
+            return  # one conversation at a time while the model writes
+        self.workspace.select(conversation_id)
+
+    def new_conversation(self, kind: str) -> None:
+        self.stop_and_keep()
+        self.workspace.new_conversation(kind, self.w._model_name)
+
+    def delete(self, conversation_id: str) -> None:
+        if self._gen is not None and self._gen.conv.id == conversation_id:
+            self.stop_and_keep()
+        title = self.workspace.delete(conversation_id)
+        self.undo_delete_button.setText(f"Undo delete of “{title[:30]}”")
+        self.undo_delete_button.show()
+        self._undo_delete_timer.start(UNDO_DELETE_MS)
+
+    def _undo_delete(self) -> None:
+        if self.workspace.undo_stack.undo_label() == "Delete":
+            self.undo()
+        self._hide_undo_delete()
+
+    def _hide_undo_delete(self) -> None:
+        self.undo_delete_button.hide()
+
+    def search(self, text: str) -> None:
+        self.sidebar.set_filter(self.workspace.search(text) if text else None)
+
+    def undo(self) -> None:
+        if self._gen is None:
+            self.workspace.undo()
+
+    def redo(self) -> None:
+        if self._gen is None:
+            self.workspace.redo()
+
+    def _update_undo_actions(self) -> None:
+        stack = self.workspace.undo_stack
+        self.undo_action.setEnabled(stack.can_undo())
+        self.redo_action.setEnabled(stack.can_redo())
+        self.undo_action.setText(f"Undo {stack.undo_label()}".strip())
+        self.redo_action.setText(f"Redo {stack.redo_label()}".strip())
+
+    # -- generation -------------------------------------------------------------------
+
+    def send(
+        self, text: str, mode: Mode, template: ChatTemplate | None, settings: GenerationSettings
+    ) -> None:
+        """The composer's text becomes a user turn; the model's reply streams in below."""
+        kind = "chat" if mode is Mode.CHAT else "draft"
+        conv = self.workspace.ensure_current(kind, self.w._model_name)
+        conv.kind = kind
+        last = conv.last()
+        user = conv.add_turn(last.id if last else None, "user", text)
+        prompt, stops = conv.prompt(user, mode, template)
+        self.w.composer.clear()
+        self._begin(conv, user, None, prompt, stops, settings)
+
+    def _begin(
+        self,
+        conv: Conversation,
+        parent: Turn | None,
+        extend: Turn | None,
+        prompt: str,
+        stops: tuple[str, ...],
+        settings: GenerationSettings,
+        *,
+        saved: tuple[Turn, ...] = (),
+    ) -> None:
+        model = self.w._model_name
+        conv.model = model
+        if extend is None:
+            turn = conv.add_turn(parent.id if parent else None, "assistant", "")
+            new = [t for t in (parent, turn) if t is not None and t.id not in {s.id for s in saved}]
+            turn.status = "streaming"
+            self.workspace.add_turns(conv, *new)
+        else:
+            turn = extend
+            turn.status = "streaming"
+            conv.touch()
+            self.workspace.add_turns(conv, turn)
+        values = settings.to_dict()
+        self._gen = _Generation(conv, turn, len(turn.text), dict(values), model)
+        values["stop"] = list(settings.stop) + list(stops)
+        self.render(stream=True)
+        self.w._request_id = self.w.host.generate(prompt, values)
+        self.w._set_busy(True)
+        self.context_label.setText("Context: writing…")
+
+    def on_token(self, text: str) -> None:
+        gen = self._gen
+        if gen is not None:
+            self.workspace.stream_into(gen.conv, gen.turn, text)
+
+    def finished(self, stats: dict[str, Any]) -> None:
+        gen = self._gen
+        if gen is None:
+            return
+        self._gen = None
+        turn = gen.turn
+        turn.status = "stopped" if stats.get("reason") == "cancelled" else "done"
+        turn.passages.append(
+            {
+                "start": gen.start,
+                "end": len(turn.text),
+                "model": gen.model,
+                "settings": gen.settings,
+                "seed": stats.get("seed"),
+                "prompt_tokens": stats.get("prompt_tokens"),
+                "new_tokens": stats.get("new_tokens"),
+                "reason": stats.get("reason"),
+                "prompt_truncated": stats.get("prompt_truncated"),
+                "context_shifts": stats.get("context_shifts"),
+                "created": time.time(),
+            }
+        )
+        self.workspace.finish_turn(gen.conv, turn)
+        self._context_timer.start()
+
+    def failed(self, message: str) -> None:
+        gen = self._gen
+        if gen is None:
+            return
+        self._gen = None
+        gen.turn.status = "failed"
+        gen.turn.passages.append({"start": gen.start, "model": gen.model, "error": message})
+        self.workspace.finish_turn(gen.conv, gen.turn)
+
+    def stop_and_keep(self) -> None:
+        """Stops the reply being written; what was written is kept, marked stopped."""
+        if self._gen is None:
+            return
+        self.w.host.stop()
+        self.w._request_id = 0  # its late signals are stale now
+        self.finished({"reason": "cancelled"})
+        self.w.chat.end_model_turn("(stopped)")
+        self.w._set_busy(False)
+
+    def streaming(self) -> bool:
+        return self._gen is not None
+
+    # -- turn actions ---------------------------------------------------------------------
+
+    def _on_last(self, action: str) -> None:
+        conv = self.workspace.current
+        if conv is None or not conv.turns:
+            return
+        path = conv.path()
+        target = path[-1]
+        if action == "regenerate":
+            target = next((t for t in reversed(path) if t.role == "assistant"), target)
+        self.turn_action(action, target.id)
+
+    def turn_action(self, action: str, turn_id: str) -> None:
+        conv = self.workspace.current
+        if conv is None or turn_id not in conv.turns or self._gen is not None:
+            return
+        if action in ("prev", "next"):
+            self.choose_version(turn_id, -1 if action == "prev" else 1)
+        elif action == "regenerate":
+            self.regenerate(turn_id)
+        elif action == "reproduce":
+            self.regenerate(turn_id, same_seed=True)
+        elif action == "continue":
+            self.continue_(turn_id)
+        elif action == "edit":
+            turn = conv.turns[turn_id]
+            text, ok = QInputDialog.getMultiLineText(self.w, "Edit turn", "Text:", turn.text)
+            if ok:
+                self.edit(turn_id, text)
+
+    def choose_version(self, turn_id: str, step: int) -> None:
+        conv = self.workspace.current
+        if conv is None:
+            return
+        siblings = conv.siblings(turn_id)
+        index = siblings.index(conv.turns[turn_id]) + step
+        if 0 <= index < len(siblings):
+            before = conv.to_dict()
+            conv.choose(siblings[index].id)
+            self.workspace.change("Choose version", conv, before)
+
+    def _settings(self) -> GenerationSettings | None:
+        try:
+            return self.w.settings_panel.settings()
+        except SettingsError as exc:
+            self.w.stats_label.setText(str(exc))
+            return None
+
+    def _template(self, conv: Conversation) -> ChatTemplate | None:
+        if conv.kind != "chat":
+            return None
+        try:
+            return self.w.settings_panel.template()
+        except SettingsError as exc:
+            self.w.stats_label.setText(str(exc))
+            raise
+
+    def _can_generate(self) -> bool:
+        if self.w._state != "ready" or self._gen is not None:
+            self.w.model_label.setText("The model is not ready yet. " + self.w._status_text)
+            return False
+        return True
+
+    def regenerate(self, turn_id: str, *, same_seed: bool = False) -> None:
+        """A new version of a model turn, beside the old ones."""
+        conv = self.workspace.current
+        if conv is None or not self._can_generate():
+            return
+        turn = conv.turns[turn_id]
+        if turn.role != "assistant":
+            return
+        settings = self._settings()
+        if settings is None:
+            return
+        if same_seed and turn.passages and turn.passages[0].get("settings"):
+            first = turn.passages[0]
+            settings = GenerationSettings.from_dict({**first["settings"], "seed": first["seed"]})
+        parent = conv.turns.get(turn.parent_id or "")
+        try:
+            prompt, stops = conv.prompt(parent, _mode_of(conv), self._template(conv))
+        except SettingsError:
+            return
+        self._begin(conv, parent, None, prompt, stops, settings, saved=(parent,) if parent else ())
+
+    def continue_(self, turn_id: str | None) -> None:
+        """More text at the end of the last model turn (or after the draft) — no new user turn."""
+        conv = self.workspace.current
+        if conv is None or not conv.turns or not self._can_generate():
+            return
+        last = conv.last()
+        assert last is not None
+        settings = self._settings()
+        if settings is None:
+            return
+        try:
+            prompt, stops = conv.prompt(last, _mode_of(conv), self._template(conv))
+        except SettingsError:
+            return
+        if last.role == "assistant":
+            self._begin(conv, None, last, prompt, stops, settings)
+        else:
+            self._begin(conv, last, None, prompt, stops, settings, saved=(last,))
+
+    def edit(self, turn_id: str, text: str, *, generate: bool = True) -> Turn | None:
+        """A new version of a turn with ``text``; later turns stay on the old version's branch.
+
+        An edited user turn is answered again right away (when ``generate``).
+        """
+        conv = self.workspace.current
+        if conv is None:
+            return None
+        old = conv.turns[turn_id]
+        if text == old.text:
+            return None
+        before = conv.to_dict()
+        new = conv.add_turn(old.parent_id, old.role, text)
+        new.passages = [{"edited_from": old.id, "created": time.time()}]
+        self.workspace.change("Edit", conv, before)
+        if generate and old.role == "user" and self.w._state == "ready":
+            settings = self._settings()
+            if settings is not None:
+                prompt, stops = conv.prompt(new, _mode_of(conv), self._template(conv))
+                self._begin(conv, new, None, prompt, stops, settings, saved=(new,))
+        return new
+
+    @Slot(str, str)
+    def _on_model_state(self, state: str, _detail: str) -> None:
+        if state == "ready":
+            self._context_timer.start()
+
+    # -- context --------------------------------------------------------------------------
+
+    def update_context(self) -> None:
+        """How many of the model's positions the next prompt uses, and what is left out."""
+        loaded = getattr(self.w.host.worker, "_loaded", None)
+        if loaded is None or self._gen is not None:
+            return
+        try:
+            settings = self.w.settings_panel.settings()
+            mode = self.w.settings_panel.current_mode()
+            template = self.w.settings_panel.template() if mode is Mode.CHAT else None
+        except SettingsError:
+            return
+        text = self.w.composer.toPlainText()
+        conv = self.workspace.current
+        if conv is not None:
+            prompt, _ = conv.next_prompt(text, mode, template)
+        else:
+            prompt = Conversation.new().next_prompt(text, mode, template)[0]
+        from gpt2desk.core.engine import encode_tail, prompt_budget
+
+        n_ctx = int(loaded.runner.n_ctx)
+        budget = prompt_budget(settings.max_new_tokens, n_ctx)
+        # The tokenizer is only read here, and only while the worker is not generating.
+        ids, truncated = encode_tail(loaded.tokenizer, prompt, budget) if prompt else ([], False)
+        label = f"Context {len(ids)}/{n_ctx}"
+        tip = (
+            f"The next prompt uses {len(ids)} of the model's {n_ctx} positions; "
+            f"up to {n_ctx - len(ids)} remain for the reply."
+        )
+        if truncated:
+            kept = loaded.tokenizer.decode(ids)
+            cut = max(0, len(prompt) - len(kept))
+            left = prompt[:cut]
+            label += f" · {cut:,} earlier characters left out"
+            preview = left if len(left) <= 300 else left[:150] + " … " + left[-150:]
+            tip += f"\nLeft out because it no longer fits (oldest first):\n“{preview}”"
+        self.context_label.setText(label)
+        self.context_label.setToolTip(tip)
+
+    # -- files ------------------------------------------------------------------------------
+
+    def export(self, path: str, fmt: str) -> str:
+        """Writes the current conversation (md, txt) or everything (json); returns "" or why not."""
+        if fmt == "json":
+            self.workspace.flush_pending()
+            convs = self.workspace.writer.call(lambda s: s.load_all())
+            data = json.dumps(export_all(convs), ensure_ascii=True, indent=1)
+        else:
+            conv = self.workspace.current
+            if conv is None:
+                return "There is no conversation to export."
+            data = to_markdown(conv) if fmt == "md" else to_plain_text(conv)
+        # QSaveFile: the file appears whole or not at all.
+        out = QSaveFile(path)
+        if not out.open(QSaveFile.OpenModeFlag.WriteOnly):
+            return f"Cannot write {path}: {out.errorString()}"
+        out.write(data.encode("utf-8", "surrogatepass"))
+        if not out.commit():
+            return f"Writing {path} failed: {out.errorString()}"
+        return ""
+
+    def import_file(self, path: str) -> str:
+        """A .json export comes back whole; any other file becomes a new draft."""
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            return f"Cannot read {path}: {exc.strerror}"
+        text = raw.decode("utf-8", "surrogateescape")
+        ws = self.workspace
+        if path.lower().endswith(".json"):
+            try:
+                convs = import_all(json.loads(text), {c["id"] for c in ws.summaries})
+            except ValueError as exc:
+                return f"Cannot import {Path(path).name}: {exc}"
+            ws.writer.submit(lambda s: s.save_many([c.to_dict() for c in convs]))
+            for conv in convs:
+                ws._loaded[conv.id] = conv
+                ws._refresh_summary(conv)
+            return ""
+        conv = draft_from_text(text, Path(path).name)
+        ws._loaded[conv.id] = conv
+        ws._save_whole(conv)
+        ws._refresh_summary(conv)
+        ws.select(conv.id)
+        return ""
+
+    def _ask_export(self, fmt: str) -> None:
+        filters = {"md": "Markdown (*.md)", "txt": "Text (*.txt)", "json": "JSON (*.json)"}
+        path, _ = QFileDialog.getSaveFileName(self.w, "Export", f"export.{fmt}", filters[fmt])
+        if path:
+            self.w.stats_label.setText(self.export(path, fmt) or f"Exported to {path}")
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.w, "Import", "", "Text, Markdown or JSON (*.txt *.md *.markdown *.json);;All (*)"
+        )
+        if path:
+            self.w.stats_label.setText(self.import_file(path) or f"Imported {path}")
+
+    def close(self) -> None:
+        if self._gen is not None:
+            # Keep what was written; the model thread is stopped by the window.
+            self.finished({"reason": "cancelled"})
+        self.workspace.close()
