@@ -33,7 +33,14 @@ def test_gui_modules_do_not_import_tensorflow() -> None:
     # The window must paint before TensorFlow loads: only the worker thread
     # imports it, lazily, when it loads a model.
     loaded = _modules_after_import(
-        ["gpt2desk.app", "gpt2desk.ui.main_window", "gpt2desk.ui.worker", "gpt2desk.cli"]
+        [
+            "gpt2desk.app",
+            "gpt2desk.ui.main_window",
+            "gpt2desk.ui.worker",
+            "gpt2desk.cli",
+            "gpt2desk.ui.models_dialog",
+            "gpt2desk.ui.downloads",
+        ]
     )
     assert "tensorflow" not in loaded
     assert "transformers" not in loaded

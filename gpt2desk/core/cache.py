@@ -10,6 +10,7 @@ and ``refs/main`` (the commit that loading without network uses).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -109,6 +110,32 @@ def cached_model_ids(cache: Path | None = None) -> list[str]:
         for p in cache.iterdir()
         if p.name.startswith(PREFIX) and p.is_dir()
     )
+
+
+def check_gpt2_folder(path: Path) -> None:
+    """Raises ModelLoadError saying what is missing or wrong in a GPT-2 model folder."""
+    check_local_folder(path)
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        model_type = config["model_type"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ModelLoadError(f"{path / 'config.json'} is not a valid model config.") from None
+    if model_type != "gpt2":
+        raise ModelLoadError(f"{path} holds a {model_type} model; gpt2desk runs GPT-2 only.")
+
+
+def cached_gpt2_ids(cache: Path | None = None) -> list[str]:
+    """Complete GPT-2 models in the cache, whoever downloaded them."""
+    found = []
+    for repo_id in cached_model_ids(cache):
+        snapshot = status(repo_id, cache).snapshot
+        try:
+            if snapshot is not None:
+                check_gpt2_folder(snapshot)
+                found.append(repo_id)
+        except ModelLoadError:
+            pass
+    return found
 
 
 def delete_model(repo_id: str, cache: Path | None = None) -> int:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from gpt2desk.core.prompts import Mode
 from gpt2desk.core.settings import SettingsError
 from gpt2desk.ui.chat_view import ChatView
+from gpt2desk.ui.hub_prefs import HubPrefs
 from gpt2desk.ui.settings_panel import SettingsPanel
 from gpt2desk.ui.worker import WorkerHost
 from gpt2desk.ui.workspace_ui import WorkspaceController
@@ -56,6 +57,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("gpt2desk")
         self.resize(1000, 700)
         self._offline = offline
+        # Offline mode and Hub endpoint (mirror) from the Models dialog, kept between launches.
+        self.hub_prefs = HubPrefs.load()
+        self.models_dialog: Any = None
         self._model_name = model
         self._state = "loading"
         self._status_text = ""
@@ -144,12 +148,31 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.settings_dock.toggleViewAction())
+        self.models_action = QAction("Models…", self)
+        self.models_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.models_action.setToolTip("Download, delete and switch models; offline mode; mirror")
+        self.models_action.triggered.connect(self.open_models)
+        self.menuBar().addMenu("&Models").addAction(self.models_action)
+        toolbar = self.addToolBar("Models")
+        toolbar.setObjectName("modelsToolbar")
+        toolbar.addAction(self.models_action)
 
     # -- user actions --------------------------------------------------------
 
     def start(self) -> None:
         """Loads the model in the worker; call once the window is shown."""
-        self.host.load(self._model_name, self._offline)
+        self.load_model(self._model_name)
+
+    def open_models(self) -> None:
+        """Shows the Models dialog (created once; its downloads go on when it is hidden)."""
+        from gpt2desk.ui.models_dialog import ModelsDialog
+
+        if self.models_dialog is None:
+            self.models_dialog = ModelsDialog(self.host, self.hub_prefs, self)
+            self.models_dialog.use_requested.connect(self.load_model)
+        self.models_dialog.show()
+        self.models_dialog.raise_()
+        self.models_dialog.activateWindow()
 
     def send(self) -> None:
         if self.chat.streaming():
@@ -190,7 +213,9 @@ class MainWindow(QMainWindow):
 
     def load_model(self, model: str) -> None:
         """Switches model in the worker; the old one stays if this one fails."""
-        self.host.load(model, self._offline)
+        # hub_prefs is the object the Models dialog edits: its settings apply to the next load.
+        offline = self._offline or self.hub_prefs.offline
+        self.host.load(model, offline, self.hub_prefs.endpoint)
 
     # -- worker signals ------------------------------------------------------
 
@@ -262,6 +287,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.hide()
+        if self.models_dialog is not None:
+            self.models_dialog.shutdown()
         self.host.shutdown()
         self.workspace_ui.close()
         super().closeEvent(event)

@@ -49,20 +49,35 @@ class ModelWorker(QObject):
         self._loaded: Any = None
         self._lock = threading.Lock()
         self.stopped_through = 0
+        # Set on shutdown: a download inside load() stops before its next chunk.
+        self.load_cancel = threading.Event()
 
     def stop(self, request_id: int) -> None:
         """Ends request ``request_id`` (and any earlier one) before its next token."""
         with self._lock:
             self.stopped_through = max(self.stopped_through, request_id)
 
-    @Slot(str, bool)
-    def load(self, model_text: str, offline: bool) -> None:
+    @Slot(str, bool, str)
+    def load(self, model_text: str, offline: bool, endpoint: str = "") -> None:
+        """Loads a model; a Hub model not on disk is downloaded first (from ``endpoint``)."""
         from gpt2desk.core.models import ModelLoadError, load_model, parse_model_ref
 
         try:
             ref = parse_model_ref(model_text)
+
+            def stage(s: str) -> None:
+                detail = f"Downloading {ref.name}…" if s == "downloading" else ref.name
+                self.state_changed.emit(s, detail)
+
             loaded = load_model(
-                ref, offline=offline, on_stage=lambda s: self.state_changed.emit(s, ref.name)
+                ref,
+                offline=offline,
+                endpoint=endpoint or None,
+                on_stage=stage,
+                on_progress=lambda p: self.state_changed.emit(
+                    "downloading", f"Downloading {ref.name}: {p.text()}"
+                ),
+                cancel=self.load_cancel,
             )
         except ModelLoadError as exc:
             self.state_changed.emit("failed", str(exc))
@@ -120,11 +135,12 @@ class WorkerHost(QObject):
     """Owns the worker thread; lives in the GUI thread.
 
     Signals:
-        load_requested(model_text, offline), generate_requested(id, prompt, settings):
+        load_requested(model_text, offline, endpoint),
+        generate_requested(id, prompt, settings):
             delivered queued to the worker.
     """
 
-    load_requested = Signal(str, bool)
+    load_requested = Signal(str, bool, str)
     generate_requested = Signal(int, str, dict)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -138,8 +154,8 @@ class WorkerHost(QObject):
         self._next_id = 0
         self.model_thread.start()
 
-    def load(self, model_text: str, offline: bool = False) -> None:
-        self.load_requested.emit(model_text, offline)
+    def load(self, model_text: str, offline: bool = False, endpoint: str = "") -> None:
+        self.load_requested.emit(model_text, offline, endpoint)
 
     def generate(self, prompt: str, settings: dict[str, Any]) -> int:
         """Queues a request; returns its id (tokens of older ids are stale)."""
@@ -153,5 +169,6 @@ class WorkerHost(QObject):
     def shutdown(self) -> None:
         """Stop, quit, wait: no QThread is left running."""
         self.stop()
+        self.worker.load_cancel.set()
         self.model_thread.quit()
         self.model_thread.wait()

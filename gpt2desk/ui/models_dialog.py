@@ -1,0 +1,374 @@
+"""The Models dialog: the GPT-2 family and added models, downloads, disk use, settings.
+
+Downloads run in the ``DownloadHost``'s thread; the model switch itself is
+the main window's (``use_requested``), which loads in the model thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gpt2desk.core import cache
+from gpt2desk.core.catalog import MEMORY_FORMULA, format_bytes
+from gpt2desk.core.models import ModelLoadError
+from gpt2desk.ui.downloads import DownloadHost
+from gpt2desk.ui.hub_prefs import HubPrefs
+from gpt2desk.ui.model_rows import COLUMNS, Row, row_cells, table_rows
+from gpt2desk.ui.worker import WorkerHost
+
+
+class ModelsDialog(QDialog):
+    """Lists models with size, memory needed and disk state; downloads, deletes, switches.
+
+    Signals:
+        use_requested(model): load this Hub id or folder as the active model.
+        preferences_changed(offline, endpoint): the settings were applied and saved.
+    """
+
+    use_requested = Signal(str)
+    preferences_changed = Signal(bool, str)
+
+    def __init__(self, host: WorkerHost, prefs: HubPrefs, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Models")
+        self.resize(900, 560)
+        self.prefs = prefs
+        self.downloads = DownloadHost(self)
+        d = self.downloads.worker
+        d.progress.connect(self._on_progress)
+        d.finished.connect(self._on_finished)
+        d.failed.connect(self._on_failed)
+        d.checked.connect(self._on_checked)
+        host.worker.state_changed.connect(self._on_model_state)
+        self.rows: list[Row] = []
+        self.active = ""
+        self._running: dict[str, int] = {}  # repo id -> request id
+        self._use_after: set[str] = set()
+        self._checking: dict[int, str] = {}
+        self._build()
+        self.refresh()
+
+    # -- construction --------------------------------------------------------
+
+    def _build(self) -> None:
+        self.cache_label = QLabel()
+        self.cache_label.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        memory_header = QTableWidgetItem(COLUMNS[3])
+        memory_header.setToolTip(MEMORY_FORMULA)
+        self.table.setHorizontalHeaderItem(3, memory_header)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.progress_bar = QProgressBar()
+        self.progress_label = QLabel()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.download_button = QPushButton("Download")
+        self.cancel_button = QPushButton("Cancel")
+        self.use_button = QPushButton("Use")
+        self.delete_button = QPushButton("Delete…")
+        self.download_button.clicked.connect(self.download_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.use_button.clicked.connect(self.use_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        actions = QHBoxLayout()
+        for b in (self.download_button, self.cancel_button, self.use_button, self.delete_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        self.hub_id_edit = QLineEdit()
+        self.hub_id_edit.setPlaceholderText("Hub id of a GPT-2 model, e.g. user/my-gpt2")
+        add_id = QPushButton("Add Hub model")
+        add_id.clicked.connect(lambda: self.add_hub_id(self.hub_id_edit.text()))
+        add_folder = QPushButton("Add folder…")
+        add_folder.clicked.connect(self._choose_folder)
+        adding = QHBoxLayout()
+        adding.addWidget(self.hub_id_edit, 1)
+        adding.addWidget(add_id)
+        adding.addWidget(add_folder)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.cache_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.progress_label)
+        layout.addLayout(actions)
+        layout.addLayout(adding)
+        layout.addWidget(self.message)
+        layout.addWidget(self._build_settings())
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.hide)
+        layout.addWidget(close)
+        self.progress_bar.hide()
+
+    def _build_settings(self) -> QGroupBox:
+        box = QGroupBox("Settings")
+        self.offline_check = QCheckBox("Offline mode: no network at all, only models on disk")
+        self.offline_check.setChecked(self.prefs.offline)
+        self.endpoint_edit = QLineEdit(self.prefs.endpoint)
+        self.endpoint_edit.setPlaceholderText("https://huggingface.co (or HF_ENDPOINT)")
+        self.endpoint_edit.setToolTip(
+            "A mirror of the Hugging Face Hub, for example https://hf-mirror.com. "
+            "Every download and Hub check uses it. Empty: HF_ENDPOINT, else huggingface.co."
+        )
+        apply = QPushButton("Apply")
+        apply.clicked.connect(self.apply_settings)
+        row = QHBoxLayout()
+        row.addWidget(self.endpoint_edit, 1)
+        row.addWidget(apply)
+        form = QFormLayout(box)
+        form.addRow(self.offline_check)
+        form.addRow("Hub endpoint (mirror):", row)
+        return box
+
+    # -- the table -----------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-reads the cache and rebuilds the table, keeping the selection."""
+        selected = self.selected()
+        self.rows = table_rows(self.prefs.added)
+        self.table.setRowCount(len(self.rows))
+        for i, row in enumerate(self.rows):
+            running = any(r in self._running for r in row.ids)
+            for col, (text, tip) in enumerate(row_cells(row, self.active, running)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                self.table.setItem(i, col, item)
+            if selected is not None and row.name == selected.name:
+                self.table.selectRow(i)
+        where = cache.default_cache_dir()
+        self.cache_label.setText(
+            f"Models are stored in the Hugging Face cache, {where} — "
+            f"{format_bytes(cache.total_bytes())} in use (shared with other Hugging Face tools)."
+        )
+        self._update_buttons()
+
+    def selected(self) -> Row | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
+
+    def select(self, name: str) -> None:
+        for i, row in enumerate(self.rows):
+            if row.name == name:
+                self.table.selectRow(i)
+                return
+        raise KeyError(name)
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        hub = row is not None and row.kind == "hub"
+        found = cache.best_status(row.ids) if row is not None and hub else None
+        running = row is not None and any(r in self._running for r in row.ids)
+        online = not self.prefs.offline
+        self.download_button.setText("Resume" if found and found.state == "partial" else "Download")
+        self.download_button.setEnabled(
+            bool(found and found.state != "complete" and online and not running)
+        )
+        self.cancel_button.setEnabled(running)
+        usable = row is not None and (not hub or (found is not None and found.state == "complete"))
+        self.use_button.setEnabled(usable or (hub and online and not running))
+        self.delete_button.setText("Remove from list" if row and row.kind == "local" else "Delete…")
+        deletable = bool(found and found.state != "absent" and not running)
+        self.delete_button.setEnabled(deletable or (row is not None and row.kind == "local"))
+
+    # -- actions -------------------------------------------------------------
+
+    def download_selected(self) -> None:
+        row = self.selected()
+        if row is None or row.kind != "hub" or self.prefs.offline:
+            return
+        repo_id = cache.best_status(row.ids).repo_id
+        self._running[repo_id] = self.downloads.download(repo_id, self.prefs.endpoint)
+        self.message.setText(f"Downloading {repo_id}…")
+        self.refresh()
+
+    def cancel_selected(self) -> None:
+        row = self.selected()
+        for repo_id in row.ids if row else ():
+            if repo_id in self._running:
+                self.downloads.cancel(self._running[repo_id])
+                self._use_after.discard(repo_id)
+
+    def use_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.kind == "local":
+            self.use_requested.emit(row.name)
+            return
+        found = cache.best_status(row.ids)
+        if found.state == "complete":
+            self.message.setText(f"Switching to {found.repo_id}…")
+            self.use_requested.emit(found.repo_id)
+        else:
+            self._use_after.add(found.repo_id)
+            self.download_selected()
+
+    def delete_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.kind == "local":
+            self._forget(row)  # the user's own folder is never deleted
+            return
+        present = [r for r in row.ids if cache.status(r).state != "absent"]
+        size = sum(cache.status(r).disk_bytes for r in present)
+        in_use = " It stays loaded until you switch models." if self.active in row.ids else ""
+        answer = QMessageBox.question(
+            self,
+            "Delete model",
+            f"Delete {', '.join(present)} from disk ({format_bytes(size)})?{in_use}",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        freed = sum(cache.delete_model(r) for r in present)
+        self.message.setText(f"Deleted {', '.join(present)}: {format_bytes(freed)} freed.")
+        self.refresh()
+
+    def _forget(self, row: Row) -> None:
+        self.prefs.added = [a for a in self.prefs.added if a != (row.kind, row.name)]
+        self.prefs.save()
+        self.refresh()
+
+    def add_hub_id(self, text: str) -> None:
+        """Validates a Hub id, checks it on the Hub (unless offline), then lists it."""
+        from gpt2desk.core.hub import HubError, check_hub_id
+
+        try:
+            repo_id = check_hub_id(text)
+        except HubError as exc:
+            self._error(str(exc))
+            return
+        if self.prefs.offline:
+            self._add(("hub", repo_id), "added (not checked: offline mode is on)")
+            return
+        self._checking[self.downloads.check(repo_id, self.prefs.endpoint)] = repo_id
+        self.message.setText(f"Checking {repo_id} on the Hub…")
+
+    def add_folder(self, folder: str) -> bool:
+        """Lists a local model folder if it is a complete GPT-2; else says what is wrong."""
+        path = Path(folder).expanduser().resolve()
+        try:
+            cache.check_gpt2_folder(path)
+        except ModelLoadError as exc:
+            self._error(str(exc))
+            return False
+        self._add(("local", str(path)), "added")
+        return True
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a Hugging Face model folder")
+        if folder:
+            self.add_folder(folder)
+
+    def _add(self, item: tuple[str, str], note: str) -> None:
+        if item not in self.prefs.added:
+            self.prefs.added.append(item)
+            self.prefs.save()
+        self.refresh()
+        self.select(item[1])
+        self.message.setText(f"{item[1]}: {note}.")
+
+    def apply_settings(self) -> None:
+        from gpt2desk.core.hub import HubError, normalize_endpoint
+
+        try:
+            endpoint = normalize_endpoint(self.endpoint_edit.text())
+        except HubError as exc:
+            self._error(str(exc))
+            return
+        self.endpoint_edit.setText(endpoint)
+        self.prefs.offline = self.offline_check.isChecked()
+        self.prefs.endpoint = endpoint
+        self.prefs.save()
+        where = endpoint or "the default Hub"
+        mode = "Offline mode is on: no network use." if self.prefs.offline else f"Using {where}."
+        self.message.setText(f"Settings saved. {mode}")
+        self.preferences_changed.emit(self.prefs.offline, endpoint)
+        self._update_buttons()
+
+    def _error(self, text: str) -> None:
+        self.message.setText(f'<span style="color:#b00020">{_escape(text)}</span>')
+
+    def shutdown(self) -> None:
+        self.downloads.shutdown()
+
+    # -- worker signals ------------------------------------------------------
+
+    @Slot(int, str, dict)
+    def _on_progress(self, _request_id: int, repo_id: str, info: dict[str, Any]) -> None:
+        total = int(info["total"]) or 1
+        self.progress_bar.show()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(int(1000 * int(info["done"]) / total))
+        self.progress_label.setText(f"{repo_id}: {info['text']}")
+
+    @Slot(int, str)
+    def _on_finished(self, _request_id: int, repo_id: str) -> None:
+        self._running.pop(repo_id, None)
+        self.progress_bar.setValue(self.progress_bar.maximum())
+        self.message.setText(f"{repo_id} is downloaded and checked.")
+        if repo_id in self._use_after:
+            self._use_after.discard(repo_id)
+            self.use_requested.emit(repo_id)
+        self.refresh()
+
+    @Slot(int, str, str, bool)
+    def _on_failed(self, _request_id: int, repo_id: str, message: str, cancelled: bool) -> None:
+        self._running.pop(repo_id, None)
+        self._use_after.discard(repo_id)
+        if cancelled:
+            self.message.setText(message)
+        else:
+            self._error(message)
+        self.refresh()
+
+    @Slot(int, str, str)
+    def _on_checked(self, request_id: int, repo_id: str, message: str) -> None:
+        self._checking.pop(request_id, None)
+        if message:
+            self._error(message)
+        else:
+            self._add(("hub", repo_id), "found on the Hub; GPT-2 with usable weights")
+
+    @Slot(str, str)
+    def _on_model_state(self, state: str, detail: str) -> None:
+        if state == "ready" and detail != self.active:
+            self.active = detail
+            self.refresh()
+        elif state == "failed":
+            self._error(detail)
+        elif state in ("loading", "preparing"):
+            self.message.setText(f"{state.capitalize()} {detail}…")
+        elif state == "downloading":
+            self.message.setText(detail)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

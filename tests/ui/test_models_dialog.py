@@ -1,0 +1,343 @@
+"""The Models dialog, the download thread and model switching, against the local hub server."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QMessageBox, QToolBar
+
+from gpt2desk.core import cache, hub
+from gpt2desk.core.catalog import FAMILY
+from gpt2desk.ui.downloads import DownloadHost
+from gpt2desk.ui.hub_prefs import HubPrefs
+from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.ui.models_dialog import ModelsDialog
+from gpt2desk.ui.worker import WorkerHost
+from tests.hubfixtures import TINY_ID
+from tests.hubserver import HubServer
+from tests.ui.helpers import GEN_TIMEOUT_MS, LOAD_TIMEOUT_MS, Recorder, wait_ready
+
+WEIGHTS = "tf_model.h5"
+WAIT_MS = 30_000
+
+
+@pytest.fixture(autouse=True)
+def _small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hub, "CHUNK_SIZE", 16 * 1024)
+
+
+@pytest.fixture
+def make_dialog(
+    qtbot: Any, host: WorkerHost, hf_cache: Path, hub_server: HubServer
+) -> Iterator[Callable[..., ModelsDialog]]:
+    """Builds Models dialogs on the local hub; their download threads are stopped after."""
+    dialogs: list[ModelsDialog] = []
+
+    def make(prefs: HubPrefs | None = None) -> ModelsDialog:
+        dialog = ModelsDialog(host, prefs or HubPrefs(endpoint=hub_server.url))
+        qtbot.addWidget(dialog)
+        dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+    yield make
+    for dialog in dialogs:
+        dialog.shutdown()
+
+
+def names(dialog: ModelsDialog) -> list[str]:
+    return [row.name for row in dialog.rows]
+
+
+def cell(dialog: ModelsDialog, name: str, column: int) -> str:
+    item = dialog.table.item(names(dialog).index(name), column)
+    assert item is not None
+    return item.text()
+
+
+def wait_state(qtbot: Any, dialog: ModelsDialog, name: str, state: str) -> None:
+    qtbot.waitUntil(lambda: cell(dialog, name, 4) == state, timeout=WAIT_MS)
+
+
+class DownloadRecorder(QObject):
+    """The download worker's signals, recorded in the GUI thread (see helpers.Recorder)."""
+
+    def __init__(self, downloads: DownloadHost) -> None:
+        super().__init__()
+        self.events: list[tuple[Any, ...]] = []
+        w = downloads.worker
+        w.progress.connect(self._on_progress)
+        w.finished.connect(self._on_finished)
+        w.failed.connect(self._on_failed)
+
+    @Slot(int, str, dict)
+    def _on_progress(self, request_id: int, repo_id: str, info: dict[str, Any]) -> None:
+        self.events.append(("progress", repo_id, info))
+
+    @Slot(int, str)
+    def _on_finished(self, request_id: int, repo_id: str) -> None:
+        self.events.append(("finished", repo_id))
+
+    @Slot(int, str, str, bool)
+    def _on_failed(self, request_id: int, repo_id: str, message: str, cancelled: bool) -> None:
+        self.events.append(("failed", repo_id, message, cancelled))
+
+    def weights_done(self) -> int:
+        done = [e[2]["done"] for e in self.events if e[0] == "progress" and e[2]["file"] == WEIGHTS]
+        return max(done, default=0)
+
+
+def test_the_family_is_listed_with_size_memory_and_disk_state(
+    make_dialog: Callable[..., ModelsDialog],
+    hub_server: HubServer,
+    tiny_repo: dict[str, bytes],
+    hf_cache: Path,
+) -> None:
+    dialog = make_dialog()
+    assert names(dialog)[:5] == ["gpt2", "distilgpt2", "gpt2-medium", "gpt2-large", "gpt2-xl"]
+    assert [cell(dialog, e.repo_id, 1) for e in FAMILY] == ["124M", "82M", "355M", "774M", "1.5B"]
+    assert cell(dialog, "gpt2", 2) == "≈ 551.1 MB"
+    assert cell(dialog, "gpt2-xl", 2) == "≈ 6.43 GB"
+    assert cell(dialog, "gpt2", 3) == "1.53 GB"
+    memory_tip = dialog.table.horizontalHeaderItem(3).toolTip()
+    assert "6 bytes per parameter" in memory_tip and "Measured" in memory_tip
+    assert all(cell(dialog, e.repo_id, 4) == "Not downloaded" for e in FAMILY)
+    assert str(hf_cache) in dialog.cache_label.text()
+
+    # A model another tool downloaded under the Hub's new id counts as on disk;
+    # any other GPT-2 in the cache is listed too.
+    hub_server.add("openai-community/gpt2-medium", tiny_repo)
+    hub_server.add("someone/tiny", tiny_repo)
+    hub.download_model("openai-community/gpt2-medium", endpoint=hub_server.url)
+    hub.download_model("someone/tiny", endpoint=hub_server.url)
+    dialog.refresh()
+    assert cell(dialog, "gpt2-medium", 4) == "On disk"
+    assert cell(dialog, "gpt2-medium", 5).endswith("kB")
+    assert cell(dialog, "someone/tiny", 0) == "someone/tiny (found in the cache)"
+    assert "1.9 MB in use" in dialog.cache_label.text()
+
+
+def test_download_with_progress_then_delete(
+    make_dialog: Callable[..., ModelsDialog],
+    qtbot: Any,
+    hub_server: HubServer,
+    tiny_repo: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hub_server.add("distilgpt2", tiny_repo)
+    hub_server.faults.slow[WEIGHTS] = (64 * 1024, 0.02)
+    dialog = make_dialog()
+    rec = DownloadRecorder(dialog.downloads)
+    dialog.select("distilgpt2")
+    assert dialog.download_button.isEnabled()
+    dialog.download_button.click()
+    assert cell(dialog, "distilgpt2", 4) == "Downloading…"
+    assert not dialog.download_button.isEnabled() and dialog.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: "/s · " in dialog.progress_label.text(), timeout=WAIT_MS)
+    assert " of 948.0 kB · " in dialog.progress_label.text()
+    assert dialog.progress_label.text().endswith(" left")
+    wait_state(qtbot, dialog, "distilgpt2", "On disk")
+    done = [e[2]["done"] for e in rec.events if e[0] == "progress"]
+    assert done == sorted(done) and len(done) > 5
+    assert rec.events[-1] == ("finished", "distilgpt2")
+    assert dialog.progress_bar.value() == dialog.progress_bar.maximum()
+    assert "downloaded and checked" in dialog.message.text()
+
+    asked: list[str] = []
+
+    def confirm(_parent: Any, _title: str, text: str, *args: Any) -> Any:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", confirm)
+    dialog.delete_button.click()
+    assert asked and "distilgpt2" in asked[0] and "kB" in asked[0]
+    assert cell(dialog, "distilgpt2", 4) == "Not downloaded"
+    assert cache.status("distilgpt2").state == "absent"
+    assert "freed" in dialog.message.text()
+
+
+def test_cancel_then_resume_from_the_dialog(
+    make_dialog: Callable[..., ModelsDialog],
+    qtbot: Any,
+    hub_server: HubServer,
+    tiny_repo: dict[str, bytes],
+) -> None:
+    hub_server.add("gpt2", tiny_repo)
+    hub_server.faults.slow[WEIGHTS] = (16 * 1024, 0.02)
+    dialog = make_dialog()
+    rec = DownloadRecorder(dialog.downloads)
+    dialog.select("gpt2")
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: rec.weights_done() > 300_000, timeout=WAIT_MS)
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: "cancelled" in dialog.message.text(), timeout=WAIT_MS)
+    assert cell(dialog, "gpt2", 4) == "Partly downloaded"
+    assert dialog.download_button.text() == "Resume"
+
+    hub_server.faults.slow.clear()
+    dialog.download_button.click()
+    wait_state(qtbot, dialog, "gpt2", "On disk")
+    ranges = [r.range for r in hub_server.requests("GET", "/lfs/")]
+    assert ranges[0] is None and ranges[-1] is not None and ranges[-1].startswith("bytes=")
+    blob = (cache.snapshot_dir("gpt2") or Path()) / WEIGHTS
+    assert (
+        hashlib.sha256(blob.read_bytes()).hexdigest()
+        == hashlib.sha256(tiny_repo[WEIGHTS]).hexdigest()
+    )
+
+
+def test_offline_mode_and_endpoint_persist_and_offline_makes_no_request(
+    make_dialog: Callable[..., ModelsDialog], qtbot: Any, hub_server: HubServer
+) -> None:
+    dialog = make_dialog(HubPrefs())
+    dialog.endpoint_edit.setText("hf-mirror.com")
+    dialog.apply_settings()
+    assert "http:// or https://" in dialog.message.text()
+    dialog.endpoint_edit.setText(hub_server.url + "/")
+    dialog.offline_check.setChecked(True)
+    with qtbot.waitSignal(dialog.preferences_changed) as blocker:
+        dialog.apply_settings()
+    assert blocker.args == [True, hub_server.url]
+    saved = HubPrefs.load()
+    assert (saved.offline, saved.endpoint) == (True, hub_server.url)
+
+    dialog.select("gpt2")
+    assert not dialog.download_button.isEnabled()
+    assert not dialog.use_button.isEnabled()
+    dialog.add_hub_id("tiny/gpt2")
+    assert "not checked: offline mode is on" in dialog.message.text()
+    assert HubPrefs.load().added == [("hub", "tiny/gpt2")]
+    assert hub_server.requests() == []
+
+
+def test_adding_hub_ids_and_folders_is_validated(
+    make_dialog: Callable[..., ModelsDialog],
+    qtbot: Any,
+    hub_server: HubServer,
+    tiny_model_dir: Path,
+    tmp_path: Path,
+) -> None:
+    dialog = make_dialog()
+    dialog.add_hub_id("not a model!")
+    assert "not a valid Hub id" in dialog.message.text()
+    dialog.add_hub_id("nobody/nothing")
+    qtbot.waitUntil(lambda: "There is no model named" in dialog.message.text(), timeout=WAIT_MS)
+    dialog.add_hub_id(TINY_ID)
+    qtbot.waitUntil(lambda: TINY_ID in names(dialog), timeout=WAIT_MS)
+    assert cell(dialog, TINY_ID, 4) == "Not downloaded"
+
+    assert not dialog.add_folder(str(tmp_path / "nowhere"))
+    assert "does not exist" in dialog.message.text()
+    bert = tmp_path / "bert"
+    bert.mkdir()
+    for f in tiny_model_dir.iterdir():
+        (bert / f.name).write_bytes(f.read_bytes())
+    (bert / "config.json").write_text('{"model_type": "bert"}')
+    assert not dialog.add_folder(str(bert))
+    assert "holds a bert model" in dialog.message.text()
+    assert dialog.add_folder(str(tiny_model_dir))
+    folder = str(tiny_model_dir.resolve())
+    assert cell(dialog, folder, 4) == "Folder"
+    assert HubPrefs.load().added == [("hub", TINY_ID), ("local", folder)]
+    assert dialog.delete_button.text() == "Remove from list"
+    dialog.delete_button.click()
+    assert folder not in names(dialog)
+    assert (tiny_model_dir / "config.json").exists()
+
+
+def test_switching_models_from_the_main_window(
+    make_window: Callable[..., MainWindow],
+    qtbot: Any,
+    hub_server: HubServer,
+    hf_cache: Path,
+) -> None:
+    window = make_window()
+    toolbar = window.findChild(QToolBar, "modelsToolbar")
+    assert toolbar is not None and window.models_action in toolbar.actions()
+    menus = [a.menu() for a in window.menuBar().actions()]
+    assert any(m is not None and window.models_action in m.actions() for m in menus)
+    window.open_models()
+    dialog = window.models_dialog
+    assert isinstance(dialog, ModelsDialog) and dialog.isVisible()
+    # The mirror setting is what the download and the switch use.
+    dialog.endpoint_edit.setText(hub_server.url)
+    dialog.apply_settings()
+    dialog.add_hub_id(TINY_ID)
+    qtbot.waitUntil(lambda: TINY_ID in names(dialog), timeout=WAIT_MS)
+    dialog.use_button.click()  # not on disk yet: download, then switch
+    qtbot.waitUntil(
+        lambda: window.model_label.text() == f"Ready — {TINY_ID}", timeout=LOAD_TIMEOUT_MS
+    )
+    assert cell(dialog, TINY_ID, 0) == f"{TINY_ID} — in use"
+    assert hub_server.requests("GET", "/lfs/")
+    wait_ready(qtbot, window)
+
+
+def test_a_damaged_model_keeps_the_old_one(
+    loaded_host: WorkerHost, qtbot: Any, hub_server: HubServer, hf_cache: Path
+) -> None:
+    snapshot = hub.download_model(TINY_ID, endpoint=hub_server.url)
+    blob = (snapshot / WEIGHTS).resolve()
+    blob.write_bytes(blob.read_bytes()[:1000])
+    rec = Recorder(loaded_host.worker)
+    loaded_host.load(TINY_ID, True)
+    state, detail = rec.wait_loaded(qtbot)
+    assert state == "failed"
+    assert WEIGHTS in detail and "damaged or incomplete" in detail and "download it again" in detail
+    request = loaded_host.generate("Once upon a time", {"max_new_tokens": 5, "seed": 1})
+    assert rec.wait_finished(qtbot, request)["new_tokens"] == 5
+
+
+def test_a_download_does_not_block_the_model(
+    loaded_host: WorkerHost, qtbot: Any, hub_server: HubServer, hf_cache: Path
+) -> None:
+    hub_server.faults.slow[WEIGHTS] = (16 * 1024, 0.05)
+    downloads = DownloadHost()
+    try:
+        rec = DownloadRecorder(downloads)
+        downloads.download(TINY_ID, hub_server.url)
+        qtbot.waitUntil(lambda: rec.weights_done() > 0, timeout=WAIT_MS)
+        model = Recorder(loaded_host.worker)
+        request = loaded_host.generate("Once upon a time", {"max_new_tokens": 10, "seed": 1})
+        qtbot.waitUntil(lambda: model.finished(request) is not None, timeout=GEN_TIMEOUT_MS)
+        assert not any(e[0] in ("finished", "failed") for e in rec.events), "download still running"
+    finally:
+        downloads.shutdown()
+    assert cache.status(TINY_ID).state == "partial"
+
+
+def test_loading_a_hub_model_not_on_disk_downloads_it_with_progress(
+    host: WorkerHost, qtbot: Any, hub_server: HubServer, hf_cache: Path
+) -> None:
+    hub_server.faults.slow[WEIGHTS] = (64 * 1024, 0.02)
+    rec = Recorder(host.worker)
+    host.load(TINY_ID, False, hub_server.url)
+    assert rec.wait_loaded(qtbot) == ("ready", TINY_ID)
+    states = rec.states()
+    assert states[:2] == [("loading", TINY_ID), ("downloading", f"Downloading {TINY_ID}…")]
+    progress = [d for s, d in states if s == "downloading" and " of " in d]
+    assert progress and progress[-1].startswith(f"Downloading {TINY_ID}: ")
+    assert [s for s, _ in states[-2:]] == ["preparing", "ready"]
+
+
+def test_saved_offline_mode_applies_to_the_main_window(
+    qtbot: Any, tiny_model_dir: Path, hub_server: HubServer, hf_cache: Path
+) -> None:
+    HubPrefs(offline=True, endpoint=hub_server.url).save()
+    window = MainWindow(str(tiny_model_dir))
+    try:
+        window.show()
+        window.start()
+        wait_ready(qtbot, window)
+        window.load_model(TINY_ID)
+        qtbot.waitUntil(lambda: "offline mode is on" in window.model_label.text())
+        assert "still using" in window.model_label.text()
+        assert hub_server.requests() == []
+    finally:
+        window.close()
