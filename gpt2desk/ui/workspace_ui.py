@@ -68,6 +68,7 @@ class WorkspaceController(QObject):
         self.sidebar = Sidebar()
         self._gen: _Generation | None = None
         self._rendering = False
+        self._pending_scroll: int | None = None
         dock = QDockWidget("Conversations", window)
         dock.setObjectName("conversationsDock")
         dock.setWidget(self.sidebar)
@@ -105,6 +106,9 @@ class WorkspaceController(QObject):
         window.settings_panel.changed.connect(self._context_timer.start)
         window.host.worker.state_changed.connect(self._on_model_state)
         window.chat.verticalScrollBar().valueChanged.connect(self._on_scroll)
+        window.chat.verticalScrollBar().rangeChanged.connect(
+            lambda _lo, _hi: self._apply_pending_scroll()
+        )
         window.chat.turn_action.connect(self.turn_action)
         self.sidebar.selected.connect(self.select)
         self.sidebar.new_requested.connect(self.new_conversation)
@@ -200,17 +204,35 @@ class WorkspaceController(QObject):
         scroll = conv.scroll if conv is not None else 0
         bar = self.w.chat.verticalScrollBar()
 
-        def restore() -> None:
-            bar.setValue(bar.maximum() if stream else scroll)
+        if stream:
+            bar.setValue(bar.maximum())
+            self._rendering = False
+            self._pending_scroll = None
+            return
+        # The document is laid out lazily (and again when the window is shown and
+        # resized): for a moment the saved position is applied again whenever the
+        # scroll range changes, and the moves of the bar meanwhile are not saved.
+        self._pending_scroll = scroll
+        self._apply_pending_scroll()
+        QTimer.singleShot(0, self._apply_pending_scroll)
+        QTimer.singleShot(1500, self._give_up_scroll)
+
+    def _apply_pending_scroll(self) -> None:
+        target = self._pending_scroll
+        if target is None:
+            return
+        bar = self.w.chat.verticalScrollBar()
+        if bar.maximum() >= target:
+            bar.setValue(target)
+
+    def _give_up_scroll(self) -> None:
+        if self._pending_scroll is not None:
+            self._pending_scroll = None
             self._rendering = False
 
-        if stream:
-            restore()
-        else:
-            QTimer.singleShot(0, restore)
-
     def _on_scroll(self, value: int) -> None:
-        if not self._rendering:
+        # A hidden window's relayout (closing) moves the bar too: not the user's position.
+        if not self._rendering and self.w.isVisible():
             self.workspace.scroll_touched(value)
 
     def show_storage_message(self, text: str) -> None:

@@ -1,0 +1,201 @@
+"""The writing workspace as a user drives it: saved, restored, regenerated, exported."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gpt2desk.core.store import Store
+from gpt2desk.ui.main_window import MainWindow
+from tests.ui.helpers import GEN_TIMEOUT_MS
+
+MakeWindow = Callable[..., MainWindow]
+
+
+def _idle(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(
+        lambda: not window.workspace_ui.streaming() and window.send_button.isEnabled(),
+        timeout=GEN_TIMEOUT_MS,
+    )
+
+
+def _send(qtbot: Any, window: MainWindow, text: str) -> None:
+    window.composer.setPlainText(text)
+    window.send()
+    _idle(qtbot, window)
+
+
+def _path(window: MainWindow) -> list[str]:
+    conv = window.workspace_ui.workspace.current
+    assert conv is not None
+    return [t.text for t in conv.path()]
+
+
+def test_everything_is_restored_on_reopen(
+    qtbot: Any, make_window: MakeWindow, isolated_data_dir: Path
+) -> None:
+    first = make_window()
+    first.settings_panel.max_new_tokens.setValue(5)
+    _send(qtbot, first, "First conversation")
+    first.clear_conversation()
+    _send(qtbot, first, "Second conversation")
+    first.workspace_ui.import_file(str(_long_file(isolated_data_dir.parent)))
+    qtbot.waitUntil(lambda: first.chat.verticalScrollBar().maximum() > 300)
+    # Just after a conversation is shown, the bar is being put back where it was.
+    qtbot.waitUntil(lambda: not first.workspace_ui._rendering)
+    first.chat.verticalScrollBar().setValue(250)
+    first.composer.setPlainText("not sent yet <b>")
+    selected = first.workspace_ui.workspace.current
+    assert selected is not None
+    first.close()
+
+    second = make_window(start=False)
+    ws = second.workspace_ui.workspace
+    assert ws.current is not None and ws.current.id == selected.id
+    assert second.composer.toPlainText() == "not sent yet <b>"
+    qtbot.waitUntil(lambda: second.chat.verticalScrollBar().value() == 250)
+    titles = [c["title"] for c in ws.summaries]
+    assert titles == ["long.md", "Second conversation", "First conversation"]
+    assert second.workspace_ui.sidebar.list.count() == 3
+
+
+def _long_file(folder: Path) -> Path:
+    path = folder / "long.md"
+    path.write_text("\n".join(f"line {i} of a long draft" for i in range(400)))
+    return path
+
+
+def test_regenerate_keeps_alternatives_with_their_provenance(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    panel = window.settings_panel
+    panel.mode.setCurrentIndex(panel.mode.findData("chat"))
+    panel.max_new_tokens.setValue(8)
+    panel.seed.setText("1")
+    _send(qtbot, window, "hello")
+    ui = window.workspace_ui
+    conv = ui.workspace.current
+    assert conv is not None
+    first = conv.path()[-1]
+    assert first.passages[0]["seed"] == 1
+    assert first.passages[0]["model"] == window._model_name
+    assert first.passages[0]["new_tokens"] >= 1
+    assert first.passages[0]["settings"]["max_new_tokens"] == 8
+    panel.seed.setText("2")
+    ui.regenerate(first.id)
+    _idle(qtbot, window)
+    second = conv.path()[-1]
+    assert second.id != first.id and second.passages[0]["seed"] == 2
+    assert "◀ 2/2 ▶" in window.chat.toPlainText()
+    ui.turn_action("prev", second.id)
+    assert conv.path()[-1].id == first.id
+    assert "◀ 1/2 ▶" in window.chat.toPlainText()
+    ui.undo()
+    assert ui.workspace.current is not None
+    assert ui.workspace.current.path()[-1].id == second.id
+    ui.redo()
+    assert ui.workspace.current.path()[-1].id == first.id
+    # Reproduce: the same settings and seed give the same text.
+    ui.turn_action("reproduce", first.id)
+    _idle(qtbot, window)
+    assert ui.workspace.current.path()[-1].text == first.text
+    window.close()
+    store = Store.open(Path(ui.workspace.folder))
+    saved = store.load_conversation(conv.id)
+    assert saved is not None
+    assert len([t for t in saved["turns"] if t["role"] == "assistant"]) == 3
+
+
+def test_continue_extends_the_last_reply_and_edit_keeps_a_branch(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    window.settings_panel.max_new_tokens.setValue(6)
+    _send(qtbot, window, "Once upon a time")
+    ui = window.workspace_ui
+    conv = ui.workspace.current
+    assert conv is not None
+    reply = conv.path()[-1]
+    before = reply.text
+    ui.continue_(None)
+    _idle(qtbot, window)
+    assert len(conv.path()) == 2
+    assert reply.text.startswith(before) and len(reply.text) > len(before)
+    assert [p["start"] for p in reply.passages] == [0, len(before)]
+    user = conv.path()[0]
+    ui.edit(user.id, "A different start")
+    _idle(qtbot, window)
+    assert _path(window)[0] == "A different start"
+    ui.turn_action("prev", conv.path()[0].id)
+    assert _path(window) == ["Once upon a time", reply.text]
+
+
+def test_delete_can_be_undone_for_a_few_seconds(qtbot: Any, make_window: MakeWindow) -> None:
+    window = make_window(start=False)
+    ui = window.workspace_ui
+    ui.new_conversation("draft")
+    assert ui.workspace.current is not None
+    cid = ui.workspace.current.id
+    ui.workspace.rename(cid, "Keep me")
+    ui.delete(cid)
+    assert ui.sidebar.list.count() == 0
+    assert ui.undo_delete_button.isVisible()
+    ui.undo_delete_button.click()
+    assert [c["title"] for c in ui.workspace.summaries] == ["Keep me"]
+    assert ui.sidebar.ids() == [cid]
+
+
+def test_search_filters_the_sidebar(qtbot: Any, make_window: MakeWindow, tmp_path: Path) -> None:
+    window = make_window(start=False)
+    ui = window.workspace_ui
+    for name, text in (("a.md", "about Foxes"), ("b.md", "about dogs")):
+        (tmp_path / name).write_text(text)
+        ui.import_file(str(tmp_path / name))
+    ui.sidebar.search.setText("FOX")
+    qtbot.waitUntil(lambda: ui.sidebar.list.count() == 1)
+    assert ui.sidebar.list.item(0).text().startswith("a.md")
+    ui.sidebar.search.clear()
+    qtbot.waitUntil(lambda: ui.sidebar.list.count() == 2)
+
+
+TRICKY = "<b>bold</b> **md** &amp; <script>x</script>\x07 nul\x00 \u202eRTL\u202c \u05e9\u05dc"
+
+
+def test_exports_and_imports_round_trip(
+    qtbot: Any, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window = make_window(start=False)
+    ui = window.workspace_ui
+    source = tmp_path / "draft.md"
+    source.write_text(TRICKY, encoding="utf-8")
+    assert ui.import_file(str(source)) == ""
+    assert TRICKY in window.chat.toPlainText()  # shown as text, never as markup
+    assert ui.export(str(tmp_path / "out.md"), "md") == ""
+    assert TRICKY in (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert ui.export(str(tmp_path / "out.txt"), "txt") == ""
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == TRICKY
+    assert ui.export(str(tmp_path / "all.json"), "json") == ""
+    doc = json.loads((tmp_path / "all.json").read_text())
+    ui.workspace.delete(ui.workspace.summaries[0]["id"])
+    assert ui.import_file(str(tmp_path / "all.json")) == ""
+    assert ui.export(str(tmp_path / "again.json"), "json") == ""
+    assert json.loads((tmp_path / "again.json").read_text()) == doc
+    assert ui.export(str(tmp_path / "missing-dir" / "x.json"), "json").startswith("Cannot write")
+    assert not (tmp_path / "missing-dir").exists()
+
+
+def test_the_context_indicator_counts_positions_and_says_what_is_left_out(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    window.settings_panel.max_new_tokens.setValue(100)
+    window.composer.setPlainText("short text")
+    qtbot.waitUntil(lambda: window.workspace_ui.context_label.text().startswith("Context "))
+    assert "/" in window.workspace_ui.context_label.text()
+    assert "left out" not in window.workspace_ui.context_label.text()
+    window.composer.setPlainText("START " + "word " * 5000)
+    qtbot.waitUntil(lambda: "left out" in window.workspace_ui.context_label.text())
+    assert "START" in window.workspace_ui.context_label.toolTip()
