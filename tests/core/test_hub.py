@@ -130,6 +130,19 @@ def test_cancel_then_resume_with_a_range_request(
     assert not incomplete_files(hf_cache)
 
 
+def test_a_partial_file_left_by_a_crash_is_resumed(
+    hub_server: HubServer, hf_cache: Path, tiny_repo: dict[str, bytes]
+) -> None:
+    # What a killed app leaves behind: the first bytes under the blob's name + .incomplete.
+    sha = hashlib.sha256(tiny_repo[WEIGHTS]).hexdigest()
+    blobs = cache.repo_folder(TINY_ID, hf_cache) / "blobs"
+    blobs.mkdir(parents=True)
+    (blobs / f"{sha}.incomplete").write_bytes(tiny_repo[WEIGHTS][:123_456])
+    snapshot = download_model(TINY_ID, endpoint=hub_server.url)
+    assert lfs_gets(hub_server) == ["bytes=123456-"]
+    assert (snapshot / WEIGHTS).read_bytes() == tiny_repo[WEIGHTS]
+
+
 def test_a_connection_dropped_mid_file_is_retried_and_resumed(
     hub_server: HubServer, hf_cache: Path, tiny_repo: dict[str, bytes]
 ) -> None:
