@@ -108,9 +108,10 @@ class Workspace(QObject):
             self.writer.submit(lambda s: s.set_state("selected", conversation_id), key="selected")
         self.current_changed.emit()
 
-    def new_conversation(self, kind: str, model: str = "") -> Conversation:
+    def new_conversation(self, kind: str, model: str = "", composer: str = "") -> Conversation:
         self.flush_pending()
         conv = Conversation.new(kind, model)
+        conv.composer = composer
         self._loaded[conv.id] = conv
         self._save_whole(conv)
         self.summaries.insert(0, _summary(conv))

@@ -101,7 +101,7 @@ class WorkspaceController(QObject):
         ws.message.connect(self.show_storage_message)
         ws.undo_changed.connect(self._update_undo_actions)
         ws.set_composer_source(window.composer.toPlainText)
-        window.composer.textChanged.connect(ws.composer_touched)
+        window.composer.textChanged.connect(self._on_composer_changed)
         window.composer.textChanged.connect(self._context_timer.start)
         window.settings_panel.changed.connect(self._context_timer.start)
         window.host.worker.state_changed.connect(self._on_model_state)
@@ -229,6 +229,15 @@ class WorkspaceController(QObject):
         if self._pending_scroll is not None:
             self._pending_scroll = None
             self._rendering = False
+
+    def _on_composer_changed(self) -> None:
+        # Text typed before any conversation exists still needs a place on disk.
+        if self.workspace.current is None and not self.w.composer.document().isEmpty():
+            mode = self.w.settings_panel.current_mode()
+            kind = "chat" if mode is Mode.CHAT else "draft"
+            text = self.w.composer.toPlainText()
+            self.workspace.new_conversation(kind, self.w._model_name, composer=text)
+        self.workspace.composer_touched()
 
     def _on_scroll(self, value: int) -> None:
         # A hidden window's relayout (closing) moves the bar too: not the user's position.
