@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from gpt2desk.core.weights import WeightsError, load_weights
+from gpt2desk.core.weights import WeightsError, build_model
 
 DEFAULT_MODEL = "gpt2"
 WEIGHT_FILES = ("model.safetensors", "tf_model.h5")
@@ -174,11 +174,11 @@ def load_model(
             ref.name, offline, endpoint, cache_dir, stage, on_progress, cancel
         )
     configure_tensorflow()
-    tokenizer, model = _load_files(ref.name, folder)
+    tokenizer, model, wte_t = _load_files(ref.name, folder, keep_model)
     from gpt2desk.core.runner import GPT2Runner
 
     stage("preparing")
-    runner = GPT2Runner(model)
+    runner = GPT2Runner(model, wte_t=wte_t)
     if not keep_model:
         model = None  # the runner keeps what it needs; the rest can go
     runner.prepare()
@@ -247,10 +247,10 @@ def weights_file(folder: Path) -> Path:
     return folder / WEIGHT_FILES[-1]
 
 
-def _load_files(name: str, folder: Path) -> tuple[Any, Any]:
+def _load_files(name: str, folder: Path, keep_model: bool) -> tuple[Any, Any, Any]:
     """Loads from a local folder or a cached Hub model; never uses the network."""
     from safetensors import SafetensorError
-    from transformers import AutoConfig, AutoTokenizer, TFGPT2LMHeadModel
+    from transformers import AutoConfig, AutoTokenizer
 
     # A Hub model is read from its cache snapshot folder like any local folder:
     # transformers fixes its default cache path at import, and never needs the network.
@@ -272,14 +272,12 @@ def _load_files(name: str, folder: Path) -> tuple[Any, Any]:
     try:
         # Not from_pretrained: it reads the whole checkpoint into NumPy before
         # assigning it (see core/weights.py), and would accept .bin files.
-        model = TFGPT2LMHeadModel(config)
-        model.build_in_name_scope()
-        load_weights(model, weights)
+        model, wte_t = build_model(config, weights, keep_embedding=keep_model)
     except WeightsError as exc:
         raise ModelLoadError(f"The model “{name}” does not fit its weights file: {exc}") from exc
     except (OSError, ValueError, KeyError, SafetensorError) as exc:
         raise ModelLoadError(_explain(name, exc, weights)) from exc
-    return tokenizer, model
+    return tokenizer, model, wte_t
 
 
 def _explain(name: str, exc: BaseException, weights: Path | None = None) -> str:

@@ -35,6 +35,8 @@ class GPT2Runner:
             decodes 25-40% faster than TF graph mode, whose many small
             attention ops each cost a kernel launch; graph mode is kept as a
             fallback and for comparison (bench/run.py).
+        wte_t: the token embedding already transposed (n_embd x vocab), for
+            a model built without its own (see core/weights.build_model).
     """
 
     def __init__(
@@ -44,13 +46,14 @@ class GPT2Runner:
         chunk: int = PREFILL_CHUNK,
         buckets: Sequence[int] = DEFAULT_BUCKETS,
         xla: bool = True,
+        wte_t: Any = None,
     ) -> None:
         import tensorflow as tf
 
         self._tf = tf
         cfg = model.config
         self.n_ctx: int = int(cfg.n_positions)
-        self.vocab_size: int = int(cfg.vocab_size)
+
         self.chunk = chunk
         self.xla = xla
         self.buckets = tuple(sorted({b for b in buckets if b < self.n_ctx} | {self.n_ctx}))
@@ -66,7 +69,10 @@ class GPT2Runner:
         self._blocks = list(body.h)
         self._ln_f = body.ln_f
         self._wpe = _embedding_matrix(body.wpe)
-        self._wte_t = tf.Variable(tf.transpose(_embedding_matrix(body.wte)), trainable=False)
+        if wte_t is None:
+            wte_t = tf.Variable(tf.transpose(_embedding_matrix(body.wte)), trainable=False)
+        self._wte_t = wte_t
+        self.vocab_size: int = int(wte_t.shape[1])
         # Slack of one chunk so a padded prefill write never runs past the end
         # (XLA/TF would clamp the start index and overwrite valid slots).
         slots = self.n_ctx + chunk

@@ -34,6 +34,32 @@ class WeightsError(Exception):
     """The weights file does not fit the model; ``str()`` says how."""
 
 
+_WTE = "wte/embeddings"
+
+
+class _Transposed:
+    """Stands in for the (vocab x n_embd) embedding; writes into its transpose."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.shape = tuple(reversed(target.shape))
+
+    def fill(self, value: Any) -> None:
+        tf = _tf()
+        write = tf.function(_write_columns, jit_compile=True, reduce_retracing=True)
+        for row in range(0, self.shape[0], _ROWS):
+            block = np.asarray(value[row : row + _ROWS], dtype=np.float32)
+            write(self.target, tf.constant(block.T), tf.constant(row))
+
+
+def _write_columns(target: Any, block: Any, column: Any) -> None:
+    # An XLA dynamic-update-slice updates the variable in place (measured);
+    # a strided-slice assign would copy all of it for every block.
+    from tensorflow.compiler.tf2xla.python import xla
+
+    target.assign(xla.dynamic_update_slice(target, block, [column * 0, column]))
+
+
 def tf_key(name: str) -> str | None:
     match = _TF_NAME.search(name)
     return match.group(1) if match else None
@@ -55,14 +81,50 @@ def pt_key(name: str) -> str | None:
     return None  # attn.bias / attn.masked_bias buffers, lm_head (tied to wte)
 
 
-def load_weights(model: Any, path: Path) -> None:
+def build_model(config: Any, path: Path, *, keep_embedding: bool) -> tuple[Any, Any]:
+    """A ``TFGPT2LMHeadModel`` with the weights of ``path``.
+
+    With ``keep_embedding`` False (the app), the model is built with a
+    one-row token embedding and the real one is loaded straight into a
+    transposed variable, the layout the decode step reads (see GPT2Runner):
+    gpt2 then never holds the 150 MB matrix twice. Returns ``(model, wte_t)``,
+    ``wte_t`` None when the model keeps its own embedding.
+    """
+    import copy
+
+    import tensorflow as tf
+    from transformers import TFGPT2LMHeadModel
+
+    if keep_embedding:
+        model = TFGPT2LMHeadModel(config)
+        model.build_in_name_scope()
+        load_weights(model, path)
+        return model, None
+    slim = copy.deepcopy(config)
+    slim.vocab_size = 1
+    model = TFGPT2LMHeadModel(slim)
+    model.build_in_name_scope()
+    wte_t = tf.Variable(tf.zeros((config.n_embd, config.vocab_size)), trainable=False)
+    load_weights(model, path, wte_t=wte_t)
+    return model, wte_t
+
+
+def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
     """Assigns every weight of ``model`` from ``path`` (.h5 or .safetensors).
+
+    Args:
+        model: a built ``TFGPT2LMHeadModel``.
+        path: the weights file.
+        wte_t: if given, the token embedding goes here, transposed
+            (n_embd x vocab), instead of into the model.
 
     Raises:
         WeightsError: a weight is missing or has the wrong shape, naming it.
         OSError: the file cannot be read (truncated, not HDF5/safetensors).
     """
     targets = {tf_key(v.name): v for v in model.weights}
+    if wte_t is not None:
+        targets[_WTE] = _Transposed(wte_t)
     done: set[str] = set()
 
     def assign(key: str | None, value: Any) -> None:
@@ -77,7 +139,9 @@ def load_weights(model: Any, path: Path) -> None:
             )
         if tuple(value.shape) != shape:
             value = np.asarray(value).reshape(shape)
-        if len(shape) == 2 and shape[0] > _ROWS:
+        if isinstance(var, _Transposed):
+            var.fill(value)
+        elif len(shape) == 2 and shape[0] > _ROWS:
             # Row blocks through an in-place scatter: assigning a 150 MB
             # embedding whole makes two transient copies of it.
             tf = _tf()

@@ -68,3 +68,13 @@ def test_missing_tensor_is_named(tiny_model_dir: Path, tmp_path: Path) -> None:
     save_file({"wte.weight": np.zeros((4, 4), np.float32)}, str(folder / "model.safetensors"))
     with pytest.raises(ModelLoadError, match=r"wte/embeddings has shape \(4, 4\)"):
         load_model(parse_model_ref(str(folder)), offline=True)
+
+
+def test_embedding_loaded_transposed_gives_the_same_model(tiny_model_dir: Path) -> None:
+    # The app builds the model without its (vocab x width) embedding and
+    # loads that matrix straight into the runner's transposed copy.
+    full = load_model(parse_model_ref(str(tiny_model_dir)), offline=True, keep_model=True)
+    slim = load_model(parse_model_ref(str(tiny_model_dir)), offline=True)
+    assert slim.model is None
+    assert slim.runner.vocab_size == full.runner.vocab_size == len(full.tokenizer)
+    np.testing.assert_allclose(_logits(slim), _logits(full), atol=1e-6)
