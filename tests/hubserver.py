@@ -52,6 +52,8 @@ class Faults:
     captive: str | None = None
     #: file name -> (bytes per write, seconds between writes).
     slow: dict[str, tuple[int, float]] = field(default_factory=dict)
+    #: False: /api/models answers a plain 404, as a files-only mirror does.
+    api: bool = True
 
 
 def git_blob_sha1(data: bytes) -> str:
@@ -194,7 +196,7 @@ class _Handler(BaseHTTPRequestHandler):
                 {"Content-Type": "text/html"},
                 length=len(PORTAL_PAGE),
             )
-        if m := _API.match(path):
+        if (m := _API.match(path)) and self.hub.faults.api:
             return self._api(m["repo"], body)
         if m := _RESOLVE.match(path):
             return self._resolve(m["repo"], m["file"], body)
@@ -203,7 +205,8 @@ class _Handler(BaseHTTPRequestHandler):
                 for name in repo.files:
                     if repo.is_lfs(name) and repo.sha256(name) == m["sha"]:
                         return self._file(repo, name, body)
-        self._error(404, "EntryNotFound", "not found")
+        # An unknown route: a plain 404, as any web server answers.
+        self._send(404, b"Not Found" if body else b"", {"Content-Type": "text/plain"}, 9)
 
     def _api(self, repo_id: str, body: bool) -> None:
         repo = self.hub.repos.get(repo_id)

@@ -136,6 +136,7 @@ def plan_download(
             weights, or the Hub cannot be reached (or a web page answered).
     """
     from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
 
     check_hub_id(repo_id)
     base = resolve_endpoint(endpoint)
@@ -143,13 +144,65 @@ def plan_download(
         info = HfApi(endpoint=base, token=False).model_info(
             repo_id, files_metadata=True, timeout=timeout
         )
+    except HfHubHTTPError as exc:
+        response = exc.response
+        if response is None or response.status_code != 404 or response.headers.get("X-Error-Code"):
+            raise _translate(exc, repo_id, None, base) from exc
+        # A plain 404: a mirror that serves files but not the /api routes.
+        siblings = _probe_files(repo_id, base, timeout)
     except Exception as exc:
         raise _translate(exc, repo_id, None, base) from exc
-    model_type = (info.config or {}).get("model_type") if isinstance(info.config, dict) else None
-    if model_type is not None and model_type != "gpt2":
-        raise HubError(f"“{repo_id}” is a {model_type} model; gpt2desk runs GPT-2 models only.")
-    siblings = {s.rfilename: s for s in info.siblings or []}
+    else:
+        config = info.config if isinstance(info.config, dict) else {}
+        model_type = config.get("model_type")
+        if model_type is not None and model_type != "gpt2":
+            raise HubError(f"“{repo_id}” is a {model_type} model; gpt2desk runs GPT-2 models only.")
+        siblings = {s.rfilename: s for s in info.siblings or []}
     return DownloadPlan(repo_id, tuple(_pick_files(repo_id, siblings)))
+
+
+@dataclass(frozen=True)
+class _Sibling:
+    """What ``_pick_files`` reads of a ``RepoSibling``."""
+
+    rfilename: str
+    size: int | None
+    lfs: dict[str, str] | None
+
+
+def _probe_files(repo_id: str, base: str, timeout: float) -> dict[str, Any]:
+    """The candidate files that exist, found with one HEAD request each."""
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+    from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
+
+    weights = ("model.safetensors", "tf_model.h5", "pytorch_model.bin")
+    names = (*CONFIG_FILES, *TOKENIZER_FILES, *weights, "model.safetensors.index.json")
+    found: dict[str, Any] = {}
+    for name in names:
+        url = hf_hub_url(repo_id, name, endpoint=base)
+        try:
+            meta = get_hf_file_metadata(url, token=False, timeout=timeout, endpoint=base)
+        except EntryNotFoundError:
+            continue
+        except HfHubHTTPError as exc:
+            if exc.response is not None and exc.response.status_code == 404:
+                continue
+            raise _translate(exc, repo_id, name, base) from exc
+        except Exception as exc:
+            raise _translate(exc, repo_id, name, base) from exc
+        if meta.commit_hash is None:
+            raise _translate(_not_the_hub(), repo_id, name, base)
+        sha = meta.etag if meta.etag and _SHA256.match(meta.etag) else None
+        found[name] = _Sibling(name, meta.size, {"sha256": sha} if sha else None)
+    if not found:
+        raise HubError(f"There is no model named “{repo_id}” on {_host(base)}.")
+    return found
+
+
+def _not_the_hub() -> Exception:
+    from huggingface_hub.errors import FileMetadataError
+
+    return FileMetadataError("no X-Repo-Commit header: not the Hub")
 
 
 def _pick_files(repo_id: str, siblings: dict[str, Any]) -> list[RemoteFile]:

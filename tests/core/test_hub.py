@@ -184,6 +184,19 @@ def test_a_wrong_sha256_deletes_the_file_and_says_so(hub_server: HubServer, hf_c
     assert cache.status(TINY_ID).state == "complete"
 
 
+def test_a_mirror_without_the_api_routes_still_works(
+    hub_server: HubServer, hf_cache: Path, tiny_repo: dict[str, bytes]
+) -> None:
+    hub_server.faults.api = False
+    snapshot = download_model(TINY_ID, endpoint=hub_server.url)
+    assert {p.name for p in snapshot.iterdir()} == EXPECTED_FILES
+    assert (snapshot / WEIGHTS).read_bytes() == tiny_repo[WEIGHTS]
+    assert hub_server.requests("HEAD", "config.json")  # probed one file at a time
+    assert not hub_server.requests("GET", "pytorch_model.bin")
+    with pytest.raises(HubError, match="There is no model named “nobody/nothing”"):
+        download_model("nobody/nothing", endpoint=hub_server.url)
+
+
 def test_an_unknown_model_id(hub_server: HubServer, hf_cache: Path) -> None:
     with pytest.raises(HubError, match=r"There is no model named “nobody/nothing” on 127\.0\.0\.1"):
         download_model("nobody/nothing", endpoint=hub_server.url)
