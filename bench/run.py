@@ -122,7 +122,15 @@ def bench_app(model: Any, tokenizer: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         model.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HF_HUB_OFFLINE="1")
+        data = Path(folder) / "app-data"
+        # A fresh, empty workspace: earlier runs' conversations must not
+        # lengthen the prompt.
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM="offscreen",
+            HF_HUB_OFFLINE="1",
+            GPT2DESK_DATA_DIR=str(data),
+        )
         proc = subprocess.run(
             [sys.executable, str(ROOT / "bench" / "app_probe.py"), folder, "200"],
             capture_output=True,
