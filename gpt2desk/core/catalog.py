@@ -11,23 +11,23 @@ from dataclasses import dataclass
 MB = 1_000_000
 GB = 1_000_000_000
 
-#: RSS of a process that has imported TensorFlow 2.20 and transformers 4.57
-#: (540-564 MB measured on Linux x86_64, Python 3.11).
-RUNTIME_BYTES = 550 * MB
-#: fp32 weights take 4 bytes per parameter; loading and the allocator keep
-#: about 2 more (fitted to the measurements in MEMORY_FORMULA).
-BYTES_PER_PARAM = 6
+#: Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured
+#: on Linux x86_64, Python 3.11), plus ~0.15 GB of compiled decode functions,
+#: tokenizer and buffers.
+BASE_BYTES = 700 * MB
+#: fp32 weights take 4 bytes per parameter (the token embedding is kept once,
+#: transposed, by the decode loop); loading leaves ~1.25 more with the allocator.
+BYTES_PER_PARAM = 5.25
 #: The decode loop's static KV cache has n_ctx + one 64-token chunk of slots.
 KV_SLACK = 64
 TOKENIZER_BYTES = 3 * MB
 
 MEMORY_FORMULA = (
-    "Memory needed ≈ 0.55 GB (TensorFlow runtime) + 6 bytes per parameter "
-    "(fp32 weights at 4 bytes each, plus loading and allocator overhead) "
-    "+ 4 bytes x vocabulary x width (the decode loop's transposed output matrix) "
-    "+ 8 bytes x layers x (context + 64) x width (the key/value cache). "
-    "Measured after loading, in a fresh process on Linux: gpt2 1.58 GB (estimate 1.53 GB), "
-    "gpt2-medium 2.90 GB (estimate 3.10 GB)."
+    "Memory needed ≈ 0.7 GB (TensorFlow runtime and compiled decode loop) "
+    "+ 5.25 bytes per parameter (fp32 weights at 4 bytes each, plus what loading "
+    "leaves with the allocator) + 8 bytes x layers x (context + 64) x width "
+    "(the key/value cache). Measured after loading, in a fresh process on Linux: "
+    "gpt2 1.43 GB, gpt2-medium 2.77 GB; the larger models are extrapolated."
 )
 
 
@@ -51,7 +51,6 @@ class CatalogEntry:
     n_embd: int
     weights_bytes: int
     aliases: tuple[str, ...] = ()
-    vocab: int = 50257
     n_ctx: int = 1024
 
     @property
@@ -60,7 +59,7 @@ class CatalogEntry:
 
     @property
     def memory_bytes(self) -> int:
-        return estimate_memory(self.params, self.n_layer, self.n_embd, self.vocab, self.n_ctx)
+        return estimate_memory(self.params, self.n_layer, self.n_embd, self.n_ctx)
 
 
 FAMILY: tuple[CatalogEntry, ...] = (
@@ -92,14 +91,10 @@ def family_entry(repo_id: str) -> CatalogEntry | None:
     return None
 
 
-def estimate_memory(
-    params: int, n_layer: int, n_embd: int, vocab: int = 50257, n_ctx: int = 1024
-) -> int:
+def estimate_memory(params: int, n_layer: int, n_embd: int, n_ctx: int = 1024) -> int:
     """Bytes of RAM the app needs to run a GPT-2 of this shape (see MEMORY_FORMULA)."""
-    weights = BYTES_PER_PARAM * params
-    output_copy = 4 * vocab * n_embd
     kv_cache = 8 * n_layer * (n_ctx + KV_SLACK) * n_embd
-    return RUNTIME_BYTES + weights + output_copy + kv_cache
+    return round(BASE_BYTES + BYTES_PER_PARAM * params + kv_cache)
 
 
 def format_bytes(n: float) -> str:

@@ -39,6 +39,8 @@ from gpt2desk.core.progress import Meter, Progress
 DEFAULT_ENDPOINT = "https://huggingface.co"
 #: Bytes per read while streaming: also how often progress moves and cancel is seen.
 CHUNK_SIZE = 256 * 1024
+#: Attempts per file in all, even when each one brings new bytes.
+MAX_TRIES = 50
 CONFIG_FILES = ("config.json", "generation_config.json")
 TOKENIZER_FILES = (
     "tokenizer_config.json",
@@ -255,7 +257,8 @@ def download_model(
         cache_dir: the hub cache; None: the standard one (``HF_HUB_CACHE``...).
         on_progress: called in this thread, at most ~10 times a second.
         cancel: set it to stop; raises DownloadCancelled, partial files stay.
-        retries: attempts after a connection dropped mid-file (then give up).
+        retries: retries after a connection dropped mid-file with no new byte
+            since the last try (then give up; what arrived is kept).
         backoff_s: wait before the first retry; doubled for each next one.
 
     Returns:
@@ -297,9 +300,12 @@ def _fetch(
     from huggingface_hub import hf_hub_download
 
     retryable = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError)
-    attempt = 0
+    attempt = 0  # failures in a row without a new byte; the bound is on these
+    tries = 0
     while True:
         meter.check_cancel()
+        done_before = meter.done
+        tries += 1
         try:
             with _progress_to(meter):
                 path = hf_hub_download(
@@ -315,14 +321,14 @@ def _fetch(
         except DownloadCancelled:
             raise
         except retryable as exc:
-            attempt += 1
-            if attempt > retries:
+            attempt = 0 if meter.done > done_before else attempt + 1
+            if attempt > retries or tries >= MAX_TRIES:
                 raise HubError(
                     f"The connection to {_host(base)} kept dropping while downloading "
-                    f"{remote.name} of “{repo_id}” ({attempt} tries). What arrived is kept: "
+                    f"{remote.name} of “{repo_id}” ({tries} tries). What arrived is kept: "
                     "press Resume to continue."
                 ) from exc
-            delay = min(backoff_s * 2 ** (attempt - 1), 30.0)
+            delay = min(backoff_s * 2 ** max(attempt - 1, 0), 30.0)
             meter.emit(force=True, stage="retrying")
             if meter.cancel.wait(delay):
                 meter.check_cancel()

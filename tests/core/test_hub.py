@@ -160,12 +160,18 @@ def test_a_connection_dropped_mid_file_is_retried_and_resumed(
 
 
 def test_retries_are_bounded(hub_server: HubServer, hf_cache: Path) -> None:
-    hub_server.faults.drop_after[WEIGHTS] = [70_000] * 10
+    # Every try brings a chunk: the download goes on as long as it makes progress.
+    hub_server.faults.drop_after[WEIGHTS] = [70_000] * 20
+    download_model(TINY_ID, endpoint=hub_server.url, retries=2, backoff_s=0.001)
+    assert len(lfs_gets(hub_server)) == 14  # 13 tries bring 64 kB each, the 14th the rest
+    # No new byte in three tries in a row: it gives up and keeps what arrived.
+    cache.delete_model(TINY_ID)
+    hub_server.faults.drop_after[WEIGHTS] = [70_000] + [1_000] * 10
     with pytest.raises(HubError, match="kept dropping") as info:
-        download_model(TINY_ID, endpoint=hub_server.url, retries=2, backoff_s=0.01)
-    assert "3 tries" in str(info.value) and WEIGHTS in str(info.value)
-    assert len(lfs_gets(hub_server)) == 3
-    assert incomplete_files(hf_cache), "what arrived is kept for Resume"
+        download_model(TINY_ID, endpoint=hub_server.url, retries=2, backoff_s=0.001)
+    assert "4 tries" in str(info.value) and WEIGHTS in str(info.value)
+    (partial,) = incomplete_files(hf_cache)
+    assert partial.stat().st_size == 64 * 1024
 
 
 def test_a_wrong_sha256_deletes_the_file_and_says_so(hub_server: HubServer, hf_cache: Path) -> None:
