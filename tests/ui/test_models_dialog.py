@@ -169,7 +169,7 @@ def test_cancel_then_resume_from_the_dialog(
     tiny_repo: dict[str, bytes],
 ) -> None:
     hub_server.add("gpt2", tiny_repo)
-    hub_server.faults.slow[WEIGHTS] = (16 * 1024, 0.02)
+    hub_server.faults.slow[WEIGHTS] = (16 * 1024, 0.05)
     dialog = make_dialog()
     rec = DownloadRecorder(dialog.downloads)
     dialog.select("gpt2")
@@ -297,7 +297,7 @@ def test_a_damaged_model_keeps_the_old_one(
 def test_a_download_does_not_block_the_model(
     loaded_host: WorkerHost, qtbot: Any, hub_server: HubServer, hf_cache: Path
 ) -> None:
-    hub_server.faults.slow[WEIGHTS] = (16 * 1024, 0.05)
+    hub_server.faults.slow[WEIGHTS] = (16 * 1024, 0.1)
     downloads = DownloadHost()
     try:
         rec = DownloadRecorder(downloads)
