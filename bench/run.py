@@ -144,6 +144,39 @@ def bench_app(model: Any, tokenizer: Any) -> dict[str, Any]:
     return dict(json.loads(lines[-1]))
 
 
+def limits(n_params: int) -> dict[str, float]:
+    """What the hardware allows: memory read rate and matmul throughput.
+
+    Decoding one token reads every weight once, so ``read_gbps / weight
+    bytes`` bounds tokens/s; a prefill is matrix products, bounded by GFLOP/s.
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    big = np.ones(128 * 1024 * 1024, dtype=np.float32)  # 512 MB, like gpt2's weights
+    best = min(_timed(big.sum) for _ in range(5))
+    read_gbps = big.nbytes / best / 1e9
+    del big
+    a = tf.random.normal((64, 768))
+    b = tf.Variable(tf.random.normal((768, 3072)))
+    mm = tf.function(lambda x: tf.reduce_sum(tf.matmul(x, b)))
+    mm(a)
+    reps = 200
+    seconds = min(_timed(lambda: [mm(a) for _ in range(reps)][-1].numpy()) for _ in range(3))
+    gflops = 2 * 64 * 768 * 3072 * reps / seconds / 1e9
+    return {
+        "memory_read_gbps": read_gbps,
+        "matmul_gflops": gflops,
+        "decode_floor_tokens_per_s": read_gbps * 1e9 / (4 * n_params),
+    }
+
+
+def _timed(fn: Any) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
 def machine() -> dict[str, Any]:
     mem_kb = 0
     with open("/proc/meminfo", encoding="ascii") as info:
@@ -200,6 +233,13 @@ def table(r: dict[str, Any]) -> str:
         f"{ratios['vs_eager']:.1f}x; 900-token context / short context: {ratios['ctx900']:.2f}",
         f"- time to first token, 512-token prompt: {eng['ttft_512_ms']:.0f} ms",
     ]
+    lim = r.get("limits")
+    if lim:
+        lines.append(
+            f"- machine: memory read {lim['memory_read_gbps']:.1f} GB/s, so gpt2 (fp32) "
+            f"decodes at most {lim['decode_floor_tokens_per_s']:.0f} tokens/s; "
+            f"TF matmul {lim['matmul_gflops']:.0f} GFLOP/s (64x768 @ 768x3072)"
+        )
     app = r.get("app")
     if app and "error" not in app:
         lines.append(
@@ -232,6 +272,8 @@ def main() -> int:
         "new_tokens": NEW_TOKENS,
     }
     small = build_model({})
+    print("machine limits…", flush=True)
+    result["limits"] = limits(small.num_parameters())
     print("gpt2 (124M): eager generate…", flush=True)
     eager = bench_generate(small, ids, xla=False)
     print("gpt2 (124M): XLA generate…", flush=True)
