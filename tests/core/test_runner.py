@@ -109,7 +109,7 @@ def test_prefill_refuses_nothing_and_positions_past_the_window(tiny: Any, ids: l
 
 def test_no_tracing_after_prepare(tiny: Any, prompt_of: Callable[[int], str]) -> None:
     runner = tiny.runner
-    expected_keys = {(b, c) for b in runner.buckets for c in (runner.chunk, 1)}
+    expected_keys = {(b, c) for b in runner.buckets for c in runner.sizes}
     assert set(runner._fns) == expected_keys
     long_prompt = " ".join(prompt_of(900) for _ in range(6))
     cases = [
