@@ -13,7 +13,9 @@ import contextlib
 import datetime
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -81,7 +83,15 @@ _TURN_COLUMNS = (
     "status",
 )
 _TEXT_FIELDS = frozenset({"title", "model", "composer", "text"})
+READ_ONLY_MESSAGE = (
+    "The data folder cannot be written to. Your work is kept in memory only and will not be saved."
+)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold_case(text: str) -> str:
+    """Lower case for ASCII letters only, as SQLite's ``lower`` (and :meth:`Store.search`) does."""
+    return text.translate(_ASCII_LOWER)
 
 
 class StoreError(Exception):
@@ -117,10 +127,7 @@ def classify(exc: sqlite3.Error) -> StoreError:
     if "full" in text:
         return StoreError("full", "The disk is full: free some space. Your work is kept in memory.")
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return StoreError(
-            "readonly",
-            "The data folder cannot be written to. Your work is kept in memory only.",
-        )
+        return StoreError("readonly", READ_ONLY_MESSAGE)
     if "locked" in text or "busy" in text:
         return StoreError("locked", "Another program is using the database; try again.")
     if "malformed" in text or "not a database" in text or "corrupt" in text:
@@ -214,6 +221,10 @@ class Store:
     @classmethod
     def _open_file(cls, path: Path, notices: list[str]) -> Store:
         existed = path.exists() and path.stat().st_size > 0
+        for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if not _writable(part):
+                # SQLite would quietly open it read-only (it even reads a WAL with a -shm).
+                raise StoreError("readonly", READ_ONLY_MESSAGE)
         conn = _connect(str(path))
         try:
             try:
@@ -241,7 +252,7 @@ class Store:
                 raise classify(exc) from exc
             if str(mode).lower() != "wal":
                 # A read-only folder cannot hold the -wal file.
-                raise StoreError("readonly", "The data folder cannot be written to.")
+                raise StoreError("readonly", READ_ONLY_MESSAGE)
             conn.execute("PRAGMA synchronous = NORMAL")
             store = cls(conn, path)
             if 0 < version < SCHEMA_VERSION:
@@ -269,14 +280,11 @@ class Store:
         version = 0
         if path is not None:
             try:
-                src = _connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-                try:
+                with _read_only_source(path) as src:
                     version = src.execute("PRAGMA user_version").fetchone()[0]
                     if version <= SCHEMA_VERSION:
                         src.backup(mem)
-                finally:
-                    src.close()
-            except sqlite3.Error:
+            except (sqlite3.Error, OSError):
                 version = 0
         store = cls(mem, None)
         if version > SCHEMA_VERSION:
@@ -290,6 +298,21 @@ class Store:
             store = cls(_connect(":memory:"), None)
             store._migrate()
         return store
+
+    def reader(self) -> Store | None:
+        """A second, read-only connection to the same file, for another thread.
+
+        In WAL mode a reader never waits for the writer (nor the writer for
+        it): it sees the last committed state. None when working in memory.
+        """
+        if self.in_memory or self.path is None:
+            return None
+        try:
+            conn = _connect(str(self.path))
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error:
+            return None
+        return Store(conn, self.path)
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -386,7 +409,7 @@ class Store:
         Case is ignored for ASCII letters only (SQLite's ``lower``), other
         characters match exactly.
         """
-        needle = query.translate(_ASCII_LOWER)
+        needle = fold_case(query)
         if not needle:
             return [c["id"] for c in self.list_conversations()]
         arg = enc(needle)
@@ -515,6 +538,55 @@ def _from_row(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
         else:
             out[col] = value
     return out
+
+
+def _writable(path: Path) -> bool:
+    """False if ``path`` exists and this process may not write it (modes, a read-only mount)."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+@contextlib.contextmanager
+def _read_only_source(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that reads ``path`` as it is, including a -wal left by a crash.
+
+    ``immutable=1`` would ignore the -wal (the newest writes). A read-only
+    open reads it when the -shm exists too; without one, SQLite cannot build
+    the WAL index in a read-only folder, so the files are read from a copy.
+    """
+    wal = path.with_name(path.name + "-wal")
+    conn: sqlite3.Connection | None = None
+    if not (wal.exists() and wal.stat().st_size > 0):
+        conn = _connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    else:
+        try:
+            conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            if conn is not None:
+                conn.close()
+            conn = None
+    if conn is not None:
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="gpt2desk-ro-") as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+        conn = _connect(str(copy))
+        try:
+            yield conn
+        finally:
+            conn.close()
 
 
 def _statements(script: str) -> list[str]:

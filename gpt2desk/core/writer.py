@@ -3,7 +3,9 @@
 Callers queue actions (``fn(store)``); each action is one transaction. Actions
 with the same ``key`` coalesce: while one is still waiting, a newer one
 replaces it (the composer's text while typing, a streaming turn's text).
-Reads go through the same queue, so they see every write queued before them.
+Reads through the queue (``call``) see every write queued before them; the
+workspace reads conversations it does not hold with a connection of its own
+(:meth:`Store.reader`), so that a read never waits for queued writes.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 All text goes in through ``QTextCursor.insertText``, so whatever the user
 pastes or the model writes (HTML, Markdown, control characters) is shown as
-text, never interpreted as markup.
+text, never interpreted as markup; lone surrogates, which Qt cannot hold,
+are shown as U+FFFD.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from PySide6.QtGui import (
     QTextFrameFormat,
 )
 from PySide6.QtWidgets import QMenu, QTextBrowser, QWidget
+
+from gpt2desk.ui.displayable import displayable
 
 # Showing a pasted 5 MB draft in full would stall the panel; the whole text
 # is still what gets sent to the model.
@@ -134,7 +137,7 @@ class ChatView(QTextBrowser):
         if self._stream_cursor is None:
             return
         at_end = self._at_end()
-        self._stream_cursor.insertText(text, QTextCharFormat())
+        self._stream_cursor.insertText(displayable(text), QTextCharFormat())
         self._streamed.append(text)
         if at_end:
             self._scroll_to_end()
@@ -173,7 +176,7 @@ class ChatView(QTextBrowser):
         cursor = frame.firstCursorPosition()
         heading = QTextCharFormat()
         heading.setFontWeight(QFont.Weight.Bold)
-        cursor.insertText(title, heading)
+        cursor.insertText(displayable(title), heading)
         if turn is not None:
             self._frames.append((frame, turn))
             if turn.count > 1:
@@ -205,6 +208,6 @@ class ChatView(QTextBrowser):
 
 def _clip(text: str) -> str:
     if len(text) <= MAX_SHOWN_CHARS:
-        return text
+        return displayable(text)
     hidden = len(text) - MAX_SHOWN_CHARS
-    return f"… ({hidden:,} earlier characters not shown)\n" + text[-MAX_SHOWN_CHARS:]
+    return f"… ({hidden:,} earlier characters not shown)\n" + displayable(text[-MAX_SHOWN_CHARS:])

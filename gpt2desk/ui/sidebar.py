@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gpt2desk.ui.displayable import displayable, shown_or_original
 from gpt2desk.ui.workspace import format_date
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -25,6 +26,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 def _one_line(text: str) -> str:
     """Titles on one line: control characters shown as spaces (the text itself is kept)."""
+    text = displayable(text)
     return "".join(" " if (ord(c) < 32 or c in "\u2028\u2029") else c for c in text)
 
 
@@ -111,7 +113,7 @@ class Sidebar(QWidget):
                     details += " · draft"
                 item = QListWidgetItem(f"{_one_line(conv['title'])}\n{details}")
                 item.setData(ID_ROLE, conv["id"])
-                item.setToolTip(conv["title"])
+                item.setToolTip(displayable(conv["title"]))
                 self.list.addItem(item)
                 if conv["id"] == current_id:
                     current_item = item
@@ -127,8 +129,10 @@ class Sidebar(QWidget):
 
     def ask_rename(self, conversation_id: str) -> None:
         old = next((c["title"] for c in self._summaries if c["id"] == conversation_id), "")
-        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=old)
-        if ok and title.strip():
+        shown = displayable(old)
+        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=shown)
+        title = shown_or_original(title, old)
+        if ok and title.strip() and title != old:
             self.rename_requested.emit(conversation_id, title)
 
     def _menu(self, pos: QPoint) -> None:

@@ -9,6 +9,7 @@ at most ``SAVE_INTERVAL_MS`` after they change (coalesced writes).
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal, Slot
 
 from gpt2desk.core.conversation import Change, Conversation, Turn, UndoStack, auto_title
-from gpt2desk.core.store import Store, StoreError
+from gpt2desk.core.store import Store, StoreError, fold_case
 from gpt2desk.core.writer import Writer
 
 SAVE_INTERVAL_MS = 400
@@ -56,6 +57,9 @@ class Workspace(QObject):
         self.writer = Writer(self.folder, on_error=self._report_from_writer)
         self.notices = self.writer.notices()
         self.summaries: list[dict[str, Any]] = self.writer.call(Store.list_conversations)
+        # Reads of conversations not in memory yet go through a connection of
+        # their own (WAL: it never waits for the writer thread).
+        self._reader: Store | None = self.writer.call(Store.reader)
         self._loaded: dict[str, Conversation] = {}
         self.current: Conversation | None = None
         self.undo_stack = UndoStack()
@@ -86,10 +90,26 @@ class Workspace(QObject):
 
     # -- conversations ----------------------------------------------------------
 
+    def _read(self, fn: Callable[[Store], Any]) -> Any:
+        """Reads the database without waiting for queued writes.
+
+        Only conversations that are not in memory are read this way, and those
+        are written only once they are in memory, so nothing queued concerns
+        them. In memory only (no file), the writer's queue is quick.
+        """
+        if self._reader is not None:
+            try:
+                return fn(self._reader)
+            except sqlite3.Error:
+                pass  # e.g. busy while the file is recovered: ask the writer
+        return self.writer.call(fn)
+
     def get(self, conversation_id: str) -> Conversation | None:
         conv = self._loaded.get(conversation_id)
         if conv is None:
-            raw = self.writer.call(lambda s: s.load_conversation(conversation_id))
+            if not any(c["id"] == conversation_id for c in self.summaries):
+                return None  # deleted (maybe not on disk yet)
+            raw = self._read(lambda s: s.load_conversation(conversation_id))
             if raw is None:
                 return None
             conv = Conversation.from_dict(raw)
@@ -147,7 +167,28 @@ class Workspace(QObject):
     def search(self, query: str) -> list[str]:
         """Ids of the conversations matching ``query``, newest first."""
         self.flush_pending()
-        return self.writer.call(lambda s: s.search(query))
+        needle = fold_case(query)
+        if not needle:
+            return [c["id"] for c in self.summaries]
+        on_disk = set(self._read(lambda s: s.search(query)))
+        # What is in memory may have changes still queued: it answers for itself.
+        hits = (on_disk - self._loaded.keys()) | {
+            cid for cid, conv in self._loaded.items() if _contains(conv, needle)
+        }
+        return [c["id"] for c in self.summaries if c["id"] in hits]
+
+    def all_conversations(self) -> list[dict[str, Any]]:
+        """Every conversation as saved or about to be, oldest change first (for export)."""
+        self.flush_pending()
+        listed = {c["id"] for c in self.summaries}
+        out = [c.to_dict() for c in self._loaded.values() if c.id in listed]
+        out += [
+            c
+            for c in self._read(lambda s: s.load_all())
+            if c["id"] in listed and c["id"] not in self._loaded
+        ]
+        out.sort(key=lambda c: c["updated"])
+        return out
 
     # -- turns --------------------------------------------------------------------
 
@@ -219,6 +260,9 @@ class Workspace(QObject):
         """Saves what is pending and closes the database (twice is harmless)."""
         self.flush_pending()
         self._closed = True
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         self.writer.close()
 
     # -- undo -------------------------------------------------------------------
@@ -294,6 +338,12 @@ def _turn_text_writer(turn_id: str, text: str, status: str) -> Callable[[Store],
         store.update_turn(turn_id, text=text, status=status)
 
     return write
+
+
+def _contains(conv: Conversation, needle: str) -> bool:
+    """``needle`` (already case-folded) in the title, unsent text or any turn."""
+    texts = [conv.title, conv.composer, *(t.text for t in conv.turns.values())]
+    return any(needle in fold_case(text) for text in texts)
 
 
 def _summary(conv: Conversation) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from gpt2desk.core.conversation import (
 from gpt2desk.core.prompts import ChatTemplate, Mode
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 from gpt2desk.ui.chat_view import ShownTurn
+from gpt2desk.ui.displayable import displayable, shown_or_original
 from gpt2desk.ui.sidebar import Sidebar
 from gpt2desk.ui.workspace import Workspace
 
@@ -69,6 +70,7 @@ class WorkspaceController(QObject):
         self._gen: _Generation | None = None
         self._rendering = False
         self._pending_scroll: int | None = None
+        self._shown_id: str | None = ""  # the conversation whose composer text is shown
         dock = QDockWidget("Conversations", window)
         dock.setObjectName("conversationsDock")
         dock.setWidget(self.sidebar)
@@ -100,7 +102,7 @@ class WorkspaceController(QObject):
         ws.current_changed.connect(self._on_current_changed)
         ws.message.connect(self.show_storage_message)
         ws.undo_changed.connect(self._update_undo_actions)
-        ws.set_composer_source(window.composer.toPlainText)
+        ws.set_composer_source(self._composer_text)
         window.composer.textChanged.connect(self._on_composer_changed)
         window.composer.textChanged.connect(self._context_timer.start)
         window.settings_panel.changed.connect(self._context_timer.start)
@@ -165,9 +167,13 @@ class WorkspaceController(QObject):
         conv = self.workspace.current
         self.render()
         composer = self.w.composer
-        text = conv.composer if conv is not None else ""
-        if composer.toPlainText() != text:
-            composer.setPlainText(text)
+        shown_id = conv.id if conv is not None else None
+        # The same conversation changed (rename, undo, a new turn): what is typed stays.
+        if shown_id != self._shown_id:
+            self._shown_id = shown_id
+            text = displayable(conv.composer) if conv is not None else ""
+            if composer.toPlainText() != text:
+                composer.setPlainText(text)
         if conv is not None and conv.turns:
             panel = self.w.settings_panel
             panel.mode.setCurrentIndex(max(0, panel.mode.findData(_mode_of(conv).value)))
@@ -229,6 +235,12 @@ class WorkspaceController(QObject):
         if self._pending_scroll is not None:
             self._pending_scroll = None
             self._rendering = False
+
+    def _composer_text(self) -> str:
+        """The composer's text to save: the stored one while it shows just that."""
+        shown = self.w.composer.toPlainText()
+        conv = self.workspace.current
+        return shown if conv is None else shown_or_original(shown, conv.composer)
 
     def _on_composer_changed(self) -> None:
         # Text typed before any conversation exists still needs a place on disk.
@@ -417,9 +429,10 @@ class WorkspaceController(QObject):
             self.continue_(turn_id)
         elif action == "edit":
             turn = conv.turns[turn_id]
-            text, ok = QInputDialog.getMultiLineText(self.w, "Edit turn", "Text:", turn.text)
+            shown = displayable(turn.text)
+            text, ok = QInputDialog.getMultiLineText(self.w, "Edit turn", "Text:", shown)
             if ok:
-                self.edit(turn_id, text)
+                self.edit(turn_id, shown_or_original(text, turn.text))
 
     def choose_version(self, turn_id: str, step: int) -> None:
         conv = self.workspace.current
@@ -566,8 +579,7 @@ class WorkspaceController(QObject):
     def export(self, path: str, fmt: str) -> str:
         """Writes the current conversation (md, txt) or everything (json); returns "" or why not."""
         if fmt == "json":
-            self.workspace.flush_pending()
-            convs = self.workspace.writer.call(lambda s: s.load_all())
+            convs = self.workspace.all_conversations()
             data = json.dumps(export_all(convs), ensure_ascii=True, indent=1)
         else:
             conv = self.workspace.current

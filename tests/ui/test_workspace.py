@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -199,3 +200,75 @@ def test_the_context_indicator_counts_positions_and_says_what_is_left_out(
     window.composer.setPlainText("START " + "word " * 5000)
     qtbot.waitUntil(lambda: "left out" in window.workspace_ui.context_label.text())
     assert "START" in window.workspace_ui.context_label.toolTip()
+
+
+def test_lone_surrogates_are_shown_as_a_stand_in_and_stored_exactly(
+    qtbot: Any, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    # Qt silently drops lone surrogates; the panel shows U+FFFD in their place.
+    window = make_window(start=False)
+    ui = window.workspace_ui
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes(b"caf\xe9 <i>x</i>")  # not UTF-8: read with surrogateescape
+    assert ui.import_file(str(latin1)) == ""
+    assert "caf\ufffd <i>x</i>" in window.chat.toPlainText()
+    assert ui.workspace.current is not None
+    assert ui.workspace.current.path()[0].text == "caf\udce9 <i>x</i>"
+    turn = {"id": "t", "role": "user", "text": "a\U0001f600b \ud800", "created": 1.0}
+    conv = {"id": "s1", "kind": "chat", "title": "T\udfff", "created": 1.0, "updated": 1.0}
+    doc = {"format": "gpt2desk", "version": 1, "conversations": [{**conv, "turns": [turn]}]}
+    doc["conversations"][0]["composer"] = "x\udfffy"
+    (tmp_path / "s.json").write_text(json.dumps(doc))
+    assert ui.import_file(str(tmp_path / "s.json")) == ""
+    ui.select("s1")
+    assert "a\U0001f600b \ufffd" in window.chat.toPlainText()
+    assert window.composer.toPlainText() == "x\ufffdy"
+    assert ui.sidebar.list.item(ui.sidebar.ids().index("s1")).text().startswith("T\ufffd")
+    # Saving what is shown keeps the exact text, not the stand-in.
+    ui.workspace.composer_touched()
+    window.close()
+    store = Store.open(Path(ui.workspace.folder))
+    saved = store.load_conversation("s1")
+    assert saved is not None
+    assert saved["composer"] == "x\udfffy" and saved["title"] == "T\udfff"
+    assert saved["turns"][0]["text"] == "a\U0001f600b \ud800"
+    store.close()
+
+
+def test_showing_searching_and_exporting_never_wait_for_the_writer(
+    qtbot: Any, make_window: MakeWindow, isolated_data_dir: Path, tmp_path: Path
+) -> None:
+    store = Store.open(isolated_data_dir)
+    for cid, updated, text in (("older", 1.0, "an older needle"), ("newer", 2.0, "newer text")):
+        turn = {"id": cid + "-t", "role": "user", "text": text, "created": updated}
+        store.save_conversation(
+            {"id": cid, "kind": "draft", "title": cid, "created": updated, "updated": updated,
+             "model": "", "turns": [turn]}
+        )  # fmt: skip
+    store.close()
+    window = make_window(start=False)
+    ui = window.workspace_ui
+    ws = ui.workspace
+    started, release = threading.Event(), threading.Event()
+
+    def busy_writer(_store: Store) -> bool:
+        # Stands for a slow disk: the writer thread is stuck until released.
+        started.set()
+        return release.wait(30)
+
+    held = ws.writer.submit(busy_writer)
+    assert started.wait(10)
+    try:
+        ui.select("older")  # not read yet
+        assert "an older needle" in window.chat.toPlainText()
+        window.composer.setPlainText("typed needle")
+        ui.new_conversation("chat")
+        assert ws.search("NEEDLE") == ["older"]
+        assert ui.export(str(tmp_path / "all.json"), "json") == ""
+        assert not held.done()  # all of it while the writer was busy
+    finally:
+        release.set()
+    assert held.result() is True
+    doc = json.loads((tmp_path / "all.json").read_text())
+    composers = {c["id"]: c["composer"] for c in doc["conversations"]}
+    assert composers["older"] == "typed needle" and len(composers) == 3
