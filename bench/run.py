@@ -92,6 +92,7 @@ def bench_engine(model: Any, tokenizer: Any, quick: bool) -> dict[str, float]:
     runner = GPT2Runner(model)
     runner.prepare()
     out: dict[str, float] = {"compile_s": time.perf_counter() - t0}
+    out.update(step_profile(model, runner))
 
     def run(n_prompt: int, n_new: int, **kw: Any) -> Done:
         text, _ = prompt_of(tokenizer, n_prompt)
@@ -171,6 +172,45 @@ def limits(n_params: int) -> dict[str, float]:
     }
 
 
+def step_profile(model: Any, runner: Any) -> dict[str, float]:
+    """Where one decode step's time goes, by subtraction.
+
+    ``matmuls_ms`` runs only the step's weight products (every projection of
+    every layer plus the output layer, as one XLA function on one token): the
+    floor any fp32 step pays for reading the weights. ``step_ms`` is the real
+    step; the difference is attention over the cache, layer norms, GELU and
+    call overhead.
+    """
+    import tensorflow as tf
+
+    mats = []
+    for block in model.transformer.h:
+        mats += [
+            block.attn.c_attn.weight,
+            block.attn.c_proj.weight,
+            block.mlp.c_fc.weight,
+            block.mlp.c_proj.weight,
+        ]
+    wte_t = runner._wte_t
+
+    @tf.function(jit_compile=True)
+    def matmuls(x: Any) -> Any:
+        total = tf.constant(0.0)
+        for w in mats:
+            # The MLP's down projection takes a 4x wider input.
+            y = tf.matmul(x if w.shape[0] == x.shape[1] else tf.tile(x, [1, 4]), w)
+            total += y[0, 0]
+        return total + tf.matmul(x, wte_t)[0, 0]
+
+    x = tf.random.normal((1, model.config.n_embd))
+    matmuls(x)
+    reps = 30
+    mm = min(_timed(lambda: [matmuls(x) for _ in range(reps)][-1].numpy()) for _ in range(3))
+    runner.prefill([1, 2, 3])
+    step = min(_timed(lambda: [runner.step(5, 3 + i) for i in range(reps)][-1]) for _ in range(3))
+    return {"matmuls_ms": mm / reps * 1000, "step_ms": step / reps * 1000}
+
+
 def _timed(fn: Any) -> float:
     t0 = time.perf_counter()
     fn()
@@ -233,6 +273,10 @@ def table(r: dict[str, Any]) -> str:
         f"{ratios['vs_eager']:.1f}x; 900-token context / short context: {ratios['ctx900']:.2f}",
         f"- time to first token, 512-token prompt: {eng['ttft_512_ms']:.0f} ms",
     ]
+    lines.append(
+        f"- one gpt2 decode step: {eng['step_ms']:.1f} ms, of which the weight products "
+        f"alone take {eng['matmuls_ms']:.1f} ms (the rest: attention, norms, GELU, calls)"
+    )
     lim = r.get("limits")
     if lim:
         lines.append(
