@@ -4,6 +4,7 @@
 #   make bench ARGS=...                benchmarks (never part of make test)
 #   make format                        rewrite code with ruff
 #   make lock                          re-pin constraints.txt from the current .venv
+#   make install-desktop               add gpt2desk to the desktop menu (~/.local/share)
 
 VENV ?= .venv
 PYTHON ?= python3
@@ -41,3 +42,14 @@ lock: $(INSTALLED)
 	$(BIN)/pip freeze --all --exclude-editable --exclude pip > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 	touch $(INSTALLED)
+
+# Linux desktop integration: the launcher entry and its icon for the current user.
+# Needs the `gpt2desk` command on PATH (pip install .), or set EXEC to a full command.
+XDG_DATA_HOME ?= $(HOME)/.local/share
+EXEC ?= gpt2desk
+.PHONY: install-desktop
+install-desktop:
+	install -d $(XDG_DATA_HOME)/applications $(XDG_DATA_HOME)/icons/hicolor/scalable/apps
+	sed 's|^Exec=.*|Exec=$(EXEC)|' resources/gpt2desk.desktop > $(XDG_DATA_HOME)/applications/gpt2desk.desktop
+	install -m 644 resources/icons/gpt2desk.svg $(XDG_DATA_HOME)/icons/hicolor/scalable/apps/gpt2desk.svg
+	-update-desktop-database $(XDG_DATA_HOME)/applications 2>/dev/null

@@ -31,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gpt2desk.assets import resource_path
+    from gpt2desk.ui.logfile import install_log_file
     from gpt2desk.ui.main_window import MainWindow
 
     existing = QApplication.instance()
@@ -39,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("gpt2desk")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resource_path("icons/gpt2desk.svg"))))
+    # The .desktop file's name: lets Wayland and taskbars match the window to its icon.
+    app.setDesktopFileName("gpt2desk")
+    log_path = install_log_file()
+    logging.getLogger(__name__).info("gpt2desk %s starting; log file %s", __version__, log_path)
     window = MainWindow(args.model, offline=args.offline)
     window.show()
     # Load after the first paint: TensorFlow is imported in the worker thread.

@@ -43,6 +43,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_ships_resources_inside_the_package(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert f"gpt2desk/resources/{ICON}" in names
+    assert "gpt2desk/resources/gpt2desk.desktop" in names
     assert "gpt2desk/resources/__init__.py" in names
     assert not any(name.startswith("resources/") for name in names)
 

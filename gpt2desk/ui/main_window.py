@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from gpt2desk.core.prompts import Mode
 from gpt2desk.core.settings import SettingsError
 from gpt2desk.ui.chat_view import ChatView
+from gpt2desk.ui.help_menu import HelpMenu
 from gpt2desk.ui.hub_prefs import HubPrefs
 from gpt2desk.ui.settings_panel import SettingsPanel
 from gpt2desk.ui.worker import WorkerHost
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.settings_panel.changed.connect(self._save_preferences)
         # Conversations, saved in SQLite: sidebar, turn actions, export (ui/workspace_ui.py).
         self.workspace_ui = WorkspaceController(self)
+        self._build_window_actions()
         self._on_state("loading", model)
 
     # -- construction --------------------------------------------------------
@@ -139,14 +141,14 @@ class MainWindow(QMainWindow):
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.send_action.triggered.connect(self.send)
         self.stop_action = QAction("Stop", self)
-        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_action.setShortcut(QKeySequence.StandardKey.Cancel)
         self.stop_action.triggered.connect(self.stop)
         clear_action = QAction("Clear conversation", self)
         clear_action.triggered.connect(self.clear_conversation)
         for action in (self.send_action, self.stop_action, clear_action):
             gen_menu.addAction(action)
             self.addAction(action)
-        view_menu = self.menuBar().addMenu("&View")
+        self.view_menu = view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.settings_dock.toggleViewAction())
         self.models_action = QAction("Models…", self)
         self.models_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
@@ -157,7 +159,36 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("modelsToolbar")
         toolbar.addAction(self.models_action)
 
+    def _build_window_actions(self) -> None:
+        """Find, Settings and Help: they need the sidebar, built by the workspace."""
+        self.find_action = QAction(self.tr("Find conversations"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.settings_action = QAction(self.tr("Settings"), self)
+        # Linux desktops have no standard Preferences key; Ctrl+, is what editors use there.
+        preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setShortcut(preferences if not preferences.isEmpty() else "Ctrl+,")
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.focus_settings)
+        for action in (self.find_action, self.settings_action):
+            self.view_menu.addAction(action)
+            self.addAction(action)
+        self.help_menu = HelpMenu(self)
+
     # -- user actions --------------------------------------------------------
+
+    def focus_search(self) -> None:
+        """Shows the conversation list and puts the cursor in its search field."""
+        self.workspace_ui.dock.show()
+        search = self.workspace_ui.sidebar.search
+        search.setFocus()
+        search.selectAll()
+
+    def focus_settings(self) -> None:
+        """Shows the settings panel and moves the keyboard focus into it."""
+        self.settings_dock.show()
+        self.settings_dock.raise_()
+        self.settings_panel.mode.setFocus()
 
     def start(self) -> None:
         """Loads the model in the worker; call once the window is shown."""
