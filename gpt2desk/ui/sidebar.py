@@ -22,12 +22,27 @@ from gpt2desk.ui.displayable import displayable, shown_or_original
 from gpt2desk.ui.workspace import format_date
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+# More single-row changes than this and the list is rebuilt instead (one pass).
+MAX_PATCHED_ROWS = 64
 
 
 def _one_line(text: str) -> str:
     """Titles on one line: control characters shown as spaces (the text itself is kept)."""
     text = displayable(text)
     return "".join(" " if (ord(c) < 32 or c in "\u2028\u2029") else c for c in text)
+
+
+def _key(conv: dict[str, Any]) -> tuple[Any, ...]:
+    return (conv["title"], conv["updated"], conv.get("model"), conv.get("kind"))
+
+
+def _label(conv: dict[str, Any]) -> str:
+    details = format_date(conv["updated"])
+    if conv.get("model"):
+        details += " · " + conv["model"]
+    if conv.get("kind") == "draft":
+        details += " · draft"
+    return f"{_one_line(conv['title'])}\n{details}"
 
 
 class Sidebar(QWidget):
@@ -67,6 +82,10 @@ class Sidebar(QWidget):
         layout.addWidget(self.list, 1)
         self._filter: set[str] | None = None
         self._summaries: list[dict[str, Any]] = []
+        # The list's rows, mirrored: ids in row order, their items, what their text shows.
+        self._rows: list[str] = []
+        self._items: dict[str, QListWidgetItem] = {}
+        self._keys: dict[str, tuple[Any, ...] | None] = {}
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(150)
@@ -83,45 +102,105 @@ class Sidebar(QWidget):
         self, summaries: Iterable[dict[str, Any]], current_id: str | None
     ) -> None:
         self._summaries = list(summaries)
-        self._refill(current_id)
+        self._sync(current_id)
 
     def set_filter(self, ids: list[str] | None) -> None:
         """Shows only these conversations (None: all)."""
         self._filter = None if ids is None else set(ids)
-        self._refill(self.current_id())
+        self._sync(self.current_id())
 
     def current_id(self) -> str | None:
         item = self.list.currentItem()
         return None if item is None else str(item.data(ID_ROLE))
 
     def ids(self) -> list[str]:
-        return [str(self.list.item(i).data(ID_ROLE)) for i in range(self.list.count())]
+        """The conversations shown (a search hides the others), top to bottom."""
+        return [cid for row, cid in enumerate(self._rows) if not self.list.isRowHidden(row)]
 
-    def _refill(self, current_id: str | None) -> None:
+    def _sync(self, current_id: str | None) -> None:
+        """Brings the list to the wanted rows with as few item changes as it takes.
+
+        A send moves one conversation to the top, a rename changes one title:
+        with 10,000 conversations, rebuilding every item each time is what
+        would make the window stutter. Only large changes (an import) rebuild.
+        """
+        wanted = self._summaries
         self._updating = True
         self.list.setUpdatesEnabled(False)
         try:
-            self.list.clear()
-            current_item = None
-            for conv in self._summaries:
-                if self._filter is not None and conv["id"] not in self._filter:
-                    continue
-                details = format_date(conv["updated"])
-                if conv.get("model"):
-                    details += " · " + conv["model"]
-                if conv.get("kind") == "draft":
-                    details += " · draft"
-                item = QListWidgetItem(f"{_one_line(conv['title'])}\n{details}")
-                item.setData(ID_ROLE, conv["id"])
-                item.setToolTip(displayable(conv["title"]))
-                self.list.addItem(item)
-                if conv["id"] == current_id:
-                    current_item = item
-            if current_item is not None:
-                self.list.setCurrentItem(current_item)
+            if not self._patch(wanted):
+                self._rebuild(wanted)
+            for conv in wanted:
+                key = _key(conv)
+                if self._keys.get(conv["id"]) != key:
+                    self._keys[conv["id"]] = key
+                    item = self._items[conv["id"]]
+                    item.setText(_label(conv))
+                    item.setToolTip(displayable(conv["title"]))
+            # A search hides rows rather than removing them: no items to rebuild.
+            for row, cid in enumerate(self._rows):
+                hide = self._filter is not None and cid not in self._filter
+                if self.list.isRowHidden(row) != hide:
+                    self.list.setRowHidden(row, hide)
+            current = self._items.get(current_id or "")
+            if current is not None and self.list.currentItem() is not current:
+                self.list.setCurrentItem(current)
         finally:
             self.list.setUpdatesEnabled(True)
             self._updating = False
+
+    def _patch(self, wanted: list[dict[str, Any]]) -> bool:
+        """Removes, inserts and moves single rows; False if that would take too many."""
+        wanted_ids = [c["id"] for c in wanted]
+        rows = self._rows
+        gone = set(rows).difference(wanted_ids)
+        if len(gone) + max(0, len(wanted_ids) - len(rows) + len(gone)) > MAX_PATCHED_ROWS:
+            return False
+        for cid in gone:
+            self.list.takeItem(rows.index(cid))
+            rows.remove(cid)
+            del self._items[cid], self._keys[cid]
+        floating: dict[str, QListWidgetItem] = {}
+        changes = 0
+        i = 0
+        while i < len(wanted_ids):
+            cid = wanted_ids[i]
+            if i < len(rows) and rows[i] == cid:
+                i += 1
+                continue
+            changes += 1
+            if changes > MAX_PATCHED_ROWS:
+                return False
+            if i + 1 < len(rows) and rows[i + 1] == cid:
+                # The row here moved down (or away): lift it out until its place comes.
+                floating[rows[i]] = self.list.takeItem(i)
+                rows.pop(i)
+                continue
+            if cid in floating:
+                item = floating.pop(cid)
+            elif cid in self._items:
+                item = self.list.takeItem(rows.index(cid, i))
+                rows.remove(cid)
+            else:
+                item = self._new_item(cid)
+            self.list.insertItem(i, item)
+            rows.insert(i, cid)
+            i += 1
+        return True
+
+    def _rebuild(self, wanted: list[dict[str, Any]]) -> None:
+        self.list.clear()
+        self._items, self._keys, self._rows = {}, {}, []
+        for conv in wanted:
+            self.list.addItem(self._new_item(conv["id"]))
+            self._rows.append(conv["id"])
+
+    def _new_item(self, conversation_id: str) -> QListWidgetItem:
+        item = QListWidgetItem()
+        item.setData(ID_ROLE, conversation_id)
+        self._items[conversation_id] = item
+        self._keys[conversation_id] = None
+        return item
 
     def _on_current(self, item: QListWidgetItem | None, _previous: Any) -> None:
         if item is not None and not self._updating:

@@ -37,12 +37,16 @@ class ModelWorker(QObject):
         token_generated(request_id, text): a piece of streamed text.
         generation_finished(request_id, stats): a dict of plain values.
         generation_failed(request_id, message): nothing (more) was generated.
+        context_measured(request_id, info): the answer to ``measure_context``:
+            ``tokens`` the prompt keeps, ``n_ctx``, ``left_out_chars`` (how
+            many characters at its start do not fit).
     """
 
     state_changed = Signal(str, str)
     token_generated = Signal(int, str)
     generation_finished = Signal(int, dict)
     generation_failed = Signal(int, str)
+    context_measured = Signal(int, dict)
 
     def __init__(self) -> None:
         super().__init__()
@@ -117,6 +121,31 @@ class ModelWorker(QObject):
             self.generation_failed.emit(request_id, f"Generation failed: {exc}")
         self.state_changed.emit("ready", loaded.ref.name)
 
+    @Slot(int, str, int)
+    def measure_context(self, request_id: int, prompt: str, max_new_tokens: int) -> None:
+        """How many of the model's positions ``prompt`` takes, and what no longer fits.
+
+        Runs the tokenizer here, as generation does: the GUI thread never
+        touches the model or its tokenizer. Nothing is answered without a model.
+        """
+        from gpt2desk.core.engine import encode_tail, prompt_budget
+
+        loaded = self._loaded
+        if loaded is None:
+            return
+        try:
+            n_ctx = int(loaded.runner.n_ctx)
+            budget = prompt_budget(max(1, max_new_tokens), n_ctx)
+            ids, truncated = (
+                encode_tail(loaded.tokenizer, prompt, budget) if prompt else ([], False)
+            )
+            kept = len(loaded.tokenizer.decode(ids)) if truncated else len(prompt)
+        except Exception:
+            log.exception("measuring the context failed")
+            return
+        info = {"tokens": len(ids), "n_ctx": n_ctx, "left_out_chars": max(0, len(prompt) - kept)}
+        self.context_measured.emit(request_id, info)
+
 
 def _stats(done: Any) -> dict[str, Any]:
     return {
@@ -136,12 +165,14 @@ class WorkerHost(QObject):
 
     Signals:
         load_requested(model_text, offline, endpoint),
-        generate_requested(id, prompt, settings):
+        generate_requested(id, prompt, settings),
+        context_requested(id, prompt, max_new_tokens):
             delivered queued to the worker.
     """
 
     load_requested = Signal(str, bool, str)
     generate_requested = Signal(int, str, dict)
+    context_requested = Signal(int, str, int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -151,7 +182,9 @@ class WorkerHost(QObject):
         self.worker.moveToThread(self.model_thread)
         self.load_requested.connect(self.worker.load)
         self.generate_requested.connect(self.worker.generate)
+        self.context_requested.connect(self.worker.measure_context)
         self._next_id = 0
+        self._next_context_id = 0
         self.model_thread.start()
 
     def load(self, model_text: str, offline: bool = False, endpoint: str = "") -> None:
@@ -162,6 +195,12 @@ class WorkerHost(QObject):
         self._next_id += 1
         self.generate_requested.emit(self._next_id, prompt, settings)
         return self._next_id
+
+    def measure_context(self, prompt: str, max_new_tokens: int) -> int:
+        """Asks the worker to measure ``prompt``; returns the id its answer will carry."""
+        self._next_context_id += 1
+        self.context_requested.emit(self._next_context_id, prompt, max_new_tokens)
+        return self._next_context_id
 
     def stop(self) -> None:
         self.worker.stop(self._next_id)

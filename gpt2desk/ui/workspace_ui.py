@@ -71,6 +71,7 @@ class WorkspaceController(QObject):
         self._rendering = False
         self._pending_scroll: int | None = None
         self._shown_id: str | None = ""  # the conversation whose composer text is shown
+        self._context_request: tuple[int, str] = (0, "")
         dock = QDockWidget("Conversations", window)
         dock.setObjectName("conversationsDock")
         dock.setWidget(self.sidebar)
@@ -107,6 +108,7 @@ class WorkspaceController(QObject):
         window.composer.textChanged.connect(self._context_timer.start)
         window.settings_panel.changed.connect(self._context_timer.start)
         window.host.worker.state_changed.connect(self._on_model_state)
+        window.host.worker.context_measured.connect(self._on_context_measured)
         window.chat.verticalScrollBar().valueChanged.connect(self._on_scroll)
         window.chat.verticalScrollBar().rangeChanged.connect(
             lambda _lo, _hi: self._apply_pending_scroll()
@@ -537,9 +539,8 @@ class WorkspaceController(QObject):
     # -- context --------------------------------------------------------------------------
 
     def update_context(self) -> None:
-        """How many of the model's positions the next prompt uses, and what is left out."""
-        loaded = getattr(self.w.host.worker, "_loaded", None)
-        if loaded is None or self._gen is not None:
+        """Asks the worker how much of the model's window the next prompt uses (debounced)."""
+        if not self.w._model_ready or self._gen is not None:
             return
         try:
             settings = self.w.settings_panel.settings()
@@ -548,26 +549,25 @@ class WorkspaceController(QObject):
         except SettingsError:
             return
         text = self.w.composer.toPlainText()
-        conv = self.workspace.current
-        if conv is not None:
-            prompt, _ = conv.next_prompt(text, mode, template)
-        else:
-            prompt = Conversation.new().next_prompt(text, mode, template)[0]
-        from gpt2desk.core.engine import encode_tail, prompt_budget
+        conv = self.workspace.current or Conversation.new()
+        prompt, _ = conv.next_prompt(text, mode, template)
+        request_id = self.w.host.measure_context(prompt, settings.max_new_tokens)
+        self._context_request = (request_id, prompt)
 
-        n_ctx = int(loaded.runner.n_ctx)
-        budget = prompt_budget(settings.max_new_tokens, n_ctx)
-        # The tokenizer is only read here, and only while the worker is not generating.
-        ids, truncated = encode_tail(loaded.tokenizer, prompt, budget) if prompt else ([], False)
-        label = f"Context {len(ids)}/{n_ctx}"
+    @Slot(int, dict)
+    def _on_context_measured(self, request_id: int, info: dict[str, Any]) -> None:
+        """Shows the count and, when the prompt does not fit, what is left out."""
+        asked, prompt = self._context_request
+        if request_id != asked or self._gen is not None:
+            return  # an older request, or the model is writing
+        used, n_ctx, cut = int(info["tokens"]), int(info["n_ctx"]), int(info["left_out_chars"])
+        label = f"Context {used}/{n_ctx}"
         tip = (
-            f"The next prompt uses {len(ids)} of the model's {n_ctx} positions; "
-            f"up to {n_ctx - len(ids)} remain for the reply."
+            f"The next prompt uses {used} of the model's {n_ctx} positions; "
+            f"up to {n_ctx - used} remain for the reply."
         )
-        if truncated:
-            kept = loaded.tokenizer.decode(ids)
-            cut = max(0, len(prompt) - len(kept))
-            left = prompt[:cut]
+        if cut:
+            left = displayable(prompt[:cut])
             label += f" · {cut:,} earlier characters left out"
             preview = left if len(left) <= 300 else left[:150] + " … " + left[-150:]
             tip += f"\nLeft out because it no longer fits (oldest first):\n“{preview}”"

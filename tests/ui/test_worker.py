@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QObject, Slot
+
 from gpt2desk.ui.worker import WorkerHost
 from tests.ui.helpers import GEN_TIMEOUT_MS, LOAD_TIMEOUT_MS, Recorder
 
@@ -138,3 +140,30 @@ def test_shutdown_while_generating_stops_the_thread_quickly(
     assert time.monotonic() - started < 10
     assert not loaded_host.model_thread.isRunning()
     assert loaded_host.model_thread.isFinished()
+
+
+class _Measured(QObject):
+    """Receives ``context_measured`` in the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: dict[int, dict[str, Any]] = {}
+
+    @Slot(int, dict)
+    def on_measured(self, request_id: int, info: dict[str, Any]) -> None:
+        self.answers[request_id] = info
+
+
+def test_the_worker_measures_the_context_and_what_is_left_out(
+    qtbot: Any, loaded_host: WorkerHost
+) -> None:
+    measured = _Measured()
+    loaded_host.worker.context_measured.connect(measured.on_measured)
+    short = loaded_host.measure_context("a short prompt", 10)
+    long = loaded_host.measure_context("START " + "word " * 5000, 100)
+    qtbot.waitUntil(lambda: long in measured.answers, timeout=GEN_TIMEOUT_MS)
+    first, second = measured.answers[short], measured.answers[long]
+    assert 0 < first["tokens"] < 20 and first["left_out_chars"] == 0
+    assert first["n_ctx"] == second["n_ctx"]
+    assert second["tokens"] == max(second["n_ctx"] - 100, second["n_ctx"] // 2)
+    assert second["left_out_chars"] > 0
