@@ -15,18 +15,32 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QPalette,
     QTextCharFormat,
     QTextCursor,
     QTextFrame,
     QTextFrameFormat,
 )
-from PySide6.QtWidgets import QMenu, QTextBrowser, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QWidget
 
 from gpt2desk.ui.displayable import displayable
 
 # Showing a pasted 5 MB draft in full would stall the panel; the whole text
 # is still what gets sent to the model.
 MAX_SHOWN_CHARS = 20_000
+# Turn backgrounds by (user turn, dark theme): the text keeps the palette's color.
+_TURN_COLORS = {
+    (True, False): "#e8f0fe",
+    (False, False): "#f3f3f3",
+    (True, True): "#243447",
+    (False, True): "#2a2a2a",
+}
+
+
+def _dark(widget: QWidget) -> bool:
+    # The application's palette, not the widget's: that one follows a theme change
+    # only once the change event has been delivered.
+    return QApplication.palette(widget).color(QPalette.ColorRole.Base).lightness() < 128
 
 
 @dataclass(frozen=True)
@@ -78,7 +92,7 @@ class ChatView(QTextBrowser):
         """Shows these turns instead of the current ones; the last may go on streaming."""
         self.clear_turns()
         for i, turn in enumerate(turns):
-            color = QColor("#e8f0fe") if turn.role == "user" else QColor("#f3f3f3")
+            color = QColor(_TURN_COLORS[(turn.role == "user", _dark(self))])
             cursor = self._new_turn(turn.heading, color, turn)
             cursor.insertText(_clip(turn.text), QTextCharFormat())
             if stream_last and i == len(turns) - 1:

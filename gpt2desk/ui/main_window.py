@@ -28,6 +28,7 @@ from gpt2desk.ui.chat_view import ChatView
 from gpt2desk.ui.help_menu import HelpMenu
 from gpt2desk.ui.hub_prefs import HubPrefs
 from gpt2desk.ui.settings_panel import SettingsPanel
+from gpt2desk.ui.view_menu import AppearanceMenu
 from gpt2desk.ui.worker import WorkerHost
 from gpt2desk.ui.workspace_ui import WorkspaceController
 
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         for action in (self.find_action, self.settings_action):
             self.view_menu.addAction(action)
             self.addAction(action)
+        self.appearance_menu = AppearanceMenu(self, self.view_menu)
         self.help_menu = HelpMenu(self)
 
     # -- user actions --------------------------------------------------------

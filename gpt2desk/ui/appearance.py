@@ -1,0 +1,145 @@
+"""Theme (light, dark, follow the system) and the writing font, kept in QSettings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger(__name__)
+
+THEMES = ("system", "light", "dark")
+DEFAULTS: dict[str, Any] = {
+    "appearance/theme": "system",
+    "appearance/font_family": "",
+    "appearance/font_size": 0,
+    "appearance/language": "system",
+}
+FONT_SIZES = range(6, 73)
+
+
+def pref(key: str) -> Any:
+    """A preference from QSettings, or its default; a value of the wrong type is the default."""
+    default = DEFAULTS[key]
+    value = QSettings().value(key, default)
+    try:
+        return type(default)(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def set_pref(key: str, value: Any) -> None:
+    QSettings().setValue(key, value)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """What the user chose: a theme, and a writing font (empty family = the default)."""
+
+    theme: str = "system"
+    font_family: str = ""
+    font_size: int = 0
+
+    @classmethod
+    def load(cls) -> Appearance:
+        theme = str(pref("appearance/theme"))
+        return cls(
+            theme if theme in THEMES else "system",
+            str(pref("appearance/font_family")),
+            int(pref("appearance/font_size")),
+        )
+
+    def save(self) -> None:
+        set_pref("appearance/theme", self.theme)
+        set_pref("appearance/font_family", self.font_family)
+        set_pref("appearance/font_size", self.font_size)
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in (
+        (roles.Window, "#2b2b2b"),
+        (roles.WindowText, "#e6e6e6"),
+        (roles.Base, "#1e1e1e"),
+        (roles.AlternateBase, "#2f2f2f"),
+        (roles.Text, "#e6e6e6"),
+        (roles.Button, "#353535"),
+        (roles.ButtonText, "#e6e6e6"),
+        (roles.ToolTipBase, "#353535"),
+        (roles.ToolTipText, "#e6e6e6"),
+        (roles.PlaceholderText, "#9a9a9a"),
+        (roles.Highlight, "#3d6fb4"),
+        (roles.HighlightedText, "#ffffff"),
+        (roles.Link, "#8ab4f8"),
+        (roles.BrightText, "#ff6b6b"),
+    ):
+        p.setColor(role, QColor(color))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.Text, roles.ButtonText, roles.WindowText):
+        p.setColor(disabled, role, QColor("#7a7a7a"))
+    return p
+
+
+def _light_palette() -> QPalette:
+    p = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in (
+        (roles.Window, "#efefef"),
+        (roles.WindowText, "#1a1a1a"),
+        (roles.Base, "#ffffff"),
+        (roles.AlternateBase, "#f5f5f5"),
+        (roles.Text, "#1a1a1a"),
+        (roles.Button, "#efefef"),
+        (roles.ButtonText, "#1a1a1a"),
+        (roles.ToolTipBase, "#ffffdc"),
+        (roles.ToolTipText, "#1a1a1a"),
+        (roles.PlaceholderText, "#767676"),
+        (roles.Highlight, "#3072c4"),
+        (roles.HighlightedText, "#ffffff"),
+        (roles.Link, "#1a5fb4"),
+    ):
+        p.setColor(role, QColor(color))
+    return p
+
+
+def apply_theme(theme: str) -> None:
+    """Light or dark for the whole app; "system" follows the desktop's color scheme.
+
+    The color scheme hint (Qt 6.8+) tells native styles and dialogs; the palette
+    makes it hold on platforms whose theme ignores the hint.
+    """
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    hints = QGuiApplication.styleHints()
+    scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
+    hints.setColorScheme(scheme.get(theme, Qt.ColorScheme.Unknown))
+    if theme == "dark":
+        app.setPalette(_dark_palette())
+    elif theme == "light":
+        app.setPalette(_light_palette())
+    else:
+        system_dark = hints.colorScheme() == Qt.ColorScheme.Dark
+        app.setPalette(_dark_palette() if system_dark else app.style().standardPalette())
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def writing_font(family: str, size: int) -> QFont:
+    """The font for the composer and the conversation; an unknown family is the default."""
+    font = QFont(QGuiApplication.font())
+    if family:
+        if family in QFontDatabase.families():
+            font.setFamily(family)
+        else:
+            log.warning("font %r is not installed; using the default font", family)
+    if size in FONT_SIZES:
+        font.setPointSize(size)
+    return font

@@ -1,0 +1,70 @@
+"""View > Theme and View > Writing font: apply at once, kept between launches."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup, QFont
+from PySide6.QtWidgets import QFontDialog, QMenu
+
+from gpt2desk.ui.appearance import Appearance, apply_theme, writing_font
+
+if TYPE_CHECKING:
+    from gpt2desk.ui.main_window import MainWindow
+
+
+class AppearanceMenu(QObject):
+    """The theme and writing-font entries of the View menu."""
+
+    def __init__(self, window: MainWindow, menu: QMenu) -> None:
+        super().__init__(window)
+        self.window = window
+        self.appearance = Appearance.load()
+        names = {
+            "system": self.tr("Follow the system"),
+            "light": self.tr("Light"),
+            "dark": self.tr("Dark"),
+        }
+        theme_menu = menu.addMenu(self.tr("Theme"))
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme, name in names.items():
+            action = QAction(name, window)
+            action.setCheckable(True)
+            action.setChecked(theme == self.appearance.theme)
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[theme] = action
+        self.font_action = QAction(self.tr("Writing font…"), window)
+        self.font_action.triggered.connect(self.choose_font)
+        menu.addAction(self.font_action)
+        self.apply()
+
+    def apply(self) -> None:
+        a = self.appearance
+        apply_theme(a.theme)
+        font = writing_font(a.font_family, a.font_size)
+        self.window.composer.setFont(font)
+        self.window.chat.setFont(font)
+        # Turn backgrounds follow the theme: draw the conversation again.
+        workspace_ui = getattr(self.window, "workspace_ui", None)
+        if workspace_ui is not None and not self.window.chat.streaming():
+            workspace_ui.render()
+
+    def set_theme(self, theme: str) -> None:
+        self.appearance = Appearance(theme, self.appearance.font_family, self.appearance.font_size)
+        self.appearance.save()
+        self.theme_actions[theme].setChecked(True)
+        self.apply()
+
+    def set_font(self, family: str, size: int) -> None:
+        self.appearance = Appearance(self.appearance.theme, family, size)
+        self.appearance.save()
+        self.apply()
+
+    def choose_font(self) -> None:
+        ok, font = QFontDialog.getFont(self.window.composer.font(), self.window)
+        if ok and isinstance(font, QFont):
+            self.set_font(font.family(), font.pointSize())

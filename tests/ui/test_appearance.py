@@ -1,0 +1,101 @@
+"""Themes and the writing font: applied at once, kept between launches, bad values harmless."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from gpt2desk.ui.appearance import Appearance, is_dark
+from gpt2desk.ui.main_window import MainWindow
+from tests.ui.helpers import GEN_TIMEOUT_MS
+
+MakeWindow = Callable[..., MainWindow]
+
+
+@pytest.fixture(autouse=True)
+def _back_to_system_theme() -> Any:
+    yield
+    from gpt2desk.ui.appearance import apply_theme
+
+    apply_theme("system")
+
+
+def _background(window: MainWindow) -> Any:
+    return window.chat.palette().color(QPalette.ColorRole.Base)
+
+
+def test_dark_and_light_themes_apply_at_once_and_persist(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window(start=False)
+    window.appearance_menu.theme_actions["dark"].trigger()
+    assert is_dark(QApplication.palette())
+    qtbot.waitUntil(lambda: _background(window).lightness() < 128)
+    assert window.appearance_menu.theme_actions["dark"].isChecked()
+    window.close()
+    reopened = make_window(start=False)
+    assert Appearance.load().theme == "dark"
+    assert reopened.appearance_menu.theme_actions["dark"].isChecked()
+    assert is_dark(QApplication.palette())
+    reopened.appearance_menu.theme_actions["light"].trigger()
+    assert not is_dark(QApplication.palette())
+    assert QSettings().value("appearance/theme") == "light"
+
+
+def test_follow_the_system_uses_the_style_palette(make_window: MakeWindow) -> None:
+    window = make_window(start=False)
+    window.appearance_menu.set_theme("dark")
+    window.appearance_menu.theme_actions["system"].trigger()
+    expected = QApplication.style().standardPalette()
+    if QGuiApplication.styleHints().colorScheme().name == "Dark":
+        assert is_dark(QApplication.palette())
+    else:
+        assert QApplication.palette().color(QPalette.ColorRole.Base) == expected.color(
+            QPalette.ColorRole.Base
+        )
+
+
+def test_dark_theme_turns_are_dark_too(qtbot: Any, make_window: MakeWindow) -> None:
+    window = make_window()
+    window.composer.setPlainText("a draft")
+    window.send()
+    qtbot.waitUntil(lambda: not window.chat.streaming(), timeout=GEN_TIMEOUT_MS)
+    window.appearance_menu.set_theme("dark")
+    frames = window.chat.document().rootFrame().childFrames()
+    assert frames
+    for frame in frames:
+        assert frame.frameFormat().background().color().lightness() < 128
+
+
+def test_writing_font_and_size_apply_to_composer_and_conversation_and_persist(
+    make_window: MakeWindow,
+) -> None:
+    family = QFontDatabase.families()[0]
+    window = make_window(start=False)
+    window.appearance_menu.set_font(family, 17)
+    for widget in (window.composer, window.chat):
+        assert widget.font().family() == family
+        assert widget.font().pointSize() == 17
+    window.close()
+    reopened = make_window(start=False)
+    assert reopened.composer.font().family() == family
+    assert reopened.chat.font().pointSize() == 17
+
+
+def test_a_missing_font_falls_back_to_the_default(
+    make_window: MakeWindow, caplog: pytest.LogCaptureFixture
+) -> None:
+    QSettings().setValue("appearance/font_family", "No Such Font 4711")
+    QSettings().setValue("appearance/font_size", "not a number")
+    QSettings().setValue("appearance/theme", "purple")
+    window = make_window(start=False)
+    default = QApplication.font()
+    assert window.composer.font().family() == default.family()
+    assert window.composer.font().pointSize() == default.pointSize()
+    assert window.appearance_menu.theme_actions["system"].isChecked()
+    assert "No Such Font 4711" in caplog.text
