@@ -217,6 +217,11 @@ class Workspace(QObject):
         """Records an undoable change of ``conv`` made since ``before`` and saves it."""
         self._commit_change(label, conv, before)
 
+    def record(self, label: str, conv: Conversation, before: dict[str, Any]) -> None:
+        """Makes a change that is already saved (a finished reply) undoable."""
+        self.undo_stack.push(Change(label, conv.id, before, conv.to_dict()))
+        self.undo_changed.emit()
+
     def set_composer_source(self, source: Any) -> None:
         """``source()`` gives the composer's text; read only when saving."""
         self._composer_source = source

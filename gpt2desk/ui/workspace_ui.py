@@ -53,6 +53,8 @@ class _Generation:
     start: int
     settings: dict[str, Any]
     model: str
+    label: str = ""  # an undoable change ("Regenerate", "Continue"), recorded when it ends
+    before: dict[str, Any] | None = None
 
 
 def _mode_of(conv: Conversation) -> Mode:
@@ -332,8 +334,10 @@ class WorkspaceController(QObject):
         settings: GenerationSettings,
         *,
         saved: tuple[Turn, ...] = (),
+        label: str = "",
     ) -> None:
         model = self.w._model_name
+        before = conv.to_dict() if label else None
         conv.model = model
         if extend is None:
             turn = conv.add_turn(parent.id if parent else None, "assistant", "")
@@ -346,7 +350,7 @@ class WorkspaceController(QObject):
             conv.touch()
             self.workspace.add_turns(conv, turn)
         values = settings.to_dict()
-        self._gen = _Generation(conv, turn, len(turn.text), dict(values), model)
+        self._gen = _Generation(conv, turn, len(turn.text), dict(values), model, label, before)
         values["stop"] = list(settings.stop) + list(stops)
         self.render(stream=True)
         self.w._request_id = self.w.host.generate(prompt, values)
@@ -381,6 +385,8 @@ class WorkspaceController(QObject):
             }
         )
         self.workspace.finish_turn(gen.conv, turn)
+        if gen.before is not None:
+            self.workspace.record(gen.label, gen.conv, gen.before)
         self._context_timer.start()
 
     def failed(self, message: str) -> None:
@@ -488,7 +494,8 @@ class WorkspaceController(QObject):
             prompt, stops = conv.prompt(parent, _mode_of(conv), self._template(conv))
         except SettingsError:
             return
-        self._begin(conv, parent, None, prompt, stops, settings, saved=(parent,) if parent else ())
+        saved = (parent,) if parent else ()
+        self._begin(conv, parent, None, prompt, stops, settings, saved=saved, label="Regenerate")
 
     def continue_(self, turn_id: str | None) -> None:
         """More text at the end of the last model turn (or after the draft) — no new user turn."""
@@ -505,9 +512,9 @@ class WorkspaceController(QObject):
         except SettingsError:
             return
         if last.role == "assistant":
-            self._begin(conv, None, last, prompt, stops, settings)
+            self._begin(conv, None, last, prompt, stops, settings, label="Continue")
         else:
-            self._begin(conv, last, None, prompt, stops, settings, saved=(last,))
+            self._begin(conv, last, None, prompt, stops, settings, saved=(last,), label="Continue")
 
     def edit(self, turn_id: str, text: str, *, generate: bool = True) -> Turn | None:
         """A new version of a turn with ``text``; later turns stay on the old version's branch.

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from gpt2desk.core.store import Store
 from gpt2desk.ui.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS
@@ -272,3 +274,33 @@ def test_showing_searching_and_exporting_never_wait_for_the_writer(
     doc = json.loads((tmp_path / "all.json").read_text())
     composers = {c["id"]: c["composer"] for c in doc["conversations"]}
     assert composers["older"] == "typed needle" and len(composers) == 3
+
+
+def test_regenerate_and_continue_are_undone_and_redone_with_the_keyboard(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    panel = window.settings_panel
+    panel.mode.setCurrentIndex(panel.mode.findData("chat"))
+    panel.max_new_tokens.setValue(6)
+    _send(qtbot, window, "hello")
+    ui = window.workspace_ui
+    first = _path(window)
+    reply = ui.workspace.current.path()[-1]  # type: ignore[union-attr]
+    ui.regenerate(reply.id)
+    _idle(qtbot, window)
+    assert "◀ 2/2 ▶" in window.chat.toPlainText()
+    window.chat.setFocus()  # the composer's own Ctrl+Z undoes typing
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.chat, Qt.Key.Key_Z, ctrl)
+    assert "2/2" not in window.chat.toPlainText() and _path(window) == first
+    qtbot.keyClick(window.chat, Qt.Key.Key_Z, ctrl | shift)
+    assert "◀ 2/2 ▶" in window.chat.toPlainText()
+    regenerated = _path(window)
+    ui.continue_(None)
+    _idle(qtbot, window)
+    assert len(_path(window)[-1]) > len(regenerated[-1])
+    qtbot.keyClick(window.chat, Qt.Key.Key_Z, ctrl)
+    assert _path(window) == regenerated
+    qtbot.keyClick(window.chat, Qt.Key.Key_Z, ctrl)
+    assert _path(window) == first
