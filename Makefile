@@ -5,6 +5,7 @@
 #   make format                        rewrite code with ruff
 #   make lock                          re-pin constraints.txt from the current .venv
 #   make install-desktop               add gpt2desk to the desktop menu (~/.local/share)
+#   make translations                  update resources/translations/*.ts from the code, compile .qm
 
 VENV ?= .venv
 PYTHON ?= python3
@@ -53,3 +54,11 @@ install-desktop:
 	sed 's|^Exec=.*|Exec=$(EXEC)|' resources/gpt2desk.desktop > $(XDG_DATA_HOME)/applications/gpt2desk.desktop
 	install -m 644 resources/icons/gpt2desk.svg $(XDG_DATA_HOME)/icons/hicolor/scalable/apps/gpt2desk.svg
 	-update-desktop-database $(XDG_DATA_HOME)/applications 2>/dev/null
+
+# UI translations: refresh the .ts from the tr() calls in gpt2desk/ui (translate the new
+# entries, e.g. in Qt Linguist), then compile the .qm that ships (both are committed).
+TS := resources/translations/gpt2desk_zh_TW.ts
+.PHONY: translations
+translations: $(INSTALLED)
+	$(BIN)/pyside6-lupdate gpt2desk/ui/*.py -ts $(TS) -no-obsolete -locations none
+	$(BIN)/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)

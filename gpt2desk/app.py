@@ -31,8 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gpt2desk.assets import resource_path
+    from gpt2desk.ui.appearance import pref
     from gpt2desk.ui.logfile import install_log_file
     from gpt2desk.ui.main_window import MainWindow
+    from gpt2desk.ui.translations import install_translations
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -43,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The .desktop file's name: lets Wayland and taskbars match the window to its icon.
     app.setDesktopFileName("gpt2desk")
     log_path = install_log_file()
+    install_translations(str(pref("appearance/language")))
     logging.getLogger(__name__).info("gpt2desk %s starting; log file %s", __version__, log_path)
     window = MainWindow(args.model, offline=args.offline)
     window.show()

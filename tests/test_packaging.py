@@ -44,6 +44,7 @@ def test_wheel_ships_resources_inside_the_package(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert f"gpt2desk/resources/{ICON}" in names
     assert "gpt2desk/resources/gpt2desk.desktop" in names
+    assert "gpt2desk/resources/translations/gpt2desk_zh_TW.qm" in names
     assert "gpt2desk/resources/__init__.py" in names
     assert not any(name.startswith("resources/") for name in names)
 

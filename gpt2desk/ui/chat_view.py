@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -56,13 +56,19 @@ class ShownTurn:
     note: str = ""
 
 
-ACTIONS = {
-    "prev": "◀ Previous version",
-    "next": "Next version ▶",
-    "regenerate": "Regenerate",
-    "continue": "Continue",
-    "edit": "Edit…",
-}
+ACTIONS = ("prev", "next", "regenerate", "continue", "edit")
+
+
+def action_text(key: str) -> str:
+    """The context-menu text of a turn action, in the UI's language."""
+    texts = {
+        "prev": QCoreApplication.translate("ChatView", "◀ Previous version"),
+        "next": QCoreApplication.translate("ChatView", "Next version ▶"),
+        "regenerate": QCoreApplication.translate("ChatView", "Regenerate"),
+        "continue": QCoreApplication.translate("ChatView", "Continue"),
+        "edit": QCoreApplication.translate("ChatView", "Edit…"),
+    }
+    return texts[key]
 
 
 class ChatView(QTextBrowser):
@@ -81,7 +87,8 @@ class ChatView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
         self.setObjectName("chatView")
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(self.tr("Conversation"))
+        self.setAccessibleDescription(self.tr("Your messages and the model's replies"))
         self._stream_cursor: QTextCursor | None = None
         self._streamed: list[str] = []
         self._first_turn = True
@@ -124,7 +131,7 @@ class ChatView(QTextBrowser):
         if turn.role == "assistant":
             wanted += ["regenerate", "continue"]
         for key in wanted:
-            action = menu.addAction(ACTIONS[key])
+            action = menu.addAction(action_text(key))
             action.triggered.connect(lambda _=False, k=key, t=turn.id: self.turn_action.emit(k, t))
             if key == "prev":
                 action.setEnabled(turn.index > 1)
@@ -139,12 +146,12 @@ class ChatView(QTextBrowser):
 
     def add_user_turn(self, text: str) -> None:
         shown = _clip(text)
-        cursor = self._new_turn("You", QColor("#e8f0fe"))
+        cursor = self._new_turn(self.tr("You"), QColor(_TURN_COLORS[(True, _dark(self))]))
         cursor.insertText(shown, QTextCharFormat())
         self._scroll_to_end()
 
     def begin_model_turn(self, name: str) -> None:
-        self._stream_cursor = self._new_turn(name, QColor("#f3f3f3"))
+        self._stream_cursor = self._new_turn(name, QColor(_TURN_COLORS[(False, _dark(self))]))
         self._streamed = []
 
     def append_model_text(self, text: str) -> None:
@@ -224,4 +231,5 @@ def _clip(text: str) -> str:
     if len(text) <= MAX_SHOWN_CHARS:
         return displayable(text)
     hidden = len(text) - MAX_SHOWN_CHARS
-    return f"… ({hidden:,} earlier characters not shown)\n" + displayable(text[-MAX_SHOWN_CHARS:])
+    note = QCoreApplication.translate("ChatView", "… ({n} earlier characters not shown)")
+    return note.format(n=f"{hidden:,}") + "\n" + displayable(text[-MAX_SHOWN_CHARS:])

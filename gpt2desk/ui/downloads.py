@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,11 @@ class DownloadWorker(QObject):
         cancel = self._event(request_id)
         try:
             if cancel.is_set():
-                raise DownloadCancelled(f"Download of “{repo_id}” cancelled.")
+                raise DownloadCancelled(
+                    QCoreApplication.translate(
+                        "DownloadWorker", "Download of “{model}” cancelled."
+                    ).format(model=repo_id)
+                )
             download_model(
                 repo_id,
                 endpoint=endpoint or None,
@@ -72,7 +76,10 @@ class DownloadWorker(QObject):
             self.failed.emit(request_id, repo_id, str(exc), False)
         except Exception as exc:  # a bug: say so, keep the app alive
             log.exception("downloading %s failed", repo_id)
-            self.failed.emit(request_id, repo_id, f"Downloading “{repo_id}” failed: {exc}", False)
+            message = QCoreApplication.translate(
+                "DownloadWorker", "Downloading “{model}” failed: {error}"
+            )
+            self.failed.emit(request_id, repo_id, message.format(model=repo_id, error=exc), False)
         else:
             self.finished.emit(request_id, repo_id)
         finally:
@@ -89,7 +96,10 @@ class DownloadWorker(QObject):
             self.checked.emit(request_id, repo_id, str(exc))
         except Exception as exc:
             log.exception("checking %s failed", repo_id)
-            self.checked.emit(request_id, repo_id, f"Checking “{repo_id}” failed: {exc}")
+            message = QCoreApplication.translate(
+                "DownloadWorker", "Checking “{model}” failed: {error}"
+            )
+            self.checked.emit(request_id, repo_id, message.format(model=repo_id, error=exc))
         else:
             self.checked.emit(request_id, repo_id, "")
 

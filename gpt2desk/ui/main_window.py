@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from gpt2desk.core.prompts import Mode
 from gpt2desk.core.settings import SettingsError
+from gpt2desk.ui.announcer import Announcer
 from gpt2desk.ui.chat_view import ChatView
 from gpt2desk.ui.help_menu import HelpMenu
 from gpt2desk.ui.hub_prefs import HubPrefs
@@ -32,13 +33,19 @@ from gpt2desk.ui.view_menu import AppearanceMenu
 from gpt2desk.ui.worker import WorkerHost
 from gpt2desk.ui.workspace_ui import WorkspaceController
 
-STATE_TEXT = {
-    "loading": "Loading {detail}…",
-    "preparing": "Preparing {detail} (compiling the decode step)…",
-    "ready": "Ready — {detail}",
-    "generating": "Generating with {detail}…",
-    "failed": "Model failed: {detail}",
-}
+
+def state_text(state: str) -> str:
+    """The status bar's sentence for a worker state; ``{detail}`` is the model or the reason."""
+    texts = {
+        "loading": QCoreApplication.translate("MainWindow", "Loading {detail}…"),
+        "preparing": QCoreApplication.translate(
+            "MainWindow", "Preparing {detail} (compiling the decode step)…"
+        ),
+        "ready": QCoreApplication.translate("MainWindow", "Ready — {detail}"),
+        "generating": QCoreApplication.translate("MainWindow", "Generating with {detail}…"),
+        "failed": QCoreApplication.translate("MainWindow", "Model failed: {detail}"),
+    }
+    return texts.get(state, "{detail}")
 
 
 def display_name(model: str) -> str:
@@ -71,12 +78,19 @@ class MainWindow(QMainWindow):
         self._pending_mode = Mode.CONTINUE
 
         self.chat = ChatView()
+        # Screen readers hear the reply a sentence at a time, not token by token.
+        self.announcer = Announcer(self.chat)
         self.composer = QPlainTextEdit()
         self.composer.setObjectName("composer")
-        self.composer.setAccessibleName("Message or draft")
-        self.composer.setPlaceholderText("Type a draft or a message — Ctrl+Enter sends, Esc stops")
-        self.send_button = QPushButton("Send")
-        self.stop_button = QPushButton("Stop")
+        self.composer.setAccessibleName(self.tr("Message or draft"))
+        self.composer.setPlaceholderText(
+            self.tr("Type a draft or a message — Ctrl+Enter sends, Esc stops")
+        )
+        self.composer.setToolTip(self.tr("Your text; the model continues it or answers it"))
+        self.send_button = QPushButton(self.tr("Send"))
+        self.send_button.setToolTip(self.tr("Sends your text to the model (Ctrl+Enter)"))
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stops the reply being written (Esc)"))
         self.settings_panel = SettingsPanel()
         self._build_layout()
         self._build_actions()
@@ -118,7 +132,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
-        dock = QDockWidget("Settings", self)
+        dock = QDockWidget(self.tr("Settings"), self)
         dock.setObjectName("settingsDock")
         dock.setWidget(self.settings_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
@@ -128,35 +142,37 @@ class MainWindow(QMainWindow):
         self.stop_button.setEnabled(False)
 
     def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_folder = QAction("Open model folder…", self)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        open_folder = QAction(self.tr("Open model folder…"), self)
         open_folder.triggered.connect(self._choose_folder)
         file_menu.addAction(open_folder)
-        quit_action = QAction("Quit", self)
+        quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        gen_menu = self.menuBar().addMenu("&Generate")
-        self.send_action = QAction("Send", self)
+        gen_menu = self.menuBar().addMenu(self.tr("&Generate"))
+        self.send_action = QAction(self.tr("Send"), self)
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.send_action.triggered.connect(self.send)
-        self.stop_action = QAction("Stop", self)
+        self.stop_action = QAction(self.tr("Stop"), self)
         self.stop_action.setShortcut(QKeySequence.StandardKey.Cancel)
         self.stop_action.triggered.connect(self.stop)
-        clear_action = QAction("Clear conversation", self)
+        clear_action = QAction(self.tr("Clear conversation"), self)
         clear_action.triggered.connect(self.clear_conversation)
         for action in (self.send_action, self.stop_action, clear_action):
             gen_menu.addAction(action)
             self.addAction(action)
-        self.view_menu = view_menu = self.menuBar().addMenu("&View")
+        self.view_menu = view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(self.settings_dock.toggleViewAction())
-        self.models_action = QAction("Models…", self)
+        self.models_action = QAction(self.tr("Models…"), self)
         self.models_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
-        self.models_action.setToolTip("Download, delete and switch models; offline mode; mirror")
+        self.models_action.setToolTip(
+            self.tr("Download, delete and switch models; offline mode; mirror")
+        )
         self.models_action.triggered.connect(self.open_models)
-        self.menuBar().addMenu("&Models").addAction(self.models_action)
-        toolbar = self.addToolBar("Models")
+        self.menuBar().addMenu(self.tr("&Models")).addAction(self.models_action)
+        toolbar = self.addToolBar(self.tr("Models"))
         toolbar.setObjectName("modelsToolbar")
         toolbar.addAction(self.models_action)
 
@@ -212,7 +228,7 @@ class MainWindow(QMainWindow):
             return
         if self._state != "ready":
             self.model_label.setText(
-                "The model is not ready yet; your text is kept. " + self._status_text
+                self.tr("The model is not ready yet; your text is kept.") + " " + self._status_text
             )
             return
         text = self.composer.toPlainText()
@@ -221,7 +237,7 @@ class MainWindow(QMainWindow):
             mode = self.settings_panel.current_mode()
             template = self.settings_panel.template() if mode is Mode.CHAT else None
         except SettingsError as exc:
-            self.stats_label.setText(str(exc))
+            self.stats_label.setText(self.settings_panel.error_text(exc))
             return
         self._pending_user_text = text
         self._pending_mode = mode
@@ -240,7 +256,9 @@ class MainWindow(QMainWindow):
         self._set_busy(False)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a Hugging Face model folder")
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose a Hugging Face model folder")
+        )
         if folder:
             self.load_model(folder)
 
@@ -253,13 +271,13 @@ class MainWindow(QMainWindow):
     # -- worker signals ------------------------------------------------------
 
     def _on_state(self, state: str, detail: str) -> None:
-        text = STATE_TEXT.get(state, "{detail}").format(detail=detail)
+        text = state_text(state).format(detail=detail)
         if state == "ready":
             self._model_ready = True
             self._model_name = detail
         elif state == "failed" and self._model_ready:
             # A failed switch keeps the old model, which is still usable.
-            text += f" — still using {self._model_name}"
+            text += self.tr(" — still using {model}").format(model=self._model_name)
             state = "ready"
         self._state = state
         self._status_text = text
@@ -269,23 +287,25 @@ class MainWindow(QMainWindow):
     def _on_token(self, request_id: int, text: str) -> None:
         if request_id == self._request_id:
             self.chat.append_model_text(text)
+            self.announcer.feed(text)
             self.workspace_ui.on_token(text)
 
     def _on_finished(self, request_id: int, stats: dict[str, Any]) -> None:
         if request_id != self._request_id:
             return
-        self.chat.end_model_turn("(stopped)" if stats["reason"] == "cancelled" else "")
+        self.announcer.finish()
+        self.chat.end_model_turn(self.tr("(stopped)") if stats["reason"] == "cancelled" else "")
         self.workspace_ui.finished(stats)
         parts = [
-            f"{stats['new_tokens']} tokens",
-            f"first token {stats['ttft_ms']:.0f} ms",
-            f"{stats['tokens_per_s']:.1f} tokens/s",
-            f"seed {stats['seed']}",
+            self.tr("{n} tokens").format(n=stats["new_tokens"]),
+            self.tr("first token {ms} ms").format(ms=f"{stats['ttft_ms']:.0f}"),
+            self.tr("{rate} tokens/s").format(rate=f"{stats['tokens_per_s']:.1f}"),
+            self.tr("seed {seed}").format(seed=stats["seed"]),
         ]
         if stats["prompt_truncated"]:
-            parts.append("the start of the prompt was left out to fit the model's window")
+            parts.append(self.tr("the start of the prompt was left out to fit the model's window"))
         if stats["context_shifts"]:
-            parts.append("the window slid forward during the reply")
+            parts.append(self.tr("the window slid forward during the reply"))
         self.stats_label.setText(" · ".join(parts))
         self._set_busy(False)
 

@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from gpt2desk.core import cache
-from gpt2desk.core.catalog import MEMORY_FORMULA, format_bytes
+from gpt2desk.core.catalog import format_bytes
 from gpt2desk.core.models import ModelLoadError
 from gpt2desk.ui.downloads import DownloadHost
 from gpt2desk.ui.hub_prefs import HubPrefs
-from gpt2desk.ui.model_rows import COLUMNS, Row, row_cells, table_rows
+from gpt2desk.ui.model_rows import COLUMN_COUNT, Row, columns, memory_formula, row_cells, table_rows
 from gpt2desk.ui.worker import WorkerHost
 
 
@@ -53,7 +53,7 @@ class ModelsDialog(QDialog):
 
     def __init__(self, host: WorkerHost, prefs: HubPrefs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.resize(900, 560)
         self.prefs = prefs
         self.downloads = DownloadHost(self)
@@ -76,16 +76,22 @@ class ModelsDialog(QDialog):
     def _build(self) -> None:
         self.cache_label = QLabel()
         self.cache_label.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        memory_header = QTableWidgetItem(COLUMNS[3])
-        memory_header.setToolTip(MEMORY_FORMULA)
+        # GPT-2 was trained on English text only; the user may be reading another language.
+        self.english_note = QLabel(self.tr("All GPT-2 models read and write English only."))
+        self.english_note.setObjectName("englishOnlyNote")
+        self.english_note.setWordWrap(True)
+        self.table = QTableWidget(0, COLUMN_COUNT)
+        self.table.setAccessibleName(self.tr("Models"))
+        self.table.setToolTip(self.tr("GPT-2 models: size, memory needed and whether on disk"))
+        self.table.setHorizontalHeaderLabels(columns())
+        memory_header = QTableWidgetItem(columns()[3])
+        memory_header.setToolTip(memory_formula())
         self.table.setHorizontalHeaderItem(3, memory_header)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for col in range(1, len(COLUMNS)):
+        for col in range(1, COLUMN_COUNT):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
@@ -95,10 +101,14 @@ class ModelsDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.download_button = QPushButton("Download")
-        self.cancel_button = QPushButton("Cancel")
-        self.use_button = QPushButton("Use")
-        self.delete_button = QPushButton("Delete…")
+        self.download_button = QPushButton(self.tr("Download"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.use_button = QPushButton(self.tr("Use"))
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.download_button.setToolTip(self.tr("Downloads the selected model into the cache"))
+        self.cancel_button.setToolTip(self.tr("Stops the download; what arrived is kept"))
+        self.use_button.setToolTip(self.tr("Makes the selected model the one that writes"))
+        self.delete_button.setToolTip(self.tr("Removes the selected model from disk or list"))
         self.download_button.clicked.connect(self.download_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.use_button.clicked.connect(self.use_selected)
@@ -108,10 +118,14 @@ class ModelsDialog(QDialog):
             actions.addWidget(b)
         actions.addStretch(1)
         self.hub_id_edit = QLineEdit()
-        self.hub_id_edit.setPlaceholderText("Hub id of a GPT-2 model, e.g. user/my-gpt2")
-        add_id = QPushButton("Add Hub model")
+        self.hub_id_edit.setPlaceholderText(self.tr("Hub id of a GPT-2 model, e.g. user/my-gpt2"))
+        self.hub_id_edit.setAccessibleName(self.tr("Hub id"))
+        self.hub_id_edit.setToolTip(self.tr("The Hub id of a GPT-2 model to add to the list"))
+        add_id = QPushButton(self.tr("Add Hub model"))
+        add_id.setToolTip(self.tr("Checks the Hub id on the Hub and adds it to the list"))
         add_id.clicked.connect(lambda: self.add_hub_id(self.hub_id_edit.text()))
-        add_folder = QPushButton("Add folder…")
+        add_folder = QPushButton(self.tr("Add folder…"))
+        add_folder.setToolTip(self.tr("Adds a model folder on this computer to the list"))
         add_folder.clicked.connect(self._choose_folder)
         adding = QHBoxLayout()
         adding.addWidget(self.hub_id_edit, 1)
@@ -119,6 +133,7 @@ class ModelsDialog(QDialog):
         adding.addWidget(add_folder)
         layout = QVBoxLayout(self)
         layout.addWidget(self.cache_label)
+        layout.addWidget(self.english_note)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.progress_label)
@@ -128,27 +143,36 @@ class ModelsDialog(QDialog):
         layout.addWidget(self._build_settings())
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.hide)
+        for button in close.buttons():
+            button.setToolTip(self.tr("Hides this window; downloads go on"))
         layout.addWidget(close)
         self.progress_bar.hide()
 
     def _build_settings(self) -> QGroupBox:
-        box = QGroupBox("Settings")
-        self.offline_check = QCheckBox("Offline mode: no network at all, only models on disk")
+        box = QGroupBox(self.tr("Settings"))
+        self.offline_check = QCheckBox(
+            self.tr("Offline mode: no network at all, only models on disk")
+        )
         self.offline_check.setChecked(self.prefs.offline)
         self.endpoint_edit = QLineEdit(self.prefs.endpoint)
-        self.endpoint_edit.setPlaceholderText("https://huggingface.co (or HF_ENDPOINT)")
+        self.endpoint_edit.setPlaceholderText(self.tr("https://huggingface.co (or HF_ENDPOINT)"))
         self.endpoint_edit.setToolTip(
-            "A mirror of the Hugging Face Hub, for example https://hf-mirror.com. "
-            "Every download and Hub check uses it. Empty: HF_ENDPOINT, else huggingface.co."
+            self.tr(
+                "A mirror of the Hugging Face Hub, for example https://hf-mirror.com. "
+                "Every download and Hub check uses it. Empty: HF_ENDPOINT, else huggingface.co."
+            )
         )
-        apply = QPushButton("Apply")
+        apply = QPushButton(self.tr("Apply"))
+        apply.setToolTip(self.tr("Saves offline mode and the Hub endpoint"))
+        self.offline_check.setToolTip(self.tr("Only models already on disk can be used"))
+        self.endpoint_edit.setAccessibleName(self.tr("Hub endpoint"))
         apply.clicked.connect(self.apply_settings)
         row = QHBoxLayout()
         row.addWidget(self.endpoint_edit, 1)
         row.addWidget(apply)
         form = QFormLayout(box)
         form.addRow(self.offline_check)
-        form.addRow("Hub endpoint (mirror):", row)
+        form.addRow(self.tr("Hub endpoint (mirror):"), row)
         return box
 
     # -- the table -----------------------------------------------------------
@@ -168,8 +192,10 @@ class ModelsDialog(QDialog):
                 self.table.selectRow(i)
         where = cache.default_cache_dir()
         self.cache_label.setText(
-            f"Models are stored in the Hugging Face cache, {where} — "
-            f"{format_bytes(cache.total_bytes())} in use (shared with other Hugging Face tools)."
+            self.tr(
+                "Models are stored in the Hugging Face cache, {where} — "
+                "{size} in use (shared with other Hugging Face tools)."
+            ).format(where=where, size=format_bytes(cache.total_bytes()))
         )
         self._update_buttons()
 
@@ -190,7 +216,8 @@ class ModelsDialog(QDialog):
         found = cache.best_status(row.ids) if row is not None and hub else None
         running = row is not None and any(r in self._running for r in row.ids)
         online = not self.prefs.offline
-        self.download_button.setText("Resume" if found and found.state == "partial" else "Download")
+        partial = bool(found and found.state == "partial")
+        self.download_button.setText(self.tr("Resume") if partial else self.tr("Download"))
         self.download_button.setEnabled(
             bool(found and found.state != "complete" and online and not running)
         )
@@ -209,7 +236,7 @@ class ModelsDialog(QDialog):
             return
         repo_id = cache.best_status(row.ids).repo_id
         self._running[repo_id] = self.downloads.download(repo_id, self.prefs.endpoint)
-        self.message.setText(f"Downloading {repo_id}…")
+        self.message.setText(self.tr("Downloading {model}…").format(model=repo_id))
         self.refresh()
 
     def cancel_selected(self) -> None:
@@ -228,7 +255,7 @@ class ModelsDialog(QDialog):
             return
         found = cache.best_status(row.ids)
         if found.state == "complete":
-            self.message.setText(f"Switching to {found.repo_id}…")
+            self.message.setText(self.tr("Switching to {model}…").format(model=found.repo_id))
             self.use_requested.emit(found.repo_id)
         else:
             self._use_after.add(found.repo_id)
@@ -243,16 +270,25 @@ class ModelsDialog(QDialog):
             return
         present = [r for r in row.ids if cache.status(r).state != "absent"]
         size = sum(cache.status(r).disk_bytes for r in present)
-        in_use = " It stays loaded until you switch models." if self.active in row.ids else ""
+        in_use = (
+            self.tr(" It stays loaded until you switch models.") if self.active in row.ids else ""
+        )
         answer = QMessageBox.question(
             self,
-            "Delete model",
-            f"Delete {', '.join(present)} from disk ({format_bytes(size)})?{in_use}",
+            self.tr("Delete model"),
+            self.tr("Delete {models} from disk ({size})?").format(
+                models=", ".join(present), size=format_bytes(size)
+            )
+            + in_use,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
         freed = sum(cache.delete_model(r) for r in present)
-        self.message.setText(f"Deleted {', '.join(present)}: {format_bytes(freed)} freed.")
+        self.message.setText(
+            self.tr("Deleted {models}: {size} freed.").format(
+                models=", ".join(present), size=format_bytes(freed)
+            )
+        )
         self.refresh()
 
     def _forget(self, row: Row) -> None:
@@ -270,10 +306,10 @@ class ModelsDialog(QDialog):
             self._error(str(exc))
             return
         if self.prefs.offline:
-            self._add(("hub", repo_id), "added (not checked: offline mode is on)")
+            self._add(("hub", repo_id), self.tr("added (not checked: offline mode is on)"))
             return
         self._checking[self.downloads.check(repo_id, self.prefs.endpoint)] = repo_id
-        self.message.setText(f"Checking {repo_id} on the Hub…")
+        self.message.setText(self.tr("Checking {model} on the Hub…").format(model=repo_id))
 
     def add_folder(self, folder: str) -> bool:
         """Lists a local model folder if it is a complete GPT-2; else says what is wrong."""
@@ -283,11 +319,13 @@ class ModelsDialog(QDialog):
         except ModelLoadError as exc:
             self._error(str(exc))
             return False
-        self._add(("local", str(path)), "added")
+        self._add(("local", str(path)), self.tr("added"))
         return True
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a Hugging Face model folder")
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose a Hugging Face model folder")
+        )
         if folder:
             self.add_folder(folder)
 
@@ -311,9 +349,13 @@ class ModelsDialog(QDialog):
         self.prefs.offline = self.offline_check.isChecked()
         self.prefs.endpoint = endpoint
         self.prefs.save()
-        where = endpoint or "the default Hub"
-        mode = "Offline mode is on: no network use." if self.prefs.offline else f"Using {where}."
-        self.message.setText(f"Settings saved. {mode}")
+        where = endpoint or self.tr("the default Hub")
+        mode = (
+            self.tr("Offline mode is on: no network use.")
+            if self.prefs.offline
+            else self.tr("Using {where}.").format(where=where)
+        )
+        self.message.setText(self.tr("Settings saved.") + " " + mode)
         self.preferences_changed.emit(self.prefs.offline, endpoint)
         self._update_buttons()
 
@@ -337,7 +379,7 @@ class ModelsDialog(QDialog):
     def _on_finished(self, _request_id: int, repo_id: str) -> None:
         self._running.pop(repo_id, None)
         self.progress_bar.setValue(self.progress_bar.maximum())
-        self.message.setText(f"{repo_id} is downloaded and checked.")
+        self.message.setText(self.tr("{model} is downloaded and checked.").format(model=repo_id))
         if repo_id in self._use_after:
             self._use_after.discard(repo_id)
             self.use_requested.emit(repo_id)
@@ -359,7 +401,7 @@ class ModelsDialog(QDialog):
         if message:
             self._error(message)
         else:
-            self._add(("hub", repo_id), "found on the Hub; GPT-2 with usable weights")
+            self._add(("hub", repo_id), self.tr("found on the Hub; GPT-2 with usable weights"))
 
     @Slot(str, str)
     def _on_model_state(self, state: str, detail: str) -> None:
@@ -369,7 +411,10 @@ class ModelsDialog(QDialog):
         elif state == "failed":
             self._error(detail)
         elif state in ("loading", "preparing"):
-            self.message.setText(f"{state.capitalize()} {detail}…")
+            loading = (
+                self.tr("Loading {model}…") if state == "loading" else self.tr("Preparing {model}…")
+            )
+            self.message.setText(loading.format(model=detail))
         elif state == "downloading":
             self.message.setText(detail)
 

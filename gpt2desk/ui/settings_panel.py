@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 from gpt2desk.core.prompts import ChatTemplate, Mode
 from gpt2desk.core.settings import (
     MAX_NEW_TOKENS_LIMIT,
+    SEED_LIMIT,
     GenerationSettings,
     SettingsError,
     format_stop_strings,
     parse_stop_strings,
 )
+from gpt2desk.ui.translations import current_language
 
 
 class SettingsPanel(QWidget):
@@ -44,47 +46,56 @@ class SettingsPanel(QWidget):
         outer.addLayout(form)
         outer.addStretch(1)
         self.mode = QComboBox()
-        self.mode.addItem("Continue a draft", Mode.CONTINUE.value)
-        self.mode.addItem("Chat", Mode.CHAT.value)
+        self.mode.addItem(self.tr("Continue a draft"), Mode.CONTINUE.value)
+        self.mode.addItem(self.tr("Chat"), Mode.CHAT.value)
         self.mode.setToolTip(
-            "Continue: the model continues your text verbatim.\n"
-            "Chat: your text is a message in a User/Assistant transcript."
+            self.tr(
+                "Continue: the model continues your text verbatim.\n"
+                "Chat: your text is a message in a User/Assistant transcript."
+            )
         )
         self.max_new_tokens = _spin(1, MAX_NEW_TOKENS_LIMIT, d.max_new_tokens)
+        self.max_new_tokens.setToolTip(self.tr("How many tokens the model writes at most"))
         self.temperature = _double(
-            0.0, 5.0, d.temperature, 0.05, "0 = greedy (always the likeliest token)"
+            0.0, 5.0, d.temperature, 0.05, self.tr("0 = greedy (always the likeliest token)")
         )
-        self.top_k = _spin(0, 100_000, d.top_k, "0 = off")
-        self.top_p = _double(0.01, 1.0, d.top_p, 0.01, "1 = off")
-        self.repetition_penalty = _double(0.1, 5.0, d.repetition_penalty, 0.05, "1 = off")
+        self.top_k = _spin(0, 100_000, d.top_k, self.tr("0 = off"))
+        self.top_p = _double(0.01, 1.0, d.top_p, 0.01, self.tr("1 = off"))
+        self.repetition_penalty = _double(0.1, 5.0, d.repetition_penalty, 0.05, self.tr("1 = off"))
         self.seed = QLineEdit()
-        self.seed.setPlaceholderText("random")
-        self.seed.setToolTip("Empty = a new random seed each time; a fixed seed repeats the text.")
+        self.seed.setPlaceholderText(self.tr("random"))
+        self.seed.setToolTip(
+            self.tr("Empty = a new random seed each time; a fixed seed repeats the text.")
+        )
         self.stop = QPlainTextEdit()
-        self.stop.setPlaceholderText("one per line; \\n = new line")
+        self.stop.setPlaceholderText(self.tr("one per line; \\n = new line"))
         self.stop.setMaximumHeight(60)
+        self.stop.setToolTip(self.tr("The reply ends before any of these texts"))
         self.user_name = QLineEdit(ChatTemplate().user_name)
         self.assistant_name = QLineEdit(ChatTemplate().assistant_name)
         self.template_preview = QLabel()
         self.template_preview.setObjectName("templatePreview")
         self.template_preview.setWordWrap(True)
+        self.template_preview.setToolTip(self.tr("What the model sees in chat mode"))
+        self.user_name.setToolTip(self.tr("Your name in the chat transcript the model sees"))
+        self.assistant_name.setToolTip(self.tr("The model's name in the chat transcript"))
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
         self.error.hide()
         rows: list[tuple[str, QWidget]] = [
-            ("Mode", self.mode),
-            ("Max new tokens", self.max_new_tokens),
-            ("Temperature", self.temperature),
-            ("Top-k", self.top_k),
-            ("Top-p", self.top_p),
-            ("Repetition penalty", self.repetition_penalty),
-            ("Seed", self.seed),
-            ("Stop strings", self.stop),
-            ("Chat: user name", self.user_name),
-            ("Chat: assistant name", self.assistant_name),
-            ("Chat template", self.template_preview),
+            (self.tr("Mode"), self.mode),
+            (self.tr("Max new tokens"), self.max_new_tokens),
+            (self.tr("Temperature"), self.temperature),
+            (self.tr("Top-k"), self.top_k),
+            (self.tr("Top-p"), self.top_p),
+            (self.tr("Repetition penalty"), self.repetition_penalty),
+            (self.tr("Seed"), self.seed),
+            (self.tr("Stop strings"), self.stop),
+            (self.tr("Chat: user name"), self.user_name),
+            (self.tr("Chat: assistant name"), self.assistant_name),
+            (self.tr("Chat template"), self.template_preview),
         ]
         for label, widget in rows:
             widget.setAccessibleName(label)
@@ -122,7 +133,7 @@ class SettingsPanel(QWidget):
         try:
             result = GenerationSettings.from_dict(self.values())
         except SettingsError as exc:
-            self.show_error(str(exc))
+            self.show_error(self.error_text(exc))
             raise
         self.show_error("")
         return result
@@ -132,9 +143,33 @@ class SettingsPanel(QWidget):
         try:
             template.validate()
         except SettingsError as exc:
-            self.show_error(str(exc))
+            self.show_error(self.error_text(exc))
             raise
         return template
+
+    def error_text(self, exc: SettingsError) -> str:
+        """The message for a bad value, in the UI's language.
+
+        In English the core's message (which quotes the bad value) is shown as is;
+        a translation says, per field, what is allowed.
+        """
+        if current_language() == "en":
+            return str(exc)
+        rules = {
+            "max_new_tokens": self.tr("Max new tokens must be a whole number from 1 to {limit}."),
+            "temperature": self.tr("Temperature must be a number, 0 or more (0 means greedy)."),
+            "top_k": self.tr("Top-k must be a whole number, 0 or more (0 turns it off)."),
+            "top_p": self.tr("Top-p must be more than 0 and at most 1 (1 turns it off)."),
+            "repetition_penalty": self.tr(
+                "Repetition penalty must be a number more than 0 (1 turns it off)."
+            ),
+            "seed": self.tr("Seed must be empty (random) or a whole number from 0 to {seed_max}."),
+            "stop": self.tr("Stop strings must be text, and none may be empty."),
+            "user_name": self.tr("The chat names cannot be empty and must fit on one line."),
+            "assistant_name": self.tr("The chat names cannot be empty and must fit on one line."),
+        }
+        rule = rules.get(exc.field, self.tr("A setting has a value that is not allowed."))
+        return rule.format(limit=MAX_NEW_TOKENS_LIMIT, seed_max=SEED_LIMIT - 1)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -178,8 +213,10 @@ class SettingsPanel(QWidget):
         user = self.user_name.text() or "?"
         bot = self.assistant_name.text() or "?"
         self.template_preview.setText(
-            f"{user}: (earlier message)\n{bot}: (earlier reply)\n{user}: (your message)\n"
-            f"{bot}:\n\nStops at a new line starting with “{user}:”"
+            self.tr(
+                "{user}: (earlier message)\n{bot}: (earlier reply)\n{user}: (your message)\n"
+                "{bot}:\n\nStops at a new line starting with “{user}:”"
+            ).format(user=user, bot=bot)
         )
 
 

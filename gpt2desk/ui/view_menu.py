@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QFont
 from PySide6.QtWidgets import QFontDialog, QMenu
 
-from gpt2desk.ui.appearance import Appearance, apply_theme, writing_font
+from gpt2desk.ui.appearance import Appearance, apply_theme, pref, set_pref, writing_font
+from gpt2desk.ui.translations import LANGUAGES
 
 if TYPE_CHECKING:
     from gpt2desk.ui.main_window import MainWindow
@@ -40,7 +41,29 @@ class AppearanceMenu(QObject):
         self.font_action = QAction(self.tr("Writing font…"), window)
         self.font_action.triggered.connect(self.choose_font)
         menu.addAction(self.font_action)
+        language_menu = menu.addMenu(self.tr("Language"))
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        chosen = str(pref("appearance/language"))
+        # Each language is named in itself, so a user who cannot read the UI can find theirs.
+        languages = {"system": self.tr("System language"), **LANGUAGES}
+        for code, name in languages.items():
+            action = QAction(name, window)
+            action.setCheckable(True)
+            action.setChecked(code == chosen)
+            action.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            self.language_group.addAction(action)
+            language_menu.addAction(action)
+            self.language_actions[code] = action
         self.apply()
+
+    def set_language(self, code: str) -> None:
+        """Saves the UI language; it applies from the next start (every text is built once)."""
+        set_pref("appearance/language", code)
+        self.language_actions[code].setChecked(True)
+        self.window.statusBar().showMessage(
+            self.tr("The new language is used from the next start of gpt2desk."), 10_000
+        )
 
     def apply(self) -> None:
         a = self.appearance

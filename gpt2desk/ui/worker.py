@@ -12,9 +12,11 @@ import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
+# Messages are translated here, in the worker thread: Qt's translators may be read
+# from any thread.
 
 
 class _StopFlag:
@@ -70,7 +72,11 @@ class ModelWorker(QObject):
             ref = parse_model_ref(model_text)
 
             def stage(s: str) -> None:
-                detail = f"Downloading {ref.name}…" if s == "downloading" else ref.name
+                detail = ref.name
+                if s == "downloading":
+                    detail = QCoreApplication.translate(
+                        "ModelWorker", "Downloading {model}…"
+                    ).format(model=ref.name)
                 self.state_changed.emit(s, detail)
 
             loaded = load_model(
@@ -79,7 +85,10 @@ class ModelWorker(QObject):
                 endpoint=endpoint or None,
                 on_stage=stage,
                 on_progress=lambda p: self.state_changed.emit(
-                    "downloading", f"Downloading {ref.name}: {p.text()}"
+                    "downloading",
+                    QCoreApplication.translate(
+                        "ModelWorker", "Downloading {model}: {progress}"
+                    ).format(model=ref.name, progress=p.text()),
                 ),
                 cancel=self.load_cancel,
             )
@@ -88,7 +97,10 @@ class ModelWorker(QObject):
             return
         except Exception as exc:  # a bug, or TF failing: say so, keep the app alive
             log.exception("loading %s failed", model_text)
-            self.state_changed.emit("failed", f"Loading “{model_text}” failed: {exc}")
+            message = QCoreApplication.translate(
+                "ModelWorker", "Loading “{model}” failed: {error}"
+            ).format(model=model_text, error=exc)
+            self.state_changed.emit("failed", message)
             return
         # Only now replace the old model: a failed switch keeps the old one.
         self._loaded = loaded
@@ -101,7 +113,9 @@ class ModelWorker(QObject):
 
         loaded = self._loaded
         if loaded is None:
-            self.generation_failed.emit(request_id, "No model is loaded yet.")
+            self.generation_failed.emit(
+                request_id, QCoreApplication.translate("ModelWorker", "No model is loaded yet.")
+            )
             return
         try:
             parsed = GenerationSettings.from_dict(settings)
@@ -118,7 +132,12 @@ class ModelWorker(QObject):
                     self.token_generated.emit(request_id, event.text)
         except Exception as exc:
             log.exception("generation failed")
-            self.generation_failed.emit(request_id, f"Generation failed: {exc}")
+            self.generation_failed.emit(
+                request_id,
+                QCoreApplication.translate("ModelWorker", "Generation failed: {error}").format(
+                    error=exc
+                ),
+            )
         self.state_changed.emit("ready", loaded.ref.name)
 
     @Slot(int, str, int)

@@ -1,0 +1,73 @@
+"""The UI language: Qt translators for gpt2desk and Qt's own dialogs.
+
+``resources/translations/gpt2desk_<locale>.qm`` is compiled from the ``.ts``
+next to it (``make translations``). English is the source language and needs
+no file; any other language without a usable ``.qm`` falls back to English.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from gpt2desk.assets import resource_path
+
+log = logging.getLogger(__name__)
+
+# (setting value, name shown in its own language); "system" follows the locale.
+LANGUAGES = {"en": "English", "zh_TW": "繁體中文"}
+_installed: list[QTranslator] = []
+_current = ["en"]
+
+
+def current_language() -> str:
+    """The language of the installed translation: "en" or "zh_TW"."""
+    return _current[0]
+
+
+def language_for_locale(locale: QLocale) -> str:
+    """The UI language for a locale: Traditional Chinese for zh_TW/zh_HK/zh_Hant, else English."""
+    if locale.language() == QLocale.Language.Chinese and (
+        locale.script() == QLocale.Script.TraditionalChineseScript
+        or locale.territory() in (QLocale.Country.Taiwan, QLocale.Country.HongKong)
+    ):
+        return "zh_TW"
+    if locale.language() != QLocale.Language.English:
+        log.info("no translation for locale %s; the UI is in English", locale.name())
+    return "en"
+
+
+def install_translations(setting: str = "system", locale: QLocale | None = None) -> str:
+    """Loads the translators for ``setting`` ("system", "en" or "zh_TW"); returns the language.
+
+    Replaces translators installed by an earlier call. A missing or damaged
+    ``.qm`` is logged and the UI stays in English.
+    """
+    app = QCoreApplication.instance()
+    while _installed:
+        QCoreApplication.removeTranslator(_installed.pop())
+    _current[0] = "en"
+    if setting not in LANGUAGES:
+        if setting != "system":
+            log.warning("unknown UI language %r; following the system", setting)
+        setting = language_for_locale(locale or QLocale.system())
+    if setting == "en" or app is None:
+        return "en"
+    ours = QTranslator(app)
+    qm = resource_path(f"translations/gpt2desk_{setting}.qm")
+    if not ours.load(str(qm)):
+        log.warning("cannot load %s (missing or damaged); the UI is in English", qm)
+        return "en"
+    QCoreApplication.installTranslator(ours)
+    _installed.append(ours)
+    # Qt's own strings: standard buttons (OK, Cancel, Close) and file and font dialogs.
+    qt = QTranslator(app)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt.load(f"qtbase_{setting}", qt_dir):
+        QCoreApplication.installTranslator(qt)
+        _installed.append(qt)
+    else:
+        log.info("Qt's own %s translation is not installed", setting)
+    _current[0] = setting
+    return setting
