@@ -326,6 +326,8 @@ def test_app_main_shows_the_window_and_loads_the_model(qtbot: Any, tiny_model_di
         ]
 
     def poll() -> None:
+        if "returned" in seen:
+            return
         shown = windows()
         if shown and shown[0].model_label.text().startswith("Ready"):
             seen["status"] = shown[0].model_label.text()
@@ -339,7 +341,15 @@ def test_app_main_shows_the_window_and_loads_the_model(qtbot: Any, tiny_model_di
             w.close()
 
     QTimer.singleShot(0, poll)
-    QTimer.singleShot(GEN_TIMEOUT_MS, give_up)  # never hang the test run
-    assert app.main(["--model", str(tiny_model_dir), "--offline"]) == 0
+    # Never hang the test run; stopped afterwards, or it would close a later test's windows.
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(give_up)
+    guard.start(GEN_TIMEOUT_MS)
+    try:
+        assert app.main(["--model", str(tiny_model_dir), "--offline"]) == 0
+    finally:
+        guard.stop()
+        seen["returned"] = True
     assert seen["status"] == f"Ready — {tiny_model_dir}"
     assert not seen["host"].model_thread.isRunning()
