@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -117,19 +117,27 @@ class ChatView(QTextBrowser):
         return None
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.createStandardContextMenu(event.pos())
-        turn = self.turn_at(self.cursorForPosition(event.pos()).position())
+        self.turn_menu(event.pos()).exec(event.globalPos())
+
+    def turn_menu(self, pos: QPoint) -> QMenu:
+        """The context menu at ``pos`` (viewport coordinates): Copy…, then the turn's actions."""
+        menu = self.createStandardContextMenu(pos)
+        turn = self.turn_at(self.cursorForPosition(pos).position())
         if turn is not None and not self.streaming():
             menu.addSeparator()
             self._add_actions(menu, turn)
-        menu.exec(event.globalPos())
+        return menu
 
     def _add_actions(self, menu: QMenu, turn: ShownTurn) -> None:
         wanted = ["edit"]
         if turn.count > 1:
             wanted = ["prev", "next", *wanted]
         if turn.role == "assistant":
-            wanted += ["regenerate", "continue"]
+            wanted.append("regenerate")
+        # Only the end of what is shown goes on (a draft's text or the last reply);
+        # an earlier turn goes on through Edit's "Save and continue".
+        if self._frames and self._frames[-1][1].id == turn.id:
+            wanted.append("continue")
         for key in wanted:
             action = menu.addAction(action_text(key))
             action.triggered.connect(lambda _=False, k=key, t=turn.id: self.turn_action.emit(k, t))

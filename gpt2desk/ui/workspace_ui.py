@@ -18,7 +18,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QPushButton,
 )
@@ -36,6 +35,7 @@ from gpt2desk.core.prompts import ChatTemplate, Mode
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 from gpt2desk.ui.chat_view import ShownTurn
 from gpt2desk.ui.displayable import displayable, shown_or_original
+from gpt2desk.ui.edit_dialog import EditTurnDialog
 from gpt2desk.ui.sidebar import Sidebar
 from gpt2desk.ui.workspace import Workspace
 
@@ -72,6 +72,7 @@ class WorkspaceController(QObject):
         self._gen: _Generation | None = None
         self._rendering = False
         self._pending_scroll: int | None = None
+        self._edit_dialog: EditTurnDialog | None = None
         self._shown_id: str | None = ""  # the conversation whose composer text is shown
         self._context_request: tuple[int, str] = (0, "")
         dock = QDockWidget("Conversations", window)
@@ -94,6 +95,10 @@ class WorkspaceController(QObject):
         bar.addPermanentWidget(self.storage_label)
         bar.addPermanentWidget(self.undo_delete_button)
         bar.addPermanentWidget(self.context_label)
+        self._scroll_timer = QTimer(self)  # ends the restore of a shown conversation's position
+        self._scroll_timer.setSingleShot(True)
+        self._scroll_timer.setInterval(1500)
+        self._scroll_timer.timeout.connect(self._give_up_scroll)
         self._context_timer = QTimer(self)
         self._context_timer.setSingleShot(True)
         self._context_timer.setInterval(400)
@@ -111,10 +116,12 @@ class WorkspaceController(QObject):
         window.settings_panel.changed.connect(self._context_timer.start)
         window.host.worker.state_changed.connect(self._on_model_state)
         window.host.worker.context_measured.connect(self._on_context_measured)
-        window.chat.verticalScrollBar().valueChanged.connect(self._on_scroll)
-        window.chat.verticalScrollBar().rangeChanged.connect(
-            lambda _lo, _hi: self._apply_pending_scroll()
-        )
+        scroll_bar = window.chat.verticalScrollBar()
+        scroll_bar.valueChanged.connect(self._on_scroll)
+        scroll_bar.rangeChanged.connect(lambda _lo, _hi: self._apply_pending_scroll())
+        # Wheel, keys (Page Up/Down), clicks and drags on the bar all trigger an
+        # action before they move it: the user's own scrolling ends the restore.
+        scroll_bar.actionTriggered.connect(self._on_user_scroll)
         window.chat.turn_action.connect(self.turn_action)
         self.sidebar.selected.connect(self.select)
         self.sidebar.new_requested.connect(self.new_conversation)
@@ -221,11 +228,12 @@ class WorkspaceController(QObject):
             return
         # The document is laid out lazily (and again when the window is shown and
         # resized): for a moment the saved position is applied again whenever the
-        # scroll range changes, and the moves of the bar meanwhile are not saved.
+        # scroll range changes, and the moves of the bar meanwhile are not saved,
+        # until the user scrolls (_on_user_scroll).
         self._pending_scroll = scroll
         self._apply_pending_scroll()
         QTimer.singleShot(0, self._apply_pending_scroll)
-        QTimer.singleShot(1500, self._give_up_scroll)
+        self._scroll_timer.start()
 
     def _apply_pending_scroll(self) -> None:
         target = self._pending_scroll
@@ -239,6 +247,10 @@ class WorkspaceController(QObject):
         if self._pending_scroll is not None:
             self._pending_scroll = None
             self._rendering = False
+
+    def _on_user_scroll(self, _action: int) -> None:
+        # Emitted before the value changes, so that change is saved (_on_scroll).
+        self._give_up_scroll()
 
     def _composer_text(self) -> str:
         """The composer's text to save: the stored one while it shows just that."""
@@ -436,11 +448,26 @@ class WorkspaceController(QObject):
         elif action == "continue":
             self.continue_(turn_id)
         elif action == "edit":
-            turn = conv.turns[turn_id]
-            shown = displayable(turn.text)
-            text, ok = QInputDialog.getMultiLineText(self.w, "Edit turn", "Text:", shown)
-            if ok:
-                self.edit(turn_id, shown_or_original(text, turn.text))
+            self.ask_edit(turn_id)
+
+    def ask_edit(self, turn_id: str) -> EditTurnDialog | None:
+        """Opens the edit dialog (window-modal); its buttons save, or save and generate."""
+        conv = self.workspace.current
+        if conv is None or turn_id not in conv.turns:
+            return None
+        turn = conv.turns[turn_id]
+        dialog = EditTurnDialog(displayable(turn.text), turn.role, self.w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def apply() -> None:
+            text = shown_or_original(dialog.text(), turn.text)
+            if self.edit(turn_id, text, generate=dialog.generate) is None and dialog.generate:
+                self.w.stats_label.setText(self.tr("The text is unchanged: nothing to generate."))
+
+        dialog.accepted.connect(apply)
+        self._edit_dialog = dialog
+        dialog.open()
+        return dialog
 
     def choose_version(self, turn_id: str, step: int) -> None:
         conv = self.workspace.current
@@ -498,12 +525,17 @@ class WorkspaceController(QObject):
         self._begin(conv, parent, None, prompt, stops, settings, saved=saved, label="Regenerate")
 
     def continue_(self, turn_id: str | None) -> None:
-        """More text at the end of the last model turn (or after the draft) — no new user turn."""
+        """More text at the end of the last model turn (or after the draft) — no new user turn.
+
+        Only the last turn shown goes on (``turn_id`` None means that one); an
+        earlier turn is continued by editing it ("Save and continue").
+        """
         conv = self.workspace.current
         if conv is None or not conv.turns or not self._can_generate():
             return
         last = conv.last()
-        assert last is not None
+        if last is None or turn_id not in (None, last.id):
+            return
         settings = self._settings()
         if settings is None:
             return
@@ -519,7 +551,8 @@ class WorkspaceController(QObject):
     def edit(self, turn_id: str, text: str, *, generate: bool = True) -> Turn | None:
         """A new version of a turn with ``text``; later turns stay on the old version's branch.
 
-        An edited user turn is answered again right away (when ``generate``).
+        With ``generate``, the model answers an edited user turn, or goes on
+        writing from the end of an edited model turn (an undoable "Continue").
         """
         conv = self.workspace.current
         if conv is None:
@@ -531,11 +564,17 @@ class WorkspaceController(QObject):
         new = conv.add_turn(old.parent_id, old.role, text)
         new.passages = [{"edited_from": old.id, "created": time.time()}]
         self.workspace.change("Edit", conv, before)
-        if generate and old.role == "user" and self.w._state == "ready":
+        if generate and self.w._state == "ready":
             settings = self._settings()
             if settings is not None:
-                prompt, stops = conv.prompt(new, _mode_of(conv), self._template(conv))
-                self._begin(conv, new, None, prompt, stops, settings, saved=(new,))
+                try:
+                    prompt, stops = conv.prompt(new, _mode_of(conv), self._template(conv))
+                except SettingsError:
+                    return new
+                if old.role == "user":
+                    self._begin(conv, new, None, prompt, stops, settings, saved=(new,))
+                else:
+                    self._begin(conv, None, new, prompt, stops, settings, label="Continue")
         return new
 
     @Slot(str, str)

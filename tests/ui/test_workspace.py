@@ -8,9 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QTextCursor, QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from gpt2desk.core.store import Store
+from gpt2desk.ui.edit_dialog import EditTurnDialog
 from gpt2desk.ui.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS
 
@@ -304,3 +307,128 @@ def test_regenerate_and_continue_are_undone_and_redone_with_the_keyboard(
     assert _path(window) == regenerated
     qtbot.keyClick(window.chat, Qt.Key.Key_Z, ctrl)
     assert _path(window) == first
+
+
+def test_editing_a_model_turn_in_the_middle_generates_from_the_edit(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    panel = window.settings_panel
+    panel.mode.setCurrentIndex(panel.mode.findData("chat"))
+    panel.max_new_tokens.setValue(6)
+    _send(qtbot, window, "hello")
+    _send(qtbot, window, "and then")
+    ui = window.workspace_ui
+    conv = ui.workspace.current
+    assert conv is not None
+    old_path = _path(window)
+    assert len(old_path) == 4
+    sent: list[tuple[Any, ...]] = []
+    window.host.generate_requested.connect(lambda *args: sent.append(args))
+    ui.turn_action("edit", conv.path()[1].id)
+    dialog = window.findChild(EditTurnDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.generate_button.text() == "Save and continue"
+    dialog.editor.setPlainText("An EDITED reply")
+    qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
+    _idle(qtbot, window)
+    # The prompt ends with the edited text and nothing of the later turns.
+    assert len(sent) == 1
+    prompt = sent[0][1]
+    assert prompt.endswith("An EDITED reply") and "hello" in prompt and "and then" not in prompt
+    edited = conv.path()[-1]
+    assert len(conv.path()) == 2 and edited.role == "assistant"
+    assert edited.text.startswith("An EDITED reply") and len(edited.text) > len("An EDITED reply")
+    assert edited.passages[-1]["start"] == len("An EDITED reply")
+    assert "◀ 2/2 ▶" in window.chat.toPlainText()
+    # The old reply and the turns after it are the other branch.
+    ui.turn_action("prev", edited.id)
+    assert _path(window) == old_path
+    assert "◀ 1/2 ▶" in window.chat.toPlainText()
+    ui.turn_action("next", conv.path()[1].id)
+    assert _path(window) == ["hello", edited.text]
+
+
+def test_scrolling_right_after_a_conversation_is_shown_is_kept(
+    qtbot: Any, make_window: MakeWindow, isolated_data_dir: Path
+) -> None:
+    first = make_window(start=False)
+    ui = first.workspace_ui
+    # However long the saved position is being put back, the user's scrolling wins.
+    ui._scroll_timer.setInterval(600_000)
+    ui.import_file(str(_long_file(isolated_data_dir.parent)))
+    bar = first.chat.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 300)
+    assert ui._rendering
+    first.chat.setFocus()
+    qtbot.keyClick(first.chat, Qt.Key.Key_PageDown)
+    viewport = first.chat.viewport()
+    centre = QPointF(viewport.rect().center())
+    wheel = QWheelEvent(
+        centre,
+        QPointF(viewport.mapToGlobal(centre.toPoint())),
+        QPoint(),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, wheel)
+    scrolled = bar.value()
+    assert scrolled > bar.pageStep()
+    qtbot.wait(100)  # later layout passes do not put the bar back
+    assert bar.value() == scrolled and not ui._rendering
+    first.close()
+
+    second = make_window(start=False)
+    qtbot.waitUntil(lambda: second.chat.verticalScrollBar().value() == scrolled)
+
+
+def _menu(window: MainWindow, turn_id: str) -> dict[str, QAction]:
+    """The chat panel's context menu over a turn, as a user would open it: text -> action."""
+    chat = window.chat
+    frame = next(f for f, t in chat._frames if t.id == turn_id)
+    cursor = QTextCursor(chat.document())
+    cursor.setPosition(frame.firstPosition() + 2)
+    menu = chat.turn_menu(chat.cursorRect(cursor).center())
+    return {a.text(): a for a in menu.actions() if a.text()}
+
+
+def test_continue_is_offered_on_the_last_turn_of_a_draft_and_of_a_chat(
+    qtbot: Any, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window = make_window()
+    window.settings_panel.max_new_tokens.setValue(4)
+    ui = window.workspace_ui
+    (tmp_path / "draft.md").write_text("A draft that goes on")
+    assert ui.import_file(str(tmp_path / "draft.md")) == ""
+    conv = ui.workspace.current
+    assert conv is not None
+    draft = conv.path()[0]
+    actions = _menu(window, draft.id)
+    assert "Continue" in actions and "Regenerate" not in actions and "Edit…" in actions
+    actions["Continue"].trigger()
+    _idle(qtbot, window)
+    draft_turn, added = conv.path()
+    assert draft_turn.text == "A draft that goes on" and added.role == "assistant" and added.text
+    assert "Continue" not in _menu(window, draft.id)  # only the end goes on
+    actions = _menu(window, added.id)
+    assert {"Continue", "Regenerate", "Edit…"} <= actions.keys()
+    before = added.text
+    actions["Continue"].trigger()
+    _idle(qtbot, window)
+    assert added.text.startswith(before) and len(added.text) > len(before)
+
+    panel = window.settings_panel
+    panel.mode.setCurrentIndex(panel.mode.findData("chat"))
+    ui.new_conversation("chat")
+    _send(qtbot, window, "hello")
+    _send(qtbot, window, "and then")
+    chat = ui.workspace.current
+    assert chat is not None
+    user, middle, _, last = chat.path()
+    assert "Continue" not in _menu(window, user.id)
+    middle_actions = _menu(window, middle.id)
+    assert "Regenerate" in middle_actions and "Continue" not in middle_actions
+    assert {"Continue", "Regenerate"} <= _menu(window, last.id).keys()
