@@ -89,6 +89,7 @@ class GPT2Runner:
             for _ in self._blocks
         ]
         self._fns: dict[tuple[int, int], Any] = {}
+        self._writers: dict[int, Any] = {}
 
     # -- compilation ---------------------------------------------------------
 
@@ -96,13 +97,35 @@ class GPT2Runner:
         """Traces every (bucket, chunk size) function now, so generation never does."""
         keys = [(b, c) for b in self.buckets for c in self.sizes]
         for i, (bucket, size) in enumerate(keys):
-            self._function(bucket, size)(*self._dummy(size))
+            # Position 0 of a fresh cache: what it writes is overwritten by any real use.
+            self._run(bucket, size, self._tf.zeros((size,), self._tf.int32), 0, 0)
             if on_progress is not None:
                 on_progress(i + 1, len(keys))
 
-    def _dummy(self, size: int) -> tuple[Any, Any, Any]:
+    def _writer(self, size: int) -> Any:
+        """A function storing ``size`` positions of keys and values of every layer."""
+        fn = self._writers.get(size)
+        if fn is None:
+            tf = self._tf
+            write = self._xla_write if self.xla else self._scatter_write
+            caches = [var for pair in self._cache for var in pair]
+            shape = (self._n_head, size, self._head_dim)
+
+            def store(start: Any, *values: Any) -> None:
+                for var, value in zip(caches, values, strict=True):
+                    write(var, value, start)
+
+            spec = [tf.TensorSpec((), tf.int32)] + [tf.TensorSpec(shape)] * len(caches)
+            fn = tf.function(store, input_signature=spec, autograph=False, jit_compile=self.xla)
+            self._writers[size] = fn
+        return fn
+
+    def _run(self, bucket: int, size: int, ids: Any, start: int, last: int) -> Any:
         tf = self._tf
-        return (tf.zeros((size,), tf.int32), tf.constant(0), tf.constant(0))
+        at = tf.constant(start, tf.int32)
+        logits, new_kv = self._function(bucket, size)(ids, at, tf.constant(last, tf.int32))
+        self._writer(size)(at, *new_kv)
+        return logits
 
     def _function(self, bucket: int, size: int) -> Any:
         fn = self._fns.get((bucket, size))
@@ -113,7 +136,12 @@ class GPT2Runner:
                 tf.TensorSpec((), tf.int32),
                 tf.TensorSpec((), tf.int32),
             ]
-            fn = tf.function(self._forward_fn(bucket, size), input_signature=spec, autograph=False)
+            fn = tf.function(
+                self._forward_fn(bucket, size),
+                input_signature=spec,
+                autograph=False,
+                jit_compile=self.xla,
+            )
             self._fns[(bucket, size)] = fn
         return fn
 
@@ -125,8 +153,6 @@ class GPT2Runner:
         wpe, wte_t = self._wpe, self._wte_t
         max_pos = self.n_ctx - 1
 
-        write = self._xla_write if self.xla else self._scatter_write
-
         def heads(t: Any) -> Any:
             return tf.transpose(tf.reshape(t, (size, n_head, head_dim)), (1, 0, 2))
 
@@ -136,21 +162,30 @@ class GPT2Runner:
             tokens = tf.transpose(tf.gather(wte_t, ids, axis=1))
             x = tokens + tf.gather(wpe, tf.minimum(pos, max_pos))
             x = x[None]
-            visible = (tf.range(bucket)[None, :] <= pos[:, None])[None]
+            # Attention is split in two: the cached positions (< start) and the
+            # rows of this call among themselves (causal). The cache is only read
+            # here; the new keys and values are returned and written by a second,
+            # write-only function: an XLA function that reads and writes the same
+            # variable copies all of it (measured: ~4 ms per gpt2 token).
+            earlier = (tf.range(bucket) < start)[None, None, :]
+            causal = (tf.range(size)[None, :] <= tf.range(size)[:, None])[None]
+            new_kv: list[Any] = []
             for block, (k_cache, v_cache) in zip(blocks, cache, strict=True):
                 h = block.ln_1(x)
                 q, k, v = tf.split(block.attn.c_attn(h)[0], 3, axis=-1)
-                write(k_cache, heads(k), start)
-                write(v_cache, heads(v), start)
-                keys = k_cache[:, :bucket, :]
-                values = v_cache[:, :bucket, :]
-                w = tf.matmul(heads(q), keys, transpose_b=True) * scale
-                w = tf.nn.softmax(tf.where(visible, w, -1e4), axis=-1)
-                a = tf.reshape(tf.transpose(tf.matmul(w, values), (1, 0, 2)), (1, size, n_embd))
+                q, k, v = heads(q), heads(k), heads(v)
+                old_keys = k_cache[:, :bucket, :]
+                old_values = v_cache[:, :bucket, :]
+                w_old = tf.where(earlier, tf.matmul(q, old_keys, transpose_b=True) * scale, -1e4)
+                w_new = tf.where(causal, tf.matmul(q, k, transpose_b=True) * scale, -1e4)
+                w = tf.nn.softmax(tf.concat([w_old, w_new], axis=-1), axis=-1)
+                mixed = tf.matmul(w[..., :bucket], old_values) + tf.matmul(w[..., bucket:], v)
+                new_kv += [k, v]
+                a = tf.reshape(tf.transpose(mixed, (1, 0, 2)), (1, size, n_embd))
                 x = x + block.attn.c_proj(a)
                 x = x + block.mlp(block.ln_2(x))
             hidden = ln_f(x[:, last][:, None])[0]
-            return tf.matmul(hidden, wte_t)[0]
+            return tf.matmul(hidden, wte_t)[0], new_kv
 
         return forward
 
@@ -198,8 +233,8 @@ class GPT2Runner:
             at = start + offset
             padded = np.zeros(size, dtype=np.int32)
             padded[:n] = part
-            fn = self._function(self._bucket_for(at + n), size)
-            logits = fn(tf.constant(padded), tf.constant(at, tf.int32), tf.constant(n - 1))
+            bucket = self._bucket_for(at + n)
+            logits = self._run(bucket, size, tf.constant(padded), at, n - 1)
             offset += n
         assert logits is not None
         return np.asarray(logits.numpy())
@@ -207,8 +242,8 @@ class GPT2Runner:
     def step(self, token_id: int, pos: int) -> np.ndarray:
         """Feeds one token at ``pos``; returns the logits for the next position."""
         tf = self._tf
-        fn = self._function(self._bucket_for(pos + 1), 1)
-        logits = fn(tf.constant([token_id], tf.int32), tf.constant(pos, tf.int32), tf.constant(0))
+        bucket = self._bucket_for(pos + 1)
+        logits = self._run(bucket, 1, tf.constant([token_id], tf.int32), pos, 0)
         return np.asarray(logits.numpy())
 
 
