@@ -65,6 +65,7 @@ def action_text(key: str) -> str:
         "prev": QCoreApplication.translate("ChatView", "◀ Previous version"),
         "next": QCoreApplication.translate("ChatView", "Next version ▶"),
         "regenerate": QCoreApplication.translate("ChatView", "Regenerate"),
+        "reproduce": QCoreApplication.translate("ChatView", "Regenerate with the same seed"),
         "continue": QCoreApplication.translate("ChatView", "Continue"),
         "edit": QCoreApplication.translate("ChatView", "Edit…"),
     }
@@ -133,7 +134,8 @@ class ChatView(QTextBrowser):
         if turn.count > 1:
             wanted = ["prev", "next", *wanted]
         if turn.role == "assistant":
-            wanted.append("regenerate")
+            # A new seed varies the reply; the stored seed and settings reproduce it.
+            wanted += ["regenerate", "reproduce"]
         # Only the end of what is shown goes on (a draft's text or the last reply);
         # an earlier turn goes on through Edit's "Save and continue".
         if self._frames and self._frames[-1][1].id == turn.id:

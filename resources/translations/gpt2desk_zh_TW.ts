@@ -51,6 +51,10 @@
         <translation>重新產生</translation>
     </message>
     <message>
+        <source>Regenerate with the same seed</source>
+        <translation>以相同種子重新產生</translation>
+    </message>
+    <message>
         <source>Continue</source>
         <translation>接續</translation>
     </message>

@@ -414,7 +414,7 @@ def test_continue_is_offered_on_the_last_turn_of_a_draft_and_of_a_chat(
     assert draft_turn.text == "A draft that goes on" and added.role == "assistant" and added.text
     assert "Continue" not in _menu(window, draft.id)  # only the end goes on
     actions = _menu(window, added.id)
-    assert {"Continue", "Regenerate", "Edit…"} <= actions.keys()
+    assert {"Continue", "Regenerate", "Regenerate with the same seed", "Edit…"} <= actions.keys()
     before = added.text
     actions["Continue"].trigger()
     _idle(qtbot, window)
