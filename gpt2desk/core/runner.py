@@ -34,10 +34,8 @@ class GPT2Runner:
             through a half-size function: measured on gpt2, 60 ms instead of
             90 ms for a 32-token prompt.
         buckets: cache sizes to compile for; ``n_positions`` is always added.
-        xla: compile with XLA (default). Measured on 2 cores with gpt2: XLA
-            decodes 25-40% faster than TF graph mode, whose many small
-            attention ops each cost a kernel launch; graph mode is kept as a
-            fallback and for comparison (bench/run.py).
+        xla: compile the one-token decode step with XLA (default; prefill
+            always runs in graph mode). Graph mode is kept as a fallback.
         wte_t: the token embedding already transposed (n_embd x vocab), for
             a model built without its own (see core/weights.build_model).
     """
@@ -102,12 +100,20 @@ class GPT2Runner:
             if on_progress is not None:
                 on_progress(i + 1, len(keys))
 
+    def _jit(self, size: int) -> bool:
+        # XLA only for the one-token step: there it fuses the many small
+        # attention ops (decode is ~30% faster). Prefill is big matrix products,
+        # as fast in graph mode, and XLA-compiling every chunk size and bucket
+        # took 30 s and ~500 MB more peak memory for gpt2 (measured).
+        return self.xla and size == 1
+
     def _writer(self, size: int) -> Any:
         """A function storing ``size`` positions of keys and values of every layer."""
         fn = self._writers.get(size)
         if fn is None:
             tf = self._tf
-            write = self._xla_write if self.xla else self._scatter_write
+            jit = self._jit(size)
+            write = self._xla_write if jit else self._scatter_write
             caches = [var for pair in self._cache for var in pair]
             shape = (self._n_head, size, self._head_dim)
 
@@ -116,7 +122,7 @@ class GPT2Runner:
                     write(var, value, start)
 
             spec = [tf.TensorSpec((), tf.int32)] + [tf.TensorSpec(shape)] * len(caches)
-            fn = tf.function(store, input_signature=spec, autograph=False, jit_compile=self.xla)
+            fn = tf.function(store, input_signature=spec, autograph=False, jit_compile=jit)
             self._writers[size] = fn
         return fn
 
@@ -140,7 +146,7 @@ class GPT2Runner:
                 self._forward_fn(bucket, size),
                 input_signature=spec,
                 autograph=False,
-                jit_compile=self.xla,
+                jit_compile=self._jit(size),
             )
             self._fns[(bucket, size)] = fn
         return fn
