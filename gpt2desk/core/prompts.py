@@ -8,7 +8,7 @@ it off when it starts the user's next turn.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gpt2desk.core.settings import SettingsError
@@ -87,11 +87,6 @@ class ChatTemplate:
         return f"{name}: {text}\n" if text else f"{name}:\n"
 
 
-def clean_reply(text: str) -> str:
-    """Tidy a generated chat reply for display and history (trim whitespace)."""
-    return text.strip()
-
-
 def build_prompt(
     mode: Mode,
     draft_or_message: str,
@@ -118,39 +113,3 @@ def build_prompt(
     template = template or ChatTemplate()
     template.validate()
     return template.render(history, draft_or_message), template.stop_strings()
-
-
-def fit_history(
-    history: Sequence[tuple[str, str]],
-    user_text: str,
-    budget_tokens: int,
-    count_tokens: Callable[[str], int],
-    template: ChatTemplate | None = None,
-) -> list[tuple[str, str]]:
-    """Drop the oldest turns until the rendered chat prompt fits the budget.
-
-    Whole turns are dropped, so the model never sees half a message. If even
-    the new message alone is too long, the result is empty and the caller
-    must crop tokens.
-
-    Args:
-        history: Past ``(role, text)`` turns, oldest first.
-        user_text: The new message.
-        budget_tokens: Tokens the prompt may use (context window minus the
-            room kept for the reply).
-        count_tokens: Counts the tokens of a text, e.g. ``len(tok.encode(t))``.
-        template: Chat names; the default ``ChatTemplate()`` if None.
-
-    Returns:
-        The most recent turns that fit, oldest first.
-    """
-    template = template or ChatTemplate()
-    lo, hi = 0, len(history)
-    # Binary search for the first turn to keep: prompt length falls as we drop turns.
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if count_tokens(template.render(history[mid:], user_text)) <= budget_tokens:
-            hi = mid
-        else:
-            lo = mid + 1
-    return list(history[lo:])

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from gpt2desk.core.prompts import ChatTemplate, Mode, build_prompt, clean_reply, fit_history
+from gpt2desk.core.prompts import ChatTemplate, Mode, build_prompt
 from gpt2desk.core.settings import SettingsError
 
 
@@ -56,24 +54,3 @@ def test_invalid_names_are_refused(kwargs: dict[str, str], field: str) -> None:
     assert info.value.field == field
     with pytest.raises(SettingsError):
         build_prompt(Mode.CHAT, "hi", (), template)
-
-
-def test_clean_reply_trims_the_space_after_the_name() -> None:
-    assert clean_reply(" I am fine, thanks.\n") == "I am fine, thanks."
-
-
-def test_fit_history_drops_the_oldest_whole_turns(tiny_tokenizer: Any) -> None:
-    def count(text: str) -> int:
-        return len(tiny_tokenizer.encode(text))
-
-    history = [("user", f"message number {i} 你好") for i in range(20)]
-    full = count(ChatTemplate().render(history, "last"))
-    budget = full // 2
-    kept = fit_history(history, "last", budget, count)
-    assert kept == history[len(history) - len(kept) :]
-    assert 0 < len(kept) < len(history)
-    assert count(ChatTemplate().render(kept, "last")) <= budget
-    one_more = history[len(history) - len(kept) - 1 :]
-    assert count(ChatTemplate().render(one_more, "last")) > budget
-    assert fit_history(history, "last", full, count) == history
-    assert fit_history(history, "last", 1, count) == []
