@@ -59,51 +59,50 @@ class Appearance:
         set_pref("appearance/font_size", self.font_size)
 
 
-def _dark_palette() -> QPalette:
-    p = QPalette()
-    roles = QPalette.ColorRole
-    for role, color in (
-        (roles.Window, "#2b2b2b"),
-        (roles.WindowText, "#e6e6e6"),
-        (roles.Base, "#1e1e1e"),
-        (roles.AlternateBase, "#2f2f2f"),
-        (roles.Text, "#e6e6e6"),
-        (roles.Button, "#353535"),
-        (roles.ButtonText, "#e6e6e6"),
-        (roles.ToolTipBase, "#353535"),
-        (roles.ToolTipText, "#e6e6e6"),
-        (roles.PlaceholderText, "#9a9a9a"),
-        (roles.Highlight, "#3d6fb4"),
-        (roles.HighlightedText, "#ffffff"),
-        (roles.Link, "#8ab4f8"),
-        (roles.BrightText, "#ff6b6b"),
-    ):
-        p.setColor(role, QColor(color))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (roles.Text, roles.ButtonText, roles.WindowText):
-        p.setColor(disabled, role, QColor("#7a7a7a"))
-    return p
+# Role name -> color; "disabled" colors Text, ButtonText and WindowText when disabled.
+_DARK = {
+    "Window": "#2b2b2b",
+    "WindowText": "#e6e6e6",
+    "Base": "#1e1e1e",
+    "AlternateBase": "#2f2f2f",
+    "Text": "#e6e6e6",
+    "Button": "#353535",
+    "ButtonText": "#e6e6e6",
+    "ToolTipBase": "#353535",
+    "ToolTipText": "#e6e6e6",
+    "PlaceholderText": "#9a9a9a",
+    "Highlight": "#3d6fb4",
+    "HighlightedText": "#ffffff",
+    "Link": "#8ab4f8",
+    "BrightText": "#ff6b6b",
+    "disabled": "#7a7a7a",
+}
+_LIGHT = {
+    "Window": "#efefef",
+    "WindowText": "#1a1a1a",
+    "Base": "#ffffff",
+    "AlternateBase": "#f5f5f5",
+    "Text": "#1a1a1a",
+    "Button": "#efefef",
+    "ButtonText": "#1a1a1a",
+    "ToolTipBase": "#ffffdc",
+    "ToolTipText": "#1a1a1a",
+    "PlaceholderText": "#767676",
+    "Highlight": "#3072c4",
+    "HighlightedText": "#ffffff",
+    "Link": "#1a5fb4",
+}
 
 
-def _light_palette() -> QPalette:
+def _palette(colors: dict[str, str]) -> QPalette:
     p = QPalette()
     roles = QPalette.ColorRole
-    for role, color in (
-        (roles.Window, "#efefef"),
-        (roles.WindowText, "#1a1a1a"),
-        (roles.Base, "#ffffff"),
-        (roles.AlternateBase, "#f5f5f5"),
-        (roles.Text, "#1a1a1a"),
-        (roles.Button, "#efefef"),
-        (roles.ButtonText, "#1a1a1a"),
-        (roles.ToolTipBase, "#ffffdc"),
-        (roles.ToolTipText, "#1a1a1a"),
-        (roles.PlaceholderText, "#767676"),
-        (roles.Highlight, "#3072c4"),
-        (roles.HighlightedText, "#ffffff"),
-        (roles.Link, "#1a5fb4"),
-    ):
-        p.setColor(role, QColor(color))
+    for name, color in colors.items():
+        if name != "disabled":
+            p.setColor(getattr(roles, name), QColor(color))
+    if "disabled" in colors:
+        for role in (roles.Text, roles.ButtonText, roles.WindowText):
+            p.setColor(QPalette.ColorGroup.Disabled, role, QColor(colors["disabled"]))
     return p
 
 
@@ -120,12 +119,12 @@ def apply_theme(theme: str) -> None:
     scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
     hints.setColorScheme(scheme.get(theme, Qt.ColorScheme.Unknown))
     if theme == "dark":
-        app.setPalette(_dark_palette())
+        app.setPalette(_palette(_DARK))
     elif theme == "light":
-        app.setPalette(_light_palette())
+        app.setPalette(_palette(_LIGHT))
     else:
         system_dark = hints.colorScheme() == Qt.ColorScheme.Dark
-        app.setPalette(_dark_palette() if system_dark else app.style().standardPalette())
+        app.setPalette(_palette(_DARK) if system_dark else app.style().standardPalette())
 
 
 def is_dark(palette: QPalette) -> bool:
