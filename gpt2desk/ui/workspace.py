@@ -141,6 +141,14 @@ class Workspace(QObject):
         self.current_changed.emit()
         return conv
 
+    def add_conversations(self, convs: list[Conversation]) -> None:
+        """Conversations from a file: saved in one transaction and listed (none is shown)."""
+        rows = [c.to_dict() for c in convs]
+        self.writer.submit(lambda s: s.save_many(rows))
+        for conv in convs:
+            self._loaded[conv.id] = conv
+            self._refresh_summary(conv)
+
     def ensure_current(self, kind: str, model: str) -> Conversation:
         return self.current or self.new_conversation(kind, model)
 

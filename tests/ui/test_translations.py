@@ -143,7 +143,7 @@ def _workspace_texts(window: MainWindow) -> set[str]:
     conv_menu = next(
         a.menu()
         for a in window.menuBar().actions()
-        if a.menu() and ws.undo_action in a.menu().actions()
+        if a.menu() and ws.menu.undo_action in a.menu().actions()
     )
     texts = {conv_menu.menuAction().text(), conv_menu.menuAction().toolTip()}
     texts |= {t for a in conv_menu.actions() for t in (a.text(), a.toolTip())}

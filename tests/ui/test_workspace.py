@@ -50,7 +50,7 @@ def test_everything_is_restored_on_reopen(
     first.workspace_ui.import_file(str(_long_file(isolated_data_dir.parent)))
     qtbot.waitUntil(lambda: first.chat.verticalScrollBar().maximum() > 300)
     # Just after a conversation is shown, the bar is being put back where it was.
-    qtbot.waitUntil(lambda: not first.workspace_ui._rendering)
+    qtbot.waitUntil(lambda: not first.workspace_ui.scroll.restoring)
     first.chat.verticalScrollBar().setValue(250)
     first.composer.setPlainText("not sent yet <b>")
     selected = first.workspace_ui.workspace.current
@@ -355,11 +355,11 @@ def test_scrolling_right_after_a_conversation_is_shown_is_kept(
     first = make_window(start=False)
     ui = first.workspace_ui
     # However long the saved position is being put back, the user's scrolling wins.
-    ui._scroll_timer.setInterval(600_000)
+    ui.scroll._timer.setInterval(600_000)
     ui.import_file(str(_long_file(isolated_data_dir.parent)))
     bar = first.chat.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 300)
-    assert ui._rendering
+    assert ui.scroll.restoring
     first.chat.setFocus()
     qtbot.keyClick(first.chat, Qt.Key.Key_PageDown)
     viewport = first.chat.viewport()
@@ -378,7 +378,7 @@ def test_scrolling_right_after_a_conversation_is_shown_is_kept(
     scrolled = bar.value()
     assert scrolled > bar.pageStep()
     qtbot.wait(100)  # later layout passes do not put the bar back
-    assert bar.value() == scrolled and not ui._rendering
+    assert bar.value() == scrolled and not ui.scroll.restoring
     first.close()
 
     second = make_window(start=False)

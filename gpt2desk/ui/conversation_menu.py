@@ -1,0 +1,72 @@
+"""The Conversation menu: new, undo/redo, regenerate, continue, versions, import/export.
+
+Every entry is also an action of the window, so its shortcut works anywhere in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+from gpt2desk.core.conversation import UndoStack
+from gpt2desk.ui import conversation_files
+
+if TYPE_CHECKING:
+    from gpt2desk.ui.workspace_ui import WorkspaceController
+
+
+class ConversationMenu(QObject):
+    """Builds the menu; ``update_undo`` names what Undo and Redo would do."""
+
+    def __init__(self, controller: WorkspaceController) -> None:
+        super().__init__(controller)
+        ui = self.ui = controller
+        w = controller.w
+        menu = self.menu = w.menuBar().addMenu("&Conversation")
+
+        def add(text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:
+            action = QAction(text, w)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False: slot())
+            menu.addAction(action)
+            w.addAction(action)
+            return action
+
+        add("New chat", lambda: ui.new_conversation("chat"), "Ctrl+N")
+        add("New draft", lambda: ui.new_conversation("draft"), "Ctrl+Shift+N")
+        menu.addSeparator()
+        self.undo_action = add("Undo", ui.undo, "Ctrl+Z")
+        self.redo_action = add("Redo", ui.redo, "Ctrl+Shift+Z")
+        menu.addSeparator()
+        add("Regenerate last reply", lambda: ui.on_last("regenerate"), "Ctrl+R")
+        add("Continue", lambda: ui.continue_(None), "Ctrl+Shift+Return")
+        add("Edit last turn…", lambda: ui.on_last("edit"))
+        add("Previous version", lambda: ui.on_last("prev"), "Alt+Left")
+        add("Next version", lambda: ui.on_last("next"), "Alt+Right")
+        menu.addSeparator()
+        add("Import text, Markdown or JSON…", self._ask_import)
+        add("Export as Markdown…", lambda: self._ask_export("md"))
+        add("Export as plain text…", lambda: self._ask_export("txt"))
+        add("Export all data as JSON…", lambda: self._ask_export("json"))
+        menu.addSeparator()
+        menu.addAction(controller.dock.toggleViewAction())
+
+    def update_undo(self, stack: UndoStack) -> None:
+        self.undo_action.setEnabled(stack.can_undo())
+        self.redo_action.setEnabled(stack.can_redo())
+        self.undo_action.setText(f"Undo {stack.undo_label()}".strip())
+        self.redo_action.setText(f"Redo {stack.redo_label()}".strip())
+
+    def _ask_export(self, fmt: str) -> None:
+        message = conversation_files.ask_export(self.ui.w, self.ui.workspace, fmt)
+        if message:
+            self.ui.w.stats_label.setText(message)
+
+    def _ask_import(self) -> None:
+        message = conversation_files.ask_import(self.ui.w, self.ui.workspace)
+        if message:
+            self.ui.w.stats_label.setText(message)
