@@ -123,8 +123,15 @@ def apply_theme(theme: str) -> None:
     elif theme == "light":
         app.setPalette(_palette(_LIGHT))
     else:
-        system_dark = hints.colorScheme() == Qt.ColorScheme.Dark
-        app.setPalette(_palette(_DARK) if system_dark else app.style().standardPalette())
+        follow_scheme(hints.colorScheme())
+
+
+def follow_scheme(scheme: Qt.ColorScheme) -> None:
+    """The palette of "follow the system" for the desktop's color scheme ``scheme``."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        dark = scheme == Qt.ColorScheme.Dark
+        app.setPalette(_palette(_DARK) if dark else app.style().standardPalette())
 
 
 def is_dark(palette: QPalette) -> bool:

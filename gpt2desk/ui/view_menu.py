@@ -1,14 +1,25 @@
-"""View > Theme and View > Writing font: apply at once, kept between launches."""
+"""View > Theme and View > Writing font: apply at once, kept between launches.
+
+"Follow the system" also follows a change of the desktop's color scheme while
+the app runs (``QStyleHints.colorSchemeChanged``).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QActionGroup, QFont
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QFont, QGuiApplication
 from PySide6.QtWidgets import QFontDialog, QMenu
 
-from gpt2desk.ui.appearance import Appearance, apply_theme, pref, set_pref, writing_font
+from gpt2desk.ui.appearance import (
+    Appearance,
+    apply_theme,
+    follow_scheme,
+    pref,
+    set_pref,
+    writing_font,
+)
 from gpt2desk.ui.translations import LANGUAGES
 
 if TYPE_CHECKING:
@@ -55,6 +66,7 @@ class AppearanceMenu(QObject):
             self.language_group.addAction(action)
             language_menu.addAction(action)
             self.language_actions[code] = action
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
         self.apply()
 
     def set_language(self, code: str) -> None:
@@ -71,10 +83,21 @@ class AppearanceMenu(QObject):
         font = writing_font(a.font_family, a.font_size)
         self.window.composer.setFont(font)
         self.window.chat.setFont(font)
+        self._redraw()
+
+    def _redraw(self) -> None:
         # Turn backgrounds follow the theme: draw the conversation again.
         workspace_ui = getattr(self.window, "workspace_ui", None)
         if workspace_ui is not None and not self.window.chat.streaming():
             workspace_ui.render()
+
+    def _on_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        """The desktop switched between light and dark (also emitted for our own hint)."""
+        # The saved choice, not this menu's copy: every window hears the signal.
+        if Appearance.load().theme == "system":
+            follow_scheme(scheme)
+            if self.window.isVisible():
+                self._redraw()
 
     def set_theme(self, theme: str) -> None:
         self.appearance = Appearance(theme, self.appearance.font_family, self.appearance.font_size)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -99,3 +99,23 @@ def test_a_missing_font_falls_back_to_the_default(
     assert window.composer.font().pointSize() == default.pointSize()
     assert window.appearance_menu.theme_actions["system"].isChecked()
     assert "No Such Font 4711" in caplog.text
+
+
+def test_follow_the_system_follows_a_live_change_of_the_desktop_scheme(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    """The desktop switching to dark (or back) while the app runs changes the window at once."""
+    window = make_window(start=False)
+    window.appearance_menu.theme_actions["system"].trigger()
+    hints = QGuiApplication.styleHints()
+    # What Qt emits when the desktop's color scheme changes (the offscreen platform never does).
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert is_dark(QApplication.palette())
+    qtbot.waitUntil(lambda: _background(window).lightness() < 128)
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert not is_dark(QApplication.palette())
+    qtbot.waitUntil(lambda: _background(window).lightness() >= 128)
+    # A theme chosen by the user stays, whatever the desktop does.
+    window.appearance_menu.theme_actions["light"].trigger()
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert not is_dark(QApplication.palette())
