@@ -13,10 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import numpy as np
-
 from gpt2desk.core.detok import IncrementalDetokenizer, Piece
-from gpt2desk.core.sampling import Sampler, new_seed
+from gpt2desk.core.sampling import Sampling, new_seed
 from gpt2desk.core.settings import GenerationSettings
 from gpt2desk.core.stopping import StopScanner
 
@@ -27,10 +25,14 @@ class Runner(Protocol):
     """What the loop needs from a model: see :class:`gpt2desk.core.runner.GPT2Runner`."""
 
     n_ctx: int
+    vocab_size: int
+    decode_chunk: int
 
-    def prefill(self, ids: Sequence[int], start: int = 0) -> np.ndarray: ...
+    def first(self, ids: Sequence[int], sampling: Sampling, index: int) -> int: ...
 
-    def step(self, token_id: int, pos: int) -> np.ndarray: ...
+    def decode(
+        self, token_id: int, pos: int, count: int, sampling: Sampling, index: int, eos_id: int
+    ) -> list[int]: ...
 
 
 class CancelFlag(Protocol):
@@ -103,8 +105,9 @@ def generate(
 ) -> Iterator[Piece | Done]:
     """Streams the continuation of ``prompt``: ``Piece`` objects, then one ``Done``.
 
-    ``cancel`` is checked before every token, so a stop request ends the
-    stream within one token.
+    ``cancel`` is checked before every token is shown, so a stop request
+    ends the stream within one token (computing stops after the burst of
+    at most ``runner.decode_chunk`` tokens under way).
 
     Raises:
         SettingsError: before any token, if ``settings`` are not valid.
@@ -121,47 +124,53 @@ def generate(
         bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else eos_id
         ids = [int(bos)]
     seed = settings.seed if settings.seed is not None else new_seed()
-    sample = Sampler(settings, seed)
     stops = StopScanner(settings.stop)
     detok = IncrementalDetokenizer(tokenizer)
     context = list(ids)
+    sampling = Sampling.start(settings, seed, runner.vocab_size, context)
     new_ids: list[int] = []
     shifts = 0
     t_first = t_last = 0.0
-    reason = "length"
-
-    logits = runner.prefill(context, 0)
-    while True:
-        if cancel is not None and cancel.is_set():
-            reason = "cancelled"
+    reason = ""
+    # Tokens arrive in bursts from the compiled loop; the first bursts are
+    # short so the text starts flowing at once.
+    burst = 1
+    picked = [runner.first(context, sampling, 0)]
+    while not reason:
+        for token in picked:
+            if cancel is not None and cancel.is_set():
+                reason = "cancelled"
+                break
+            t_last = clock()
+            if not new_ids:
+                t_first = t_last
+            new_ids.append(token)
+            if token == eos_id:
+                reason = "eos"
+                break
+            piece = detok.push_piece(token)
+            text, piece_ids = stops.feed(piece.text, piece.token_ids) if piece.text else ("", [])
+            if text:
+                yield Piece(text, tuple(piece_ids))
+            if stops.stopped:
+                reason = "stop"
+                break
+            if len(new_ids) >= settings.max_new_tokens:
+                reason = "length"
+                break
+            context.append(token)
+        if reason:
             break
-        if len(new_ids) >= settings.max_new_tokens:
-            break
-        token = sample(logits, context)
-        t_last = clock()
-        if not new_ids:
-            t_first = t_last
-        new_ids.append(token)
-        if token == eos_id:
-            reason = "eos"
-            break
-        piece = detok.push_piece(token)
-        text, piece_ids = stops.feed(piece.text, piece.token_ids) if piece.text else ("", [])
-        if text:
-            yield Piece(text, tuple(piece_ids))
-        if stops.stopped:
-            reason = "stop"
-            break
-        if len(new_ids) >= settings.max_new_tokens:
-            break
-        context.append(token)
         if len(context) >= n_ctx:
             # The window is full: keep its newer half and go on from there.
             context = context[-(n_ctx // 2) :]
             shifts += 1
-            logits = runner.prefill(context, 0)
-        else:
-            logits = runner.step(token, len(context) - 1)
+            sampling.restart(context)
+            picked = [runner.first(context, sampling, len(new_ids))]
+            continue
+        burst = min(burst * 2, runner.decode_chunk)
+        count = min(burst, settings.max_new_tokens - len(new_ids), n_ctx - len(context))
+        picked = runner.decode(context[-1], len(context) - 1, count, sampling, len(new_ids), eos_id)
 
     if reason != "stop":
         # Text still pending (a character whose bytes never all arrived) is

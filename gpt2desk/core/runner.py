@@ -2,11 +2,16 @@
 
 The stock TF GPT-2 concatenates past and new keys at every step, which copies
 the whole cache and changes tensor shapes (so ``tf.function`` would retrace at
-every length). Here each layer keeps its keys and values in a ``tf.Variable``
-of fixed size that is written in place; a step attends over the first
-``bucket`` slots only, so short contexts stay cheap. Every input of a compiled
-function is a tensor of fixed shape: no prompt length or setting ever
-triggers a retrace after :meth:`GPT2Runner.prepare`.
+every length). Here the keys and values of every layer live in one
+``tf.Variable`` of fixed size that is written in place; a call attends over
+the first ``bucket`` slots only, so short contexts stay cheap. Every input of
+a compiled function is a tensor of fixed shape: no prompt length or setting
+ever triggers a retrace after :meth:`GPT2Runner.prepare`.
+
+Decoding runs several tokens per call: one XLA function per bucket loops
+"feed a token, pick the next" on the device (sampling included, see
+core/sampling.py). Measured on gpt2: ~20 ms per token inside the loop,
+~23.5 ms for one token per call.
 
 The layers themselves (layer norms, projections, MLP) are transformers' own
 Keras layers, called inside our graph, so the numbers match ``generate``.
@@ -16,16 +21,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 
+from gpt2desk.core.sampling import Sampling, pick_token
+from gpt2desk.core.settings import GenerationSettings
+
 DEFAULT_BUCKETS = (256, 512, 1024)
 PREFILL_CHUNK = 64
+#: Most tokens one decode call feeds (a request's stream arrives in such bursts).
+DECODE_CHUNK = 8
+_GREEDY = GenerationSettings(temperature=0)
 
 
 class GPT2Runner:
-    """Runs a loaded ``TFGPT2LMHeadModel`` one chunk or one token at a time.
+    """Runs a loaded ``TFGPT2LMHeadModel`` a prompt chunk or a few tokens at a time.
 
     Args:
         model: a built ``TFGPT2LMHeadModel``.
@@ -34,8 +46,6 @@ class GPT2Runner:
             through a half-size function: measured on gpt2, 60 ms instead of
             90 ms for a 32-token prompt.
         buckets: cache sizes to compile for; ``n_positions`` is always added.
-        xla: compile the one-token decode step with XLA (default; prefill
-            always runs in graph mode). Graph mode is kept as a fallback.
         wte_t: the token embedding already transposed (n_embd x vocab), for
             a model built without its own (see core/weights.build_model).
     """
@@ -46,7 +56,6 @@ class GPT2Runner:
         *,
         chunk: int = PREFILL_CHUNK,
         buckets: Sequence[int] = DEFAULT_BUCKETS,
-        xla: bool = True,
         wte_t: Any = None,
     ) -> None:
         import tensorflow as tf
@@ -54,10 +63,9 @@ class GPT2Runner:
         self._tf = tf
         cfg = model.config
         self.n_ctx: int = int(cfg.n_positions)
-
         self.chunk = chunk
         self.sizes = tuple(sorted({chunk, max(1, chunk // 2), 1}, reverse=True))
-        self.xla = xla
+        self.decode_chunk = DECODE_CHUNK
         self.buckets = tuple(sorted({b for b in buckets if b < self.n_ctx} | {self.n_ctx}))
         self._n_head = int(cfg.n_head)
         self._n_embd = int(cfg.n_embd)
@@ -75,146 +83,218 @@ class GPT2Runner:
             wte_t = tf.Variable(tf.transpose(_embedding_matrix(body.wte)), trainable=False)
         self._wte_t = wte_t
         self.vocab_size: int = int(wte_t.shape[1])
-        # Slack of one chunk so a padded prefill write never runs past the end
-        # (XLA/TF would clamp the start index and overwrite valid slots).
-        slots = self.n_ctx + chunk
-        shape = (self._n_head, slots, self._head_dim)
-        self._cache = [
-            (
-                tf.Variable(tf.zeros(shape), trainable=False),
-                tf.Variable(tf.zeros(shape), trainable=False),
-            )
-            for _ in self._blocks
-        ]
-        self._fns: dict[tuple[int, int], Any] = {}
+        # Slack of one prefill chunk so a padded write never runs past the end
+        # (XLA clamps the start index and would overwrite valid slots).
+        slots = self.n_ctx + max(chunk, self.decode_chunk)
+        # Layer x (keys, values) x head x slot x dim. One variable, not one per
+        # layer: one in-place write per call instead of 24 (0.3 vs 1.4 ms).
+        shape = (len(self._blocks), 2, self._n_head, slots, self._head_dim)
+        self._cache = tf.Variable(tf.zeros(shape), trainable=False)
+        self._prefills: dict[tuple[int, int], Any] = {}
+        self._loops: dict[int, Any] = {}
         self._writers: dict[int, Any] = {}
+        self._pick: Any = None
 
     # -- compilation ---------------------------------------------------------
 
     def prepare(self, on_progress: Callable[[int, int], None] | None = None) -> None:
-        """Traces every (bucket, chunk size) function now, so generation never does."""
-        keys = [(b, c) for b in self.buckets for c in self.sizes]
-        for i, (bucket, size) in enumerate(keys):
+        """Traces every compiled function now, so generation never does."""
+        tf = self._tf
+        greedy = Sampling.start(_GREEDY, 0, self.vocab_size, [])
+        steps: list[Callable[[], Any]] = []
+        for bucket in self.buckets:
+            for size in self.sizes:
+                ids = tf.zeros((size,), tf.int32)
+                steps.append(partial(self._prefill_chunk, bucket, size, ids, 0, 0))
             # Position 0 of a fresh cache: what it writes is overwritten by any real use.
-            self._run(bucket, size, self._tf.zeros((size,), self._tf.int32), 0, 0)
+            steps.append(partial(self._decode, bucket, 0, 0, 1, greedy, 0))
+        steps.append(lambda: self._picker()(tf.zeros((self.vocab_size,)), *greedy.tensors(), 0))
+        for i, run in enumerate(steps):
+            run()
             if on_progress is not None:
-                on_progress(i + 1, len(keys))
+                on_progress(i + 1, len(steps))
 
-    def _jit(self, size: int) -> bool:
-        # XLA only for the one-token step: there it fuses the many small
-        # attention ops (decode is ~30% faster). Prefill is big matrix products,
-        # as fast in graph mode, and XLA-compiling every chunk size and bucket
-        # took 30 s and ~500 MB more peak memory for gpt2 (measured).
-        return self.xla and size == 1
+    def traced_functions(self) -> dict[str, Any]:
+        """Every compiled function by name (for tests that check nothing retraces)."""
+        named = {f"prefill {b}x{s}": fn for (b, s), fn in self._prefills.items()}
+        named.update({f"decode {b}": fn for b, fn in self._loops.items()})
+        named.update({f"write {s}": fn for s, fn in self._writers.items()})
+        if self._pick is not None:
+            named["pick"] = self._pick
+        return named
 
     def _writer(self, size: int) -> Any:
         """A function storing ``size`` positions of keys and values of every layer."""
         fn = self._writers.get(size)
         if fn is None:
             tf = self._tf
-            jit = self._jit(size)
-            write = self._xla_write if jit else self._scatter_write
-            caches = [var for pair in self._cache for var in pair]
-            shape = (self._n_head, size, self._head_dim)
+            from tensorflow.compiler.tf2xla.python import xla
 
-            def store(start: Any, *values: Any) -> None:
-                for var, value in zip(caches, values, strict=True):
-                    write(var, value, start)
+            cache = self._cache
 
-            spec = [tf.TensorSpec((), tf.int32)] + [tf.TensorSpec(shape)] * len(caches)
-            fn = tf.function(store, input_signature=spec, autograph=False, jit_compile=jit)
+            def store(start: Any, kv: Any) -> None:
+                # XLA updates a variable in place when the function only writes
+                # it (one that also reads it copies it all). Its own
+                # dynamic-update-slice takes the start as data; a strided-slice
+                # assign would recompile for every position.
+                zero = start * 0
+                cache.assign(xla.dynamic_update_slice(cache, kv, [zero, zero, zero, start, zero]))
+
+            shape = (len(self._blocks), 2, self._n_head, size, self._head_dim)
+            spec = [tf.TensorSpec((), tf.int32), tf.TensorSpec(shape)]
+            fn = tf.function(store, input_signature=spec, autograph=False, jit_compile=True)
             self._writers[size] = fn
         return fn
 
-    def _run(self, bucket: int, size: int, ids: Any, start: int, last: int) -> Any:
-        tf = self._tf
-        at = tf.constant(start, tf.int32)
-        logits, new_kv = self._function(bucket, size)(ids, at, tf.constant(last, tf.int32))
-        self._writer(size)(at, *new_kv)
-        return logits
-
-    def _function(self, bucket: int, size: int) -> Any:
-        fn = self._fns.get((bucket, size))
-        if fn is None:
+    def _picker(self) -> Any:
+        if self._pick is None:
             tf = self._tf
             spec = [
-                tf.TensorSpec((size,), tf.int32),
-                tf.TensorSpec((), tf.int32),
+                tf.TensorSpec((self.vocab_size,)),
+                tf.TensorSpec((self.vocab_size,), tf.bool),
+                *_sampling_spec(tf),
                 tf.TensorSpec((), tf.int32),
             ]
-            fn = tf.function(
-                self._forward_fn(bucket, size),
-                input_signature=spec,
-                autograph=False,
-                jit_compile=self._jit(size),
+            self._pick = tf.function(
+                pick_token, input_signature=spec, autograph=False, jit_compile=True
             )
-            self._fns[(bucket, size)] = fn
-        return fn
+        return self._pick
 
-    def _forward_fn(self, bucket: int, size: int) -> Callable[[Any, Any, Any], Any]:
+    def _layers(
+        self, x: Any, start: Any, bucket: int, fresh: Callable[[int, Any, Any], Any]
+    ) -> Any:
+        """Runs the blocks over ``x`` (1 x size x n_embd) at positions ``start...``.
+
+        Attention is split in two: the cached positions (< start), only read
+        here, and the "fresh" keys and values that ``fresh(layer, k, v)``
+        returns with their mask (this call's own, not yet in the cache).
+        """
         tf = self._tf
-        n_head, head_dim, n_embd = self._n_head, self._head_dim, self._n_embd
+        size = int(x.shape[1])
+        n_head, head_dim = self._n_head, self._head_dim
         scale = 1.0 / math.sqrt(head_dim)
-        blocks, ln_f, cache = self._blocks, self._ln_f, self._cache
-        wpe, wte_t = self._wpe, self._wte_t
-        max_pos = self.n_ctx - 1
+        earlier = (tf.range(bucket) < start)[None, None, :]
 
         def heads(t: Any) -> Any:
             return tf.transpose(tf.reshape(t, (size, n_head, head_dim)), (1, 0, 2))
 
-        def forward(ids: Any, start: Any, last: Any) -> Any:
-            pos = start + tf.range(size)
-            # Padded rows of a last prefill chunk may pass n_positions; clamp them.
-            tokens = tf.transpose(tf.gather(wte_t, ids, axis=1))
-            x = tokens + tf.gather(wpe, tf.minimum(pos, max_pos))
-            x = x[None]
-            # Attention is split in two: the cached positions (< start) and the
-            # rows of this call among themselves (causal). The cache is only read
-            # here; the new keys and values are returned and written by a second,
-            # write-only function: an XLA function that reads and writes the same
-            # variable copies all of it (measured: ~4 ms per gpt2 token).
-            earlier = (tf.range(bucket) < start)[None, None, :]
+        for i, block in enumerate(self._blocks):
+            h = block.ln_1(x)
+            q, k, v = tf.split(block.attn.c_attn(h)[0], 3, axis=-1)
+            q = heads(q)
+            new_keys, new_values, mask = fresh(i, heads(k), heads(v))
+            old_keys = self._cache[i, 0, :, :bucket, :]
+            old_values = self._cache[i, 1, :, :bucket, :]
+            w_old = tf.where(earlier, tf.matmul(q, old_keys, transpose_b=True) * scale, -1e4)
+            w_new = tf.where(mask, tf.matmul(q, new_keys, transpose_b=True) * scale, -1e4)
+            w = tf.nn.softmax(tf.concat([w_old, w_new], axis=-1), axis=-1)
+            mixed = tf.matmul(w[..., :bucket], old_values) + tf.matmul(w[..., bucket:], new_values)
+            a = tf.reshape(tf.transpose(mixed, (1, 0, 2)), (1, size, self._n_embd))
+            x = x + block.attn.c_proj(a)
+            x = x + block.mlp(block.ln_2(x))
+        return x
+
+    def _embed(self, ids: Any, pos: Any) -> Any:
+        tf = self._tf
+        # Padded rows of a last prefill chunk may pass n_positions; clamp them.
+        tokens = tf.transpose(tf.gather(self._wte_t, ids, axis=1))
+        return (tokens + tf.gather(self._wpe, tf.minimum(pos, self.n_ctx - 1)))[None]
+
+    def _logits(self, hidden_row: Any) -> Any:
+        return self._tf.matmul(self._ln_f(hidden_row[None, None])[0], self._wte_t)[0]
+
+    def _prefill_fn(self, bucket: int, size: int) -> Any:
+        """``size`` prompt tokens at once (graph mode); logits after row ``last``."""
+        fn = self._prefills.get((bucket, size))
+        if fn is None:
+            tf = self._tf
             causal = (tf.range(size)[None, :] <= tf.range(size)[:, None])[None]
-            new_kv: list[Any] = []
-            for block, (k_cache, v_cache) in zip(blocks, cache, strict=True):
-                h = block.ln_1(x)
-                q, k, v = tf.split(block.attn.c_attn(h)[0], 3, axis=-1)
-                q, k, v = heads(q), heads(k), heads(v)
-                old_keys = k_cache[:, :bucket, :]
-                old_values = v_cache[:, :bucket, :]
-                w_old = tf.where(earlier, tf.matmul(q, old_keys, transpose_b=True) * scale, -1e4)
-                w_new = tf.where(causal, tf.matmul(q, k, transpose_b=True) * scale, -1e4)
-                w = tf.nn.softmax(tf.concat([w_old, w_new], axis=-1), axis=-1)
-                mixed = tf.matmul(w[..., :bucket], old_values) + tf.matmul(w[..., bucket:], v)
-                new_kv += [k, v]
-                a = tf.reshape(tf.transpose(mixed, (1, 0, 2)), (1, size, n_embd))
-                x = x + block.attn.c_proj(a)
-                x = x + block.mlp(block.ln_2(x))
-            hidden = ln_f(x[:, last][:, None])[0]
-            return tf.matmul(hidden, wte_t)[0], new_kv
 
-        return forward
+            def forward(ids: Any, start: Any, last: Any) -> Any:
+                new_kv: list[Any] = []
 
-    @staticmethod
-    def _scatter_write(cache: Any, value: Any, start: Any) -> None:
-        # A strided-slice assign copies the whole variable at every call
-        # (measured: cost grows with the cache size); a scatter writes in place.
-        import tensorflow as tf
+                def fresh(_layer: int, k: Any, v: Any) -> Any:
+                    new_kv.append(tf.stack([k, v]))
+                    return k, v, causal
 
-        n_head, size = value.shape[0], value.shape[1]
-        heads = tf.broadcast_to(tf.range(n_head)[:, None], (n_head, size))
-        slots = tf.broadcast_to(start + tf.range(size)[None, :], (n_head, size))
-        cache.scatter_nd_update(tf.stack([heads, slots], axis=-1), value)
+                x = self._layers(self._embed(ids, start + tf.range(size)), start, bucket, fresh)
+                return self._logits(x[0, last]), tf.stack(new_kv)
 
-    @staticmethod
-    def _xla_write(cache: Any, value: Any, start: Any) -> None:
-        # XLA wants slice bounds known at compile time: a strided-slice assign
-        # with a tensor start recompiles for every position. Its own
-        # dynamic-update-slice takes the start as data.
-        from tensorflow.compiler.tf2xla.python import xla
+            spec = [tf.TensorSpec((size,), tf.int32)] + [tf.TensorSpec((), tf.int32)] * 2
+            # Graph mode: prefill is big matrix products, as fast as XLA, and
+            # XLA-compiling every chunk size and bucket took 30 s and ~500 MB
+            # more peak memory for gpt2 (measured).
+            fn = tf.function(forward, input_signature=spec, autograph=False)
+            self._prefills[(bucket, size)] = fn
+        return fn
 
-        zero = start * 0
-        cache.assign(xla.dynamic_update_slice(cache, value, [zero, start, zero]))
+    def _loop_fn(self, bucket: int) -> Any:
+        """Feeds a token, picks the next, feeds it... ``count`` times (XLA)."""
+        fn = self._loops.get(bucket)
+        if fn is None:
+            tf = self._tf
+            from tensorflow.compiler.tf2xla.python import xla
+
+            n = self.decode_chunk
+            n_layers = len(self._blocks)
+            kv_shape = (n_layers, 2, self._n_head, n, self._head_dim)
+
+            def loop(
+                token: Any,
+                start: Any,
+                count: Any,
+                eos: Any,
+                index: Any,
+                seen: Any,
+                temperature: Any,
+                top_k: Any,
+                top_p: Any,
+                penalty: Any,
+                seed: Any,
+            ) -> Any:
+                params = (temperature, top_k, top_p, penalty, seed)
+                zero = start * 0
+
+                def body(
+                    j: Any, token: Any, kv: Any, picked: Any, seen: Any, _logits: Any
+                ) -> tuple[Any, ...]:
+                    layers: list[Any] = []
+
+                    def fresh(i: int, k: Any, v: Any) -> Any:
+                        # This call's tokens so far, the current one included.
+                        at = [zero, zero, j, zero]
+                        layers.append(xla.dynamic_update_slice(kv[i], tf.stack([k, v]), at))
+                        return layers[-1][0], layers[-1][1], (tf.range(n) <= j)[None, None, :]
+
+                    x = self._embed(token[None], (start + j)[None])
+                    x = self._layers(x, start, bucket, fresh)
+                    logits = self._logits(x[0, 0])
+                    nxt = pick_token(logits, seen, *params, index + j)
+                    seen = tf.tensor_scatter_nd_update(seen, nxt[None, None], [True])
+                    picked = xla.dynamic_update_slice(picked, nxt[None], [j])
+                    return j + 1, nxt, tf.stack(layers), picked, seen, logits
+
+                def more(j: Any, token: Any, *_: Any) -> Any:
+                    return (j < count) & ((j == 0) | (token != eos))
+
+                state = (
+                    tf.constant(0),
+                    token,
+                    tf.zeros(kv_shape),
+                    tf.zeros((n,), tf.int32),
+                    seen,
+                    tf.zeros((self.vocab_size,)),
+                )
+                done, _, kv, picked, _, logits = tf.while_loop(more, body, state)
+                return picked[:], done, logits, kv
+
+            spec = [tf.TensorSpec((), tf.int32)] * 5 + [
+                tf.TensorSpec((self.vocab_size,), tf.bool),
+                *_sampling_spec(tf),
+            ]
+            fn = tf.function(loop, input_signature=spec, autograph=False, jit_compile=True)
+            self._loops[bucket] = fn
+        return fn
 
     # -- running -------------------------------------------------------------
 
@@ -224,9 +304,14 @@ class GPT2Runner:
                 return b
         raise ValueError(f"position {end} is past the context window ({self.n_ctx})")
 
-    def prefill(self, ids: Sequence[int], start: int = 0) -> np.ndarray:
-        """Feeds ``ids`` at positions ``start...``; returns the logits after the last one."""
+    def _prefill_chunk(self, bucket: int, size: int, ids: Any, start: int, last: int) -> Any:
         tf = self._tf
+        at = tf.constant(start, tf.int32)
+        logits, kv = self._prefill_fn(bucket, size)(ids, at, tf.constant(last, tf.int32))
+        self._writer(size)(at, kv)
+        return logits
+
+    def _prefill(self, ids: Sequence[int], start: int) -> Any:
         if not ids:
             raise ValueError("prefill needs at least one token")
         logits = None
@@ -240,17 +325,70 @@ class GPT2Runner:
             padded = np.zeros(size, dtype=np.int32)
             padded[:n] = part
             bucket = self._bucket_for(at + n)
-            logits = self._run(bucket, size, tf.constant(padded), at, n - 1)
+            logits = self._prefill_chunk(bucket, size, self._tf.constant(padded), at, n - 1)
             offset += n
-        assert logits is not None
-        return np.asarray(logits.numpy())
+        return logits
+
+    def prefill(self, ids: Sequence[int], start: int = 0) -> np.ndarray:
+        """Feeds ``ids`` at positions ``start...``; returns the logits after the last one."""
+        return np.asarray(self._prefill(ids, start).numpy())
+
+    def first(self, ids: Sequence[int], sampling: Sampling, index: int) -> int:
+        """Feeds ``ids`` from position 0 and picks the token after them."""
+        logits = self._prefill(ids, 0)
+        tf = self._tf
+        token = int(self._picker()(logits, *sampling.tensors(), tf.constant(index, tf.int32)))
+        sampling.see([token])
+        return token
+
+    def decode(
+        self, token_id: int, pos: int, count: int, sampling: Sampling, index: int, eos_id: int
+    ) -> list[int]:
+        """Feeds ``token_id`` at ``pos`` and picks the next token, ``count`` times over.
+
+        Each picked token is fed in turn (at ``pos + 1``, ...) except the last,
+        which the caller feeds with the next call. Ends early after picking
+        ``eos_id``. ``index`` is the number of ``token_id``'s successor within
+        the request (see core/sampling.py).
+        """
+        if not 1 <= count <= self.decode_chunk:
+            raise ValueError(f"count must be 1..{self.decode_chunk}, not {count}")
+        bucket = self._bucket_for(pos + count)
+        picked, done, _ = self._decode(bucket, token_id, pos, count, sampling, index, eos_id)
+        ids = [int(i) for i in picked[:done]]
+        sampling.see(ids)
+        return ids
 
     def step(self, token_id: int, pos: int) -> np.ndarray:
         """Feeds one token at ``pos``; returns the logits for the next position."""
-        tf = self._tf
         bucket = self._bucket_for(pos + 1)
-        logits = self._run(bucket, 1, tf.constant([token_id], tf.int32), pos, 0)
-        return np.asarray(logits.numpy())
+        greedy = Sampling.start(_GREEDY, 0, self.vocab_size, [])
+        return self._decode(bucket, token_id, pos, 1, greedy, 0)[2]
+
+    def _decode(
+        self,
+        bucket: int,
+        token_id: int,
+        pos: int,
+        count: int,
+        sampling: Sampling,
+        index: int,
+        eos_id: int = -1,
+    ) -> tuple[np.ndarray, int, np.ndarray]:
+        tf = self._tf
+        at = tf.constant(pos, tf.int32)
+        ints = [tf.constant(v, tf.int32) for v in (token_id, count, eos_id, index)]
+        picked, done, logits, kv = self._loop_fn(bucket)(
+            ints[0], at, *ints[1:], *sampling.tensors()
+        )
+        self._writer(self.decode_chunk)(at, kv)
+        return picked.numpy(), int(done), np.asarray(logits.numpy())
+
+
+def _sampling_spec(tf: Any) -> list[Any]:
+    """Specs of ``Sampling.tensors()`` after ``seen``."""
+    scalar = tf.TensorSpec(())
+    return [scalar, tf.TensorSpec((), tf.int32), scalar, scalar, tf.TensorSpec((2,), tf.int32)]
 
 
 def _embedding_matrix(layer: Any) -> Any:

@@ -1,18 +1,30 @@
 """Choosing the next token from logits: the one place sampling happens.
 
+It runs inside the compiled decode loop (see core/runner.py), so it is
+TensorFlow code with every setting a tensor: no setting ever recompiles.
 The order of the logit processors is the one transformers' ``generate`` uses
-(repetition penalty, temperature, top-k, top-p), so greedy decoding here gives
-the same ids as ``model.generate(do_sample=False)``.
+(repetition penalty, temperature, top-k, top-p), so greedy decoding gives the
+same ids as ``model.generate(do_sample=False)``. Random draws are stateless:
+token ``i`` of a request is drawn with the request's seed folded with ``i``,
+so a seed gives the same text however the tokens were batched into calls.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from gpt2desk.core.settings import GenerationSettings
+
+#: Candidates looked at when top-k is small, or when the nucleus fits; more
+#: takes a full sort of the vocabulary (~8 ms for GPT-2), which only a large
+#: top-k or a very flat distribution needs.
+SMALL_K = 64
+LARGE_K = 1024
 
 
 def new_seed() -> int:
@@ -20,52 +32,114 @@ def new_seed() -> int:
     return secrets.randbelow(2**63)
 
 
-class Sampler:
-    """Turns one row of logits into a token id, reproducibly for a given seed.
+@dataclass
+class Sampling:
+    """What picks the tokens of one request: its settings, seed and context.
 
-    Args:
-        settings: validated generation settings.
-        seed: seed of the random generator; the same seed and settings give
-            the same tokens for the same logits.
+    ``seen`` marks the ids in the context, for the repetition penalty; the
+    decode loop marks the tokens it samples itself, the caller marks what it
+    feeds (see :meth:`see`).
     """
 
-    def __init__(self, settings: GenerationSettings, seed: int) -> None:
-        self._settings = settings
-        self._rng = np.random.Generator(np.random.PCG64(seed))
+    settings: GenerationSettings
+    seed: int
+    seen: np.ndarray
 
-    def __call__(self, logits: np.ndarray, context_ids: Iterable[int]) -> int:
-        s = self._settings
-        scores = np.asarray(logits, dtype=np.float32)
-        if s.repetition_penalty != 1.0:
-            scores = apply_repetition_penalty(scores, context_ids, s.repetition_penalty)
-        if s.temperature == 0:
-            return int(np.argmax(scores))
-        scores = scores / np.float32(s.temperature)
-        if 0 < s.top_k < scores.shape[0]:
-            keep = np.argpartition(scores, -s.top_k)[-s.top_k :]
-        else:
-            keep = np.arange(scores.shape[0])
-        kept = scores[keep].astype(np.float64)
-        order = np.argsort(-kept, kind="stable")
-        keep, kept = keep[order], kept[order]
-        probs = np.exp(kept - kept[0])
-        probs /= probs.sum()
-        if s.top_p < 1.0:
-            # Keep the smallest head whose mass reaches top_p (at least one token).
-            cut = int(np.searchsorted(np.cumsum(probs), s.top_p, side="left")) + 1
-            keep, probs = keep[:cut], probs[:cut]
-            probs = probs / probs.sum()
-        return int(keep[self._rng.choice(len(keep), p=probs)])
+    @classmethod
+    def start(
+        cls, settings: GenerationSettings, seed: int, vocab_size: int, context: Iterable[int]
+    ) -> Sampling:
+        sampling = cls(settings, seed, np.zeros(vocab_size, dtype=bool))
+        sampling.see(context)
+        return sampling
+
+    def see(self, ids: Iterable[int]) -> None:
+        marked = np.fromiter(ids, dtype=np.int64)
+        self.seen[marked[(marked >= 0) & (marked < self.seen.shape[0])]] = True
+
+    def restart(self, context: Iterable[int]) -> None:
+        """The context was cut (the window slid): only what is left counts."""
+        self.seen[:] = False
+        self.see(context)
+
+    def tensors(self) -> tuple[Any, ...]:
+        """The inputs of :func:`pick_token` (after ``logits``), as tensors."""
+        import tensorflow as tf
+
+        s = self.settings
+        return (
+            tf.constant(self.seen),
+            tf.constant(s.temperature, tf.float32),
+            tf.constant(s.top_k, tf.int32),
+            tf.constant(s.top_p, tf.float32),
+            tf.constant(s.repetition_penalty, tf.float32),
+            # The 63-bit seed as the two int32 words stateless random ops take.
+            tf.constant(
+                np.array([self.seed >> 32, self.seed & 0xFFFFFFFF], np.uint32).view(np.int32)
+            ),
+        )
 
 
-def apply_repetition_penalty(
-    scores: np.ndarray, context_ids: Iterable[int], penalty: float
-) -> np.ndarray:
-    """CTRL-style penalty, as transformers applies it: divide positive, multiply negative."""
-    ids = np.unique(np.fromiter(context_ids, dtype=np.int64))
-    if ids.size == 0:
-        return scores
-    out = scores.copy()
-    picked = out[ids]
-    out[ids] = np.where(picked < 0, picked * penalty, picked / penalty)
-    return out
+def pick_token(
+    logits: Any,
+    seen: Any,
+    temperature: Any,
+    top_k: Any,
+    top_p: Any,
+    penalty: Any,
+    seed: Any,
+    index: Any,
+) -> Any:
+    """The id picked from one row of ``logits`` (an int32 scalar tensor).
+
+    ``index`` is the token's number within the request; with ``seed`` it
+    decides the random draw. ``temperature`` 0 is greedy.
+    """
+    import tensorflow as tf
+
+    vocab = int(logits.shape[0])
+    small, large = min(SMALL_K, vocab), min(LARGE_K, vocab)
+    # CTRL-style penalty, as transformers applies it: divide positive, multiply negative.
+    scores = tf.where(seen, tf.where(logits < 0, logits * penalty, logits / penalty), logits)
+    key = tf.random.experimental.stateless_fold_in(seed, index)
+
+    def draw(candidates: Any) -> Any:
+        return tf.random.stateless_categorical(candidates[None], 1, key, dtype=tf.int32)[0, 0]
+
+    def sample() -> Any:
+        t = scores / temperature
+        k_eff = tf.where((top_k > 0) & (top_k < vocab), top_k, vocab)
+
+        def nucleus(vals: Any, idx: Any, lse: Any = None) -> Any:
+            # vals/idx: the most likely candidates, best first.
+            in_k = tf.range(tf.shape(vals)[0]) < k_eff
+            if lse is None:
+                lse = tf.reduce_logsumexp(tf.where(in_k, vals, -np.inf))
+            probs = tf.where(in_k, tf.exp(vals - lse), 0.0)
+            # The smallest head whose mass reaches top_p (at least one token).
+            keep = in_k & (tf.cumsum(probs, exclusive=True) < top_p)
+            return tf.gather(idx, draw(tf.where(keep, vals, -np.inf)))
+
+        def head(k: int) -> Any:
+            return nucleus(*tf.math.top_k(t, k))
+
+        def open_nucleus() -> Any:
+            # No top-k: the nucleus nearly always lies among the LARGE_K best;
+            # check with the whole distribution's mass before trusting that.
+            lse = tf.reduce_logsumexp(t)
+            vals, idx = tf.math.top_k(t, large)
+            covered = tf.reduce_sum(tf.exp(vals - lse)) >= top_p
+            return tf.cond(covered, lambda: nucleus(vals, idx, lse), lambda: head(vocab))
+
+        branch = tf.where(
+            k_eff <= small,
+            0,
+            tf.where(k_eff <= large, 1, tf.where(k_eff < vocab, 4, tf.where(top_p >= 1, 2, 3))),
+        )
+        return tf.switch_case(
+            branch,
+            [lambda: head(small), lambda: head(large), lambda: draw(t), open_nucleus],
+            default=lambda: head(vocab),
+        )
+
+    return tf.cond(temperature > 0, sample, lambda: tf.argmax(scores, output_type=tf.int32))

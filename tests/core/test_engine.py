@@ -55,54 +55,64 @@ def with_(settings: GenerationSettings, **changes: Any) -> GenerationSettings:
     return replace(settings, **changes)
 
 
-class EosAfter:
-    """The real runner, with EOS made overwhelmingly likely from the ``n``-th step on.
+class _Wrapped:
+    """The real runner behind a test double."""
+
+    def __init__(self, runner: Any) -> None:
+        self._runner = runner
+        self.n_ctx = runner.n_ctx
+        self.vocab_size = runner.vocab_size
+        self.decode_chunk = runner.decode_chunk
+
+
+class EosAfter(_Wrapped):
+    """The real runner, except that its token number ``n`` (0-based) is EOS.
 
     A random tiny model almost never ends a text by itself; this stands in for
-    a model that does, without touching the model's other logits.
+    a model that does, without touching what it picks before.
     """
 
     def __init__(self, runner: Any, eos_id: int, n: int) -> None:
-        self._runner = runner
+        super().__init__(runner)
         self._eos = eos_id
         self._n = n
-        self._steps = 0
-        self.n_ctx = runner.n_ctx
 
-    def prefill(self, ids: Sequence[int], start: int = 0) -> np.ndarray:
-        self._steps = 0
-        return self._runner.prefill(ids, start)
+    def first(self, ids: Sequence[int], sampling: Any, index: int) -> int:
+        return self._cut(index, [self._runner.first(ids, sampling, index)])[0]
 
-    def step(self, token_id: int, pos: int) -> np.ndarray:
-        self._steps += 1
-        logits = self._runner.step(token_id, pos)
-        if self._steps >= self._n:
-            logits = logits.copy()
-            logits[self._eos] += 100.0
-        return logits
+    def decode(
+        self, token_id: int, pos: int, count: int, sampling: Any, index: int, eos_id: int
+    ) -> list[int]:
+        return self._cut(index, self._runner.decode(token_id, pos, count, sampling, index, eos_id))
+
+    def _cut(self, index: int, ids: list[int]) -> list[int]:
+        if index + len(ids) <= self._n:
+            return ids
+        return [*ids[: self._n - index], self._eos]
 
 
-class Forced:
-    """The real runner, steered to produce ``script`` (then whatever the model likes)."""
+class Forced(_Wrapped):
+    """The real runner, steered to produce ``script`` (then whatever the model likes).
+
+    It decodes one token per call, so the forced token is what the model is
+    fed next.
+    """
 
     def __init__(self, runner: Any, script: Sequence[int]) -> None:
-        self._runner = runner
+        super().__init__(runner)
         self._script = list(script)
-        self._k = 0
-        self.n_ctx = runner.n_ctx
 
-    def _steer(self, logits: np.ndarray) -> np.ndarray:
-        if self._k < len(self._script):
-            logits = logits.copy()
-            logits[self._script[self._k]] += 100.0
-        self._k += 1
-        return logits
+    def _steer(self, index: int, token: int) -> int:
+        return self._script[index] if index < len(self._script) else token
 
-    def prefill(self, ids: Sequence[int], start: int = 0) -> np.ndarray:
-        return self._steer(self._runner.prefill(ids, start))
+    def first(self, ids: Sequence[int], sampling: Any, index: int) -> int:
+        return self._steer(index, self._runner.first(ids, sampling, index))
 
-    def step(self, token_id: int, pos: int) -> np.ndarray:
-        return self._steer(self._runner.step(token_id, pos))
+    def decode(
+        self, token_id: int, pos: int, count: int, sampling: Any, index: int, eos_id: int
+    ) -> list[int]:
+        picked = self._runner.decode(token_id, pos, 1, sampling, index, eos_id)
+        return [self._steer(index, picked[0])]
 
 
 def text_then_half_character(tok: Any) -> tuple[int, str]:
