@@ -1,0 +1,106 @@
+"""The compiled sampler picks only what the settings allow, as often as it should.
+
+The decode loop samples on the device (core/sampling.py). Each case here
+compiles the same function with XLA, as the runner does, and compares its
+picks over many token numbers with the set and the probabilities worked out
+in NumPy. The draws are seeded, so these checks give the same result on
+every run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gpt2desk.core.sampling import LARGE_K, SMALL_K, Sampling, pick_token
+from gpt2desk.core.settings import GenerationSettings
+
+VOCAB = 5000
+DRAWS = 400
+
+
+@pytest.fixture(scope="module")
+def pick() -> Any:
+    import tensorflow as tf
+
+    return tf.function(pick_token, jit_compile=True)
+
+
+def draws(pick: Any, logits: np.ndarray, settings: GenerationSettings, seen: Any = ()) -> Any:
+    import tensorflow as tf
+
+    sampling = Sampling.start(settings, 1234, VOCAB, seen)
+    inputs = sampling.tensors()
+    row = tf.constant(logits, tf.float32)
+    return np.array([int(pick(row, *inputs, tf.constant(i))) for i in range(DRAWS)])
+
+
+def allowed(logits: np.ndarray, s: GenerationSettings) -> tuple[np.ndarray, np.ndarray]:
+    """The ids sampling may pick and their probabilities (transformers' rules, in float64)."""
+    scores = logits.astype(np.float64) / s.temperature
+    order = np.argsort(-scores, kind="stable")
+    if 0 < s.top_k < VOCAB:
+        order = order[: s.top_k]
+    probs = np.exp(scores[order] - scores[order].max())
+    probs /= probs.sum()
+    cut = int(np.searchsorted(np.cumsum(probs), s.top_p, side="left")) + 1
+    order, probs = order[:cut], probs[:cut]
+    return order, probs / probs.sum()
+
+
+def logits_with(spread: float, seed: int = 0) -> np.ndarray:
+    return (np.random.default_rng(seed).normal(size=VOCAB) * spread).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    ("top_k", "top_p", "spread"),
+    [
+        (10, 1.0, 3.0),  # top-k within the small candidate list
+        (SMALL_K * 4, 0.9, 1.0),  # within the large one
+        (LARGE_K * 3, 1.0, 0.5),  # past it: the whole vocabulary is sorted
+        (0, 0.5, 4.0),  # no top-k, a nucleus among the large list
+        (0, 0.95, 0.1),  # no top-k, a nucleus wider than the large list
+    ],
+)
+def test_picks_stay_in_the_allowed_set_with_the_right_frequencies(
+    pick: Any, top_k: int, top_p: float, spread: float
+) -> None:
+    logits = logits_with(spread)
+    settings = GenerationSettings(temperature=0.9, top_k=top_k, top_p=top_p)
+    ids, probs = allowed(logits, settings)
+    picked = draws(pick, logits, settings)
+    assert set(picked) <= set(ids.tolist())
+    # The most likely allowed token comes up about as often as it should.
+    expected = probs[0] * DRAWS
+    assert abs(np.sum(picked == ids[0]) - expected) <= 4 * np.sqrt(expected) + 2
+    if len(ids) > 50:
+        # A wide set is really used, not only its head.
+        assert len(set(picked)) > 50
+
+
+def test_without_filters_every_token_can_come_up(pick: Any) -> None:
+    logits = logits_with(0.01)
+    picked = draws(pick, logits, GenerationSettings(temperature=1.0, top_k=0, top_p=1.0))
+    # Nearly uniform over 5000 ids: 400 draws hit almost 400 different ones.
+    assert len(set(picked)) > 370
+
+
+def test_temperature_zero_is_the_argmax_after_the_repetition_penalty(pick: Any) -> None:
+    logits = logits_with(1.0)
+    best, second = np.argsort(-logits)[:2]
+    greedy = GenerationSettings(temperature=0)
+    assert set(draws(pick, logits, greedy)) == {best}
+    # Penalising the best one (positive: divided) hands the pick to the second.
+    logits[best] = abs(logits[best])
+    penalised = GenerationSettings(temperature=0, repetition_penalty=1e6)
+    assert set(draws(pick, logits, penalised, seen=[int(best)])) == {second}
+
+
+def test_a_seed_and_a_token_number_always_give_the_same_pick(pick: Any) -> None:
+    logits = logits_with(0.5)
+    settings = GenerationSettings(temperature=1.0, top_k=0, top_p=1.0)
+    first, again = draws(pick, logits, settings), draws(pick, logits, settings)
+    assert first.tolist() == again.tolist()
+    assert len(set(first)) > DRAWS // 2
