@@ -42,6 +42,11 @@ class ModelWorker(QObject):
         context_measured(request_id, info): the answer to ``measure_context``:
             ``tokens`` the prompt keeps, ``n_ctx``, ``left_out_chars`` (how
             many characters at its start do not fit).
+        suggestion_generated(request_id, index, text): more text of
+            suggestion ``index`` of a ``suggest`` request.
+        suggestion_finished(request_id, index, info): suggestion ``index`` is
+            complete: ``text``, ``seed``, ``reason``, ``new_tokens``. A
+            request ends after its last one, or after one "cancelled".
     """
 
     state_changed = Signal(str, str)
@@ -49,6 +54,8 @@ class ModelWorker(QObject):
     generation_finished = Signal(int, dict)
     generation_failed = Signal(int, str)
     context_measured = Signal(int, dict)
+    suggestion_generated = Signal(int, int, str)
+    suggestion_finished = Signal(int, int, dict)
 
     def __init__(self) -> None:
         super().__init__()
@@ -140,6 +147,59 @@ class ModelWorker(QObject):
             )
         self.state_changed.emit("ready", loaded.ref.name)
 
+    @Slot(int, str, dict, int, int)
+    def suggest(
+        self, request_id: int, prompt: str, settings: dict[str, Any], count: int, max_tokens: int
+    ) -> None:
+        """``count`` short continuations of ``prompt`` for autocomplete, one seed each.
+
+        No state change is reported: the status bar keeps saying "ready", and
+        a stopped request leaves the model free within a token.
+        """
+        from gpt2desk.core.settings import GenerationSettings, SettingsError
+        from gpt2desk.core.suggest import SuggestionDone, suggest
+
+        loaded = self._loaded
+        if loaded is None:
+            self.generation_failed.emit(
+                request_id, QCoreApplication.translate("ModelWorker", "No model is loaded yet.")
+            )
+            return
+        try:
+            parsed = GenerationSettings.from_dict(settings)
+        except SettingsError as exc:
+            self.generation_failed.emit(request_id, str(exc))
+            return
+        stop = _StopFlag(self, request_id)
+        try:
+            for event in suggest(
+                loaded.runner,
+                loaded.tokenizer,
+                prompt,
+                parsed,
+                count=count,
+                max_new_tokens=max_tokens,
+                cancel=stop,
+            ):
+                if isinstance(event, SuggestionDone):
+                    info = {
+                        "text": event.text,
+                        "seed": event.seed,
+                        "reason": event.reason,
+                        "new_tokens": event.new_tokens,
+                    }
+                    self.suggestion_finished.emit(request_id, event.index, info)
+                else:
+                    self.suggestion_generated.emit(request_id, event.index, event.text)
+        except Exception as exc:
+            log.exception("suggestions failed")
+            self.generation_failed.emit(
+                request_id,
+                QCoreApplication.translate("ModelWorker", "Generation failed: {error}").format(
+                    error=exc
+                ),
+            )
+
     @Slot(int, str, int)
     def measure_context(self, request_id: int, prompt: str, max_new_tokens: int) -> None:
         """How many of the model's positions ``prompt`` takes, and what no longer fits.
@@ -185,12 +245,14 @@ class WorkerHost(QObject):
     Signals:
         load_requested(model_text, offline, endpoint),
         generate_requested(id, prompt, settings),
+        suggest_requested(id, prompt, settings, count, max_tokens),
         context_requested(id, prompt, max_new_tokens):
             delivered queued to the worker.
     """
 
     load_requested = Signal(str, bool, str)
     generate_requested = Signal(int, str, dict)
+    suggest_requested = Signal(int, str, dict, int, int)
     context_requested = Signal(int, str, int)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -201,6 +263,7 @@ class WorkerHost(QObject):
         self.worker.moveToThread(self.model_thread)
         self.load_requested.connect(self.worker.load)
         self.generate_requested.connect(self.worker.generate)
+        self.suggest_requested.connect(self.worker.suggest)
         self.context_requested.connect(self.worker.measure_context)
         self._next_id = 0
         self._next_context_id = 0
@@ -214,6 +277,19 @@ class WorkerHost(QObject):
         self._next_id += 1
         self.generate_requested.emit(self._next_id, prompt, settings)
         return self._next_id
+
+    def suggest(self, prompt: str, settings: dict[str, Any], count: int, max_tokens: int) -> int:
+        """Queues a request for ``count`` short continuations; returns its id.
+
+        Ids are shared with ``generate``, so ``stop()`` ends this one too.
+        """
+        self._next_id += 1
+        self.suggest_requested.emit(self._next_id, prompt, settings, count, max_tokens)
+        return self._next_id
+
+    def cancel(self, request_id: int) -> None:
+        """Ends request ``request_id`` (and any earlier one) before its next token."""
+        self.worker.stop(request_id)
 
     def measure_context(self, prompt: str, max_new_tokens: int) -> int:
         """Asks the worker to measure ``prompt``; returns the id its answer will carry."""
