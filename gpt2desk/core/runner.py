@@ -1,17 +1,18 @@
-"""GPT-2 forward passes with a static KV cache, compiled once per cache bucket.
+"""GPT-2 forward passes with a static KV cache, compiled once.
 
 The stock TF GPT-2 concatenates past and new keys at every step, which copies
 the whole cache and changes tensor shapes (so ``tf.function`` would retrace at
 every length). Here the keys and values of every layer live in one
 ``tf.Variable`` of fixed size that is written in place; a call attends over
-the first ``bucket`` slots only, so short contexts stay cheap. Every input of
-a compiled function is a tensor of fixed shape: no prompt length or setting
-ever triggers a retrace after :meth:`GPT2Runner.prepare`.
+the first ``bucket`` slots only (a branch per bucket), so short contexts stay
+cheap. Every input of a compiled function is a tensor of fixed shape: no
+prompt length or setting ever triggers a retrace after
+:meth:`GPT2Runner.prepare`.
 
-Decoding runs several tokens per call: one XLA function per bucket loops
-"feed a token, pick the next" on the device (sampling included, see
-core/sampling.py). Measured on gpt2: ~20 ms per token inside the loop,
-~23.5 ms for one token per call.
+Decoding runs several tokens per call: one XLA function loops "feed a token,
+pick the next" on the device (sampling included, see core/sampling.py).
+Measured on gpt2: ~20 ms per token inside the loop, ~23.5 ms for one token
+per call.
 
 The layers themselves (layer norms, projections, MLP) are transformers' own
 Keras layers, called inside our graph, so the numbers match ``generate``.
@@ -90,8 +91,8 @@ class GPT2Runner:
         # layer: one in-place write per call instead of 24 (0.3 vs 1.4 ms).
         shape = (len(self._blocks), 2, self._n_head, slots, self._head_dim)
         self._cache = tf.Variable(tf.zeros(shape), trainable=False)
-        self._prefills: dict[tuple[int, int], Any] = {}
-        self._loops: dict[int, Any] = {}
+        self._prefills: dict[int, Any] = {}
+        self._loop: Any = None
         self._writers: dict[int, Any] = {}
         self._pick: Any = None
 
@@ -102,12 +103,10 @@ class GPT2Runner:
         tf = self._tf
         greedy = Sampling.start(_GREEDY, 0, self.vocab_size, [])
         steps: list[Callable[[], Any]] = []
-        for bucket in self.buckets:
-            for size in self.sizes:
-                ids = tf.zeros((size,), tf.int32)
-                steps.append(partial(self._prefill_chunk, bucket, size, ids, 0, 0))
-            # Position 0 of a fresh cache: what it writes is overwritten by any real use.
-            steps.append(partial(self._decode, bucket, 0, 0, 1, greedy, 0))
+        # Position 0 of a fresh cache: what they write is overwritten by any real use.
+        for size in self.sizes:
+            steps.append(partial(self._prefill_chunk, size, tf.zeros((size,), tf.int32), 0, 0))
+        steps.append(partial(self._decode, 0, 0, 1, greedy, 0))
         steps.append(lambda: self._picker()(tf.zeros((self.vocab_size,)), *greedy.tensors(), 0))
         for i, run in enumerate(steps):
             run()
@@ -116,8 +115,9 @@ class GPT2Runner:
 
     def traced_functions(self) -> dict[str, Any]:
         """Every compiled function by name (for tests that check nothing retraces)."""
-        named = {f"prefill {b}x{s}": fn for (b, s), fn in self._prefills.items()}
-        named.update({f"decode {b}": fn for b, fn in self._loops.items()})
+        named = {f"prefill {s}": fn for s, fn in self._prefills.items()}
+        if self._loop is not None:
+            named["decode"] = self._loop
         named.update({f"write {s}": fn for s, fn in self._writers.items()})
         if self._pick is not None:
             named["pick"] = self._pick
@@ -160,20 +160,17 @@ class GPT2Runner:
             )
         return self._pick
 
-    def _layers(
-        self, x: Any, start: Any, bucket: int, fresh: Callable[[int, Any, Any], Any]
-    ) -> Any:
+    def _layers(self, x: Any, start: Any, which: Any, fresh: Callable[[int, Any, Any], Any]) -> Any:
         """Runs the blocks over ``x`` (1 x size x n_embd) at positions ``start...``.
 
         Attention is split in two: the cached positions (< start), only read
-        here, and the "fresh" keys and values that ``fresh(layer, k, v)``
-        returns with their mask (this call's own, not yet in the cache).
+        here, over the first ``buckets[which]`` slots, and the "fresh" keys
+        and values that ``fresh(layer, k, v)`` returns with their mask (this
+        call's own, not yet in the cache).
         """
         tf = self._tf
         size = int(x.shape[1])
         n_head, head_dim = self._n_head, self._head_dim
-        scale = 1.0 / math.sqrt(head_dim)
-        earlier = (tf.range(bucket) < start)[None, None, :]
 
         def heads(t: Any) -> Any:
             return tf.transpose(tf.reshape(t, (size, n_head, head_dim)), (1, 0, 2))
@@ -181,18 +178,30 @@ class GPT2Runner:
         for i, block in enumerate(self._blocks):
             h = block.ln_1(x)
             q, k, v = tf.split(block.attn.c_attn(h)[0], 3, axis=-1)
-            q = heads(q)
-            new_keys, new_values, mask = fresh(i, heads(k), heads(v))
-            old_keys = self._cache[i, 0, :, :bucket, :]
-            old_values = self._cache[i, 1, :, :bucket, :]
-            w_old = tf.where(earlier, tf.matmul(q, old_keys, transpose_b=True) * scale, -1e4)
-            w_new = tf.where(mask, tf.matmul(q, new_keys, transpose_b=True) * scale, -1e4)
-            w = tf.nn.softmax(tf.concat([w_old, w_new], axis=-1), axis=-1)
-            mixed = tf.matmul(w[..., :bucket], old_values) + tf.matmul(w[..., bucket:], new_values)
+            fresh_kv = fresh(i, heads(k), heads(v))
+            # One branch per bucket inside one function (an XLA conditional):
+            # every compiled function of its own costs ~150 MB that XLA keeps.
+            branches = [
+                partial(self._attend, i, heads(q), start, b, *fresh_kv) for b in self.buckets
+            ]
+            mixed = tf.switch_case(which, branches) if len(branches) > 1 else branches[0]()
             a = tf.reshape(tf.transpose(mixed, (1, 0, 2)), (1, size, self._n_embd))
             x = x + block.attn.c_proj(a)
             x = x + block.mlp(block.ln_2(x))
         return x
+
+    def _attend(
+        self, layer: int, q: Any, start: Any, bucket: int, keys: Any, values: Any, mask: Any
+    ) -> Any:
+        tf = self._tf
+        scale = 1.0 / math.sqrt(self._head_dim)
+        earlier = (tf.range(bucket) < start)[None, None, :]
+        old_keys = self._cache[layer, 0, :, :bucket, :]
+        old_values = self._cache[layer, 1, :, :bucket, :]
+        w_old = tf.where(earlier, tf.matmul(q, old_keys, transpose_b=True) * scale, -1e4)
+        w_new = tf.where(mask, tf.matmul(q, keys, transpose_b=True) * scale, -1e4)
+        w = tf.nn.softmax(tf.concat([w_old, w_new], axis=-1), axis=-1)
+        return tf.matmul(w[..., :bucket], old_values) + tf.matmul(w[..., bucket:], values)
 
     def _embed(self, ids: Any, pos: Any) -> Any:
         tf = self._tf
@@ -203,34 +212,34 @@ class GPT2Runner:
     def _logits(self, hidden_row: Any) -> Any:
         return self._tf.matmul(self._ln_f(hidden_row[None, None])[0], self._wte_t)[0]
 
-    def _prefill_fn(self, bucket: int, size: int) -> Any:
+    def _prefill_fn(self, size: int) -> Any:
         """``size`` prompt tokens at once (graph mode); logits after row ``last``."""
-        fn = self._prefills.get((bucket, size))
+        fn = self._prefills.get(size)
         if fn is None:
             tf = self._tf
             causal = (tf.range(size)[None, :] <= tf.range(size)[:, None])[None]
 
-            def forward(ids: Any, start: Any, last: Any) -> Any:
+            def forward(ids: Any, start: Any, which: Any, last: Any) -> Any:
                 new_kv: list[Any] = []
 
                 def fresh(_layer: int, k: Any, v: Any) -> Any:
                     new_kv.append(tf.stack([k, v]))
                     return k, v, causal
 
-                x = self._layers(self._embed(ids, start + tf.range(size)), start, bucket, fresh)
+                x = self._layers(self._embed(ids, start + tf.range(size)), start, which, fresh)
                 return self._logits(x[0, last]), tf.stack(new_kv)
 
-            spec = [tf.TensorSpec((size,), tf.int32)] + [tf.TensorSpec((), tf.int32)] * 2
+            spec = [tf.TensorSpec((size,), tf.int32)] + [tf.TensorSpec((), tf.int32)] * 3
             # Graph mode: prefill is big matrix products, as fast as XLA, and
             # XLA-compiling every chunk size and bucket took 30 s and ~500 MB
             # more peak memory for gpt2 (measured).
             fn = tf.function(forward, input_signature=spec, autograph=False)
-            self._prefills[(bucket, size)] = fn
+            self._prefills[size] = fn
         return fn
 
-    def _loop_fn(self, bucket: int) -> Any:
+    def _loop_fn(self) -> Any:
         """Feeds a token, picks the next, feeds it... ``count`` times (XLA)."""
-        fn = self._loops.get(bucket)
+        fn = self._loop
         if fn is None:
             tf = self._tf
             from tensorflow.compiler.tf2xla.python import xla
@@ -242,6 +251,7 @@ class GPT2Runner:
             def loop(
                 token: Any,
                 start: Any,
+                which: Any,
                 count: Any,
                 eos: Any,
                 index: Any,
@@ -267,7 +277,7 @@ class GPT2Runner:
                         return layers[-1][0], layers[-1][1], (tf.range(n) <= j)[None, None, :]
 
                     x = self._embed(token[None], (start + j)[None])
-                    x = self._layers(x, start, bucket, fresh)
+                    x = self._layers(x, start, which, fresh)
                     logits = self._logits(x[0, 0])
                     nxt = pick_token(logits, seen, *params, index + j)
                     seen = tf.tensor_scatter_nd_update(seen, nxt[None, None], [True])
@@ -288,26 +298,28 @@ class GPT2Runner:
                 done, _, kv, picked, _, logits = tf.while_loop(more, body, state)
                 return picked[:], done, logits, kv
 
-            spec = [tf.TensorSpec((), tf.int32)] * 5 + [
+            spec = [tf.TensorSpec((), tf.int32)] * 6 + [
                 tf.TensorSpec((self.vocab_size,), tf.bool),
                 *_sampling_spec(tf),
             ]
             fn = tf.function(loop, input_signature=spec, autograph=False, jit_compile=True)
-            self._loops[bucket] = fn
+            self._loop = fn
         return fn
 
     # -- running -------------------------------------------------------------
 
-    def _bucket_for(self, end: int) -> int:
-        for b in self.buckets:
+    def _bucket_for(self, end: int) -> Any:
+        """The index of the smallest bucket holding positions below ``end``, as a tensor."""
+        for i, b in enumerate(self.buckets):
             if end <= b:
-                return b
+                return self._tf.constant(i, self._tf.int32)
         raise ValueError(f"position {end} is past the context window ({self.n_ctx})")
 
-    def _prefill_chunk(self, bucket: int, size: int, ids: Any, start: int, last: int) -> Any:
+    def _prefill_chunk(self, size: int, ids: Any, start: int, last: int) -> Any:
         tf = self._tf
         at = tf.constant(start, tf.int32)
-        logits, kv = self._prefill_fn(bucket, size)(ids, at, tf.constant(last, tf.int32))
+        which = self._bucket_for(start + last + 1)
+        logits, kv = self._prefill_fn(size)(ids, at, which, tf.constant(last, tf.int32))
         self._writer(size)(at, kv)
         return logits
 
@@ -324,8 +336,7 @@ class GPT2Runner:
             at = start + offset
             padded = np.zeros(size, dtype=np.int32)
             padded[:n] = part
-            bucket = self._bucket_for(at + n)
-            logits = self._prefill_chunk(bucket, size, self._tf.constant(padded), at, n - 1)
+            logits = self._prefill_chunk(size, self._tf.constant(padded), at, n - 1)
             offset += n
         return logits
 
@@ -353,21 +364,18 @@ class GPT2Runner:
         """
         if not 1 <= count <= self.decode_chunk:
             raise ValueError(f"count must be 1..{self.decode_chunk}, not {count}")
-        bucket = self._bucket_for(pos + count)
-        picked, done, _ = self._decode(bucket, token_id, pos, count, sampling, index, eos_id)
+        picked, done, _ = self._decode(token_id, pos, count, sampling, index, eos_id)
         ids = [int(i) for i in picked[:done]]
         sampling.see(ids)
         return ids
 
     def step(self, token_id: int, pos: int) -> np.ndarray:
         """Feeds one token at ``pos``; returns the logits for the next position."""
-        bucket = self._bucket_for(pos + 1)
         greedy = Sampling.start(_GREEDY, 0, self.vocab_size, [])
-        return self._decode(bucket, token_id, pos, 1, greedy, 0)[2]
+        return self._decode(token_id, pos, 1, greedy, 0)[2]
 
     def _decode(
         self,
-        bucket: int,
         token_id: int,
         pos: int,
         count: int,
@@ -378,8 +386,9 @@ class GPT2Runner:
         tf = self._tf
         at = tf.constant(pos, tf.int32)
         ints = [tf.constant(v, tf.int32) for v in (token_id, count, eos_id, index)]
-        picked, done, logits, kv = self._loop_fn(bucket)(
-            ints[0], at, *ints[1:], *sampling.tensors()
+        which = self._bucket_for(pos + count)
+        picked, done, logits, kv = self._loop_fn()(
+            ints[0], at, which, *ints[1:], *sampling.tensors()
         )
         self._writer(self.decode_chunk)(at, kv)
         return picked.numpy(), int(done), np.asarray(logits.numpy())

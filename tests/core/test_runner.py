@@ -110,10 +110,10 @@ def test_prefill_refuses_nothing_and_positions_past_the_window(tiny: Any, ids: l
 def test_no_tracing_after_prepare(tiny: Any, prompt_of: Callable[[int], str]) -> None:
     runner = tiny.runner
     traced = runner.traced_functions()
-    # A prefill per bucket and chunk size, a decode loop per bucket, a cache
-    # writer per chunk size and for the loop, and the first token's picker.
-    n_sizes, n_buckets = len(runner.sizes), len(runner.buckets)
-    assert len(traced) == n_buckets * n_sizes + n_buckets + len({*runner.sizes, runner.decode_chunk}) + 1
+    # A prefill per chunk size, the decode loop, a cache writer per chunk
+    # size and for the loop, and the first token's picker.
+    n_writers = len({*runner.sizes, runner.decode_chunk})
+    assert len(traced) == len(runner.sizes) + 1 + n_writers + 1
     long_prompt = " ".join(prompt_of(900) for _ in range(6))
     cases = [
         ("", GenerationSettings(max_new_tokens=5, temperature=0)),
