@@ -46,7 +46,7 @@ class ContextIndicator(QObject):
         self._timer.start()
 
     def show_writing(self) -> None:
-        self.label.setText("Context: writing…")
+        self.label.setText(self.tr("Context: writing…"))
 
     @Slot(str, str)
     def _on_model_state(self, state: str, _detail: str) -> None:
@@ -77,15 +77,18 @@ class ContextIndicator(QObject):
         if request_id != asked or self.ui.streaming():
             return  # an older request, or the model is writing
         used, n_ctx, cut = int(info["tokens"]), int(info["n_ctx"]), int(info["left_out_chars"])
-        label = f"Context {used}/{n_ctx}"
-        tip = (
-            f"The next prompt uses {used} of the model's {n_ctx} positions; "
-            f"up to {n_ctx - used} remain for the reply."
-        )
+        label = self.tr("Context {used}/{n_ctx}").format(used=used, n_ctx=n_ctx)
+        tip = self.tr(
+            "The next prompt uses {used} of the model's {n_ctx} positions; "
+            "up to %n remain for the reply.",
+            "",
+            n_ctx - used,
+        ).format(used=used, n_ctx=n_ctx)
         if cut:
             left = displayable(prompt[:cut])
-            label += f" · {cut:,} earlier characters left out"
+            label += " · " + self.tr("%Ln earlier characters left out", "", cut)
             preview = left if len(left) <= 300 else left[:150] + " … " + left[-150:]
-            tip += f"\nLeft out because it no longer fits (oldest first):\n“{preview}”"
+            tip += "\n" + self.tr("Left out because it no longer fits (oldest first):")
+            tip += f"\n“{preview}”"
         self.label.setText(label)
         self.label.setToolTip(tip)

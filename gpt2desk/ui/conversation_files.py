@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSaveFile
+from PySide6.QtCore import QCoreApplication, QSaveFile
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gpt2desk.core.conversation import (
@@ -32,15 +32,22 @@ def export(workspace: Workspace, path: str, fmt: str) -> str:
     else:
         conv = workspace.current
         if conv is None:
-            return "There is no conversation to export."
-        data = to_markdown(conv) if fmt == "md" else to_plain_text(conv)
+            return QCoreApplication.translate(
+                "ConversationFiles", "There is no conversation to export."
+            )
+        you = QCoreApplication.translate("WorkspaceController", "You")
+        data = to_markdown(conv, you) if fmt == "md" else to_plain_text(conv, you)
     # QSaveFile: the file appears whole or not at all.
     out = QSaveFile(path)
     if not out.open(QSaveFile.OpenModeFlag.WriteOnly):
-        return f"Cannot write {path}: {out.errorString()}"
+        return QCoreApplication.translate(
+            "ConversationFiles", "Cannot write {path}: {error}"
+        ).format(path=path, error=out.errorString())
     out.write(data.encode("utf-8", "surrogatepass"))
     if not out.commit():
-        return f"Writing {path} failed: {out.errorString()}"
+        return QCoreApplication.translate(
+            "ConversationFiles", "Writing {path} failed: {error}"
+        ).format(path=path, error=out.errorString())
     return ""
 
 
@@ -49,13 +56,18 @@ def import_file(workspace: Workspace, path: str) -> str:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        return f"Cannot read {path}: {exc.strerror}"
+        return QCoreApplication.translate(
+            "ConversationFiles", "Cannot read {path}: {error}"
+        ).format(path=path, error=exc.strerror)
     text = raw.decode("utf-8", "surrogateescape")
     if path.lower().endswith(".json"):
         try:
             convs = import_all(json.loads(text), {c["id"] for c in workspace.summaries})
         except ValueError as exc:
-            return f"Cannot import {Path(path).name}: {exc}"
+            # Our own reasons are translated (core/i18n.py); a JSON parser's stays a detail.
+            return QCoreApplication.translate(
+                "ConversationFiles", "Cannot import {file}: {error}"
+            ).format(file=Path(path).name, error=exc)
         workspace.add_conversations(convs)
         return ""
     conv = draft_from_text(text, Path(path).name)
@@ -66,18 +78,34 @@ def import_file(workspace: Workspace, path: str) -> str:
 
 def ask_export(parent: QWidget, workspace: Workspace, fmt: str) -> str:
     """Asks where to export; returns the sentence for the status bar ("" if cancelled)."""
-    filters = {"md": "Markdown (*.md)", "txt": "Text (*.txt)", "json": "JSON (*.json)"}
-    path, _ = QFileDialog.getSaveFileName(parent, "Export", f"export.{fmt}", filters[fmt])
+    filters = {
+        "md": QCoreApplication.translate("ConversationFiles", "Markdown (*.md)"),
+        "txt": QCoreApplication.translate("ConversationFiles", "Text (*.txt)"),
+        "json": QCoreApplication.translate("ConversationFiles", "JSON (*.json)"),
+    }
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        QCoreApplication.translate("ConversationFiles", "Export"),
+        f"export.{fmt}",
+        filters[fmt],
+    )
     if not path:
         return ""
-    return export(workspace, path, fmt) or f"Exported to {path}"
+    return export(workspace, path, fmt) or QCoreApplication.translate(
+        "ConversationFiles", "Exported to {path}"
+    ).format(path=path)
 
 
 def ask_import(parent: QWidget, workspace: Workspace) -> str:
     """Asks for a file to import; returns the sentence for the status bar ("" if cancelled)."""
+    filters = QCoreApplication.translate(
+        "ConversationFiles", "Text, Markdown or JSON (*.txt *.md *.markdown *.json);;All files (*)"
+    )
     path, _ = QFileDialog.getOpenFileName(
-        parent, "Import", "", "Text, Markdown or JSON (*.txt *.md *.markdown *.json);;All (*)"
+        parent, QCoreApplication.translate("ConversationFiles", "Import"), "", filters
     )
     if not path:
         return ""
-    return import_file(workspace, path) or f"Imported {path}"
+    return import_file(workspace, path) or QCoreApplication.translate(
+        "ConversationFiles", "Imported {path}"
+    ).format(path=path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from gpt2desk.core.conversation import UndoStack
@@ -16,6 +16,16 @@ from gpt2desk.ui import conversation_files
 
 if TYPE_CHECKING:
     from gpt2desk.ui.workspace_ui import WorkspaceController
+
+# The changes Undo and Redo name (labels recorded by the workspace), translated when shown.
+UNDO_LABELS = (
+    QT_TRANSLATE_NOOP("UndoLabel", "Rename"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Delete"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Edit"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Regenerate"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Continue"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Choose version"),
+)
 
 
 class ConversationMenu(QObject):
@@ -25,7 +35,7 @@ class ConversationMenu(QObject):
         super().__init__(controller)
         ui = self.ui = controller
         w = controller.w
-        menu = self.menu = w.menuBar().addMenu("&Conversation")
+        menu = self.menu = w.menuBar().addMenu(self.tr("&Conversation"))
 
         def add(text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:
             action = QAction(text, w)
@@ -36,30 +46,35 @@ class ConversationMenu(QObject):
             w.addAction(action)
             return action
 
-        add("New chat", lambda: ui.new_conversation("chat"), "Ctrl+N")
-        add("New draft", lambda: ui.new_conversation("draft"), "Ctrl+Shift+N")
+        add(self.tr("New chat"), lambda: ui.new_conversation("chat"), "Ctrl+N")
+        add(self.tr("New draft"), lambda: ui.new_conversation("draft"), "Ctrl+Shift+N")
         menu.addSeparator()
-        self.undo_action = add("Undo", ui.undo, "Ctrl+Z")
-        self.redo_action = add("Redo", ui.redo, "Ctrl+Shift+Z")
+        self.undo_action = add(self.tr("Undo"), ui.undo, "Ctrl+Z")
+        self.redo_action = add(self.tr("Redo"), ui.redo, "Ctrl+Shift+Z")
         menu.addSeparator()
-        add("Regenerate last reply", lambda: ui.on_last("regenerate"), "Ctrl+R")
-        add("Continue", lambda: ui.continue_(None), "Ctrl+Shift+Return")
-        add("Edit last turn…", lambda: ui.on_last("edit"))
-        add("Previous version", lambda: ui.on_last("prev"), "Alt+Left")
-        add("Next version", lambda: ui.on_last("next"), "Alt+Right")
+        add(self.tr("Regenerate last reply"), lambda: ui.on_last("regenerate"), "Ctrl+R")
+        add(self.tr("Continue"), lambda: ui.continue_(None), "Ctrl+Shift+Return")
+        add(self.tr("Edit last turn…"), lambda: ui.on_last("edit"))
+        add(self.tr("Previous version"), lambda: ui.on_last("prev"), "Alt+Left")
+        add(self.tr("Next version"), lambda: ui.on_last("next"), "Alt+Right")
         menu.addSeparator()
-        add("Import text, Markdown or JSON…", self._ask_import)
-        add("Export as Markdown…", lambda: self._ask_export("md"))
-        add("Export as plain text…", lambda: self._ask_export("txt"))
-        add("Export all data as JSON…", lambda: self._ask_export("json"))
+        add(self.tr("Import text, Markdown or JSON…"), self._ask_import)
+        add(self.tr("Export as Markdown…"), lambda: self._ask_export("md"))
+        add(self.tr("Export as plain text…"), lambda: self._ask_export("txt"))
+        add(self.tr("Export all data as JSON…"), lambda: self._ask_export("json"))
         menu.addSeparator()
         menu.addAction(controller.dock.toggleViewAction())
 
     def update_undo(self, stack: UndoStack) -> None:
         self.undo_action.setEnabled(stack.can_undo())
         self.redo_action.setEnabled(stack.can_redo())
-        self.undo_action.setText(f"Undo {stack.undo_label()}".strip())
-        self.redo_action.setText(f"Redo {stack.redo_label()}".strip())
+        undo, redo = stack.undo_label(), stack.redo_label()
+        self.undo_action.setText(
+            self.tr("Undo {change}").format(change=_label(undo)) if undo else self.tr("Undo")
+        )
+        self.redo_action.setText(
+            self.tr("Redo {change}").format(change=_label(redo)) if redo else self.tr("Redo")
+        )
 
     def _ask_export(self, fmt: str) -> None:
         message = conversation_files.ask_export(self.ui.w, self.ui.workspace, fmt)
@@ -70,3 +85,7 @@ class ConversationMenu(QObject):
         message = conversation_files.ask_import(self.ui.w, self.ui.workspace)
         if message:
             self.ui.w.stats_label.setText(message)
+
+
+def _label(change: str) -> str:
+    return QCoreApplication.translate("UndoLabel", change)

@@ -30,7 +30,7 @@ class Generation:
     start: int
     settings: dict[str, Any]
     model: str
-    label: str = ""  # an undoable change ("Regenerate", "Continue"), recorded when it ends
+    label: str = ""  # undoable change (conversation_menu.UNDO_LABELS), recorded when it ends
     before: dict[str, Any] | None = None
 
 
@@ -145,7 +145,7 @@ class GenerationFlow(QObject):
         self.w.host.stop()
         self.w._request_id = 0  # its late signals are stale now
         self.finished({"reason": "cancelled"})
-        self.w.chat.end_model_turn("(stopped)")
+        self.w.chat.end_model_turn(self.ui.note("stopped"))
         self.w._set_busy(False)
 
     # -- regenerate, continue, edit -----------------------------------------------
@@ -168,7 +168,8 @@ class GenerationFlow(QObject):
 
     def _can_generate(self) -> bool:
         if self.w._state != "ready" or self.current is not None:
-            self.w.model_label.setText("The model is not ready yet. " + self.w._status_text)
+            not_ready = self.tr("The model is not ready yet.")
+            self.w.model_label.setText(not_ready + " " + self.w._status_text)
             return False
         return True
 

@@ -224,9 +224,10 @@ class ModelsDialog(QDialog):
         self.cancel_button.setEnabled(running)
         usable = row is not None and (not hub or (found is not None and found.state == "complete"))
         self.use_button.setEnabled(usable or (hub and online and not running))
-        self.delete_button.setText("Remove from list" if row and row.kind == "local" else "Delete…")
+        local = row is not None and row.kind == "local"
+        self.delete_button.setText(self.tr("Remove from list") if local else self.tr("Delete…"))
         deletable = bool(found and found.state != "absent" and not running)
-        self.delete_button.setEnabled(deletable or (row is not None and row.kind == "local"))
+        self.delete_button.setEnabled(deletable or local)
 
     # -- actions -------------------------------------------------------------
 

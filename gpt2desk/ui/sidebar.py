@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -41,8 +41,11 @@ def _label(conv: dict[str, Any]) -> str:
     if conv.get("model"):
         details += " · " + conv["model"]
     if conv.get("kind") == "draft":
-        details += " · draft"
-    return f"{_one_line(conv['title'])}\n{details}"
+        details += " · " + QCoreApplication.translate("Sidebar", "draft")
+    title = conv["title"]
+    if title == "Untitled" and not conv.get("title_set"):
+        title = QCoreApplication.translate("Sidebar", "Untitled")  # stored as the marker
+    return f"{_one_line(title)}\n{details}"
 
 
 class Sidebar(QWidget):
@@ -213,7 +216,9 @@ class Sidebar(QWidget):
     def ask_rename(self, conversation_id: str) -> None:
         old = next((c["title"] for c in self._summaries if c["id"] == conversation_id), "")
         shown = displayable(old)
-        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=shown)
+        title, ok = QInputDialog.getText(
+            self, self.tr("Rename conversation"), self.tr("Title:"), text=shown
+        )
         title = shown_or_original(title, old)
         if ok and title.strip() and title != old:
             self.rename_requested.emit(conversation_id, title)

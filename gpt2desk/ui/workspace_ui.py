@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from gpt2desk.ui.main_window import MainWindow
 
 UNDO_DELETE_MS = 8000
-NOTES = {"stopped": "(stopped)", "failed": "(failed)", "streaming": "(interrupted)"}
 
 
 class WorkspaceController(QObject):
@@ -46,7 +45,7 @@ class WorkspaceController(QObject):
         self.sidebar = Sidebar()
         self._edit_dialog: EditTurnDialog | None = None
         self._shown_id: str | None = ""  # the conversation whose composer text is shown
-        dock = QDockWidget("Conversations", window)
+        dock = QDockWidget(self.tr("Conversations"), window)
         dock.setObjectName("conversationsDock")
         dock.setWidget(self.sidebar)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
@@ -57,7 +56,11 @@ class WorkspaceController(QObject):
         self.storage_label = QLabel()
         self.storage_label.setStyleSheet("color: #b00020")
         self.storage_label.setWordWrap(True)
-        self.undo_delete_button = QPushButton("Undo")
+        self.undo_delete_button = QPushButton(self.tr("Undo"))
+        self.undo_delete_button.setAccessibleName(self.tr("Undo delete"))
+        self.undo_delete_button.setAccessibleDescription(
+            self.tr("Brings back the conversation that was just deleted")
+        )
         self.undo_delete_button.hide()
         self.undo_delete_button.clicked.connect(self._undo_delete)
         self._undo_delete_timer = QTimer(self)
@@ -86,7 +89,7 @@ class WorkspaceController(QObject):
         self.sidebar.delete_requested.connect(self.delete)
         self.sidebar.search_changed.connect(self.search)
         if ws.notices:
-            self.show_storage_message(" ".join(ws.notices))
+            self.show_storage_message(" ".join(map(str, ws.notices)))
         self._refresh_list()
         self._on_current_changed()
         self.menu.update_undo(ws.undo_stack)
@@ -125,12 +128,12 @@ class WorkspaceController(QObject):
             for turn in conv.path():
                 siblings = conv.siblings(turn.id)
                 if turn.role == "user":
-                    heading = "You"
+                    heading = self.tr("You")
                 else:
                     model = turn.passages[0].get("model") if turn.passages else None
-                    heading = display_name(str(model or conv.model or "Model"))
+                    heading = display_name(str(model or conv.model or self.tr("Model")))
                 live = stream and gen is not None and gen.turn is turn
-                note = "" if live else NOTES.get(turn.status, "")
+                note = "" if live else self.note(turn.status)
                 index = siblings.index(turn) + 1
                 shown.append(
                     ShownTurn(turn.id, turn.role, heading, turn.text, index, len(siblings), note)
@@ -156,6 +159,15 @@ class WorkspaceController(QObject):
             self.workspace.new_conversation(kind, self.w._model_name, composer=text)
         self.workspace.composer_touched()
 
+    def note(self, status: str) -> str:
+        """The note under a turn that did not end normally ("" for the others)."""
+        notes = {
+            "stopped": self.tr("(stopped)"),
+            "failed": self.tr("(failed)"),
+            "streaming": self.tr("(interrupted)"),
+        }
+        return notes.get(status, "")
+
     def show_storage_message(self, text: str) -> None:
         self.storage_label.setText(text)
         self.storage_label.setToolTip(text)
@@ -176,7 +188,9 @@ class WorkspaceController(QObject):
         if gen is not None and gen.conv.id == conversation_id:
             self.stop_and_keep()
         title = self.workspace.delete(conversation_id)
-        self.undo_delete_button.setText(f"Undo delete of “{title[:30]}”")
+        self.undo_delete_button.setText(
+            self.tr("Undo delete of “{title}”").format(title=title[:30])
+        )
         self.undo_delete_button.show()
         self._undo_delete_timer.start(UNDO_DELETE_MS)
 

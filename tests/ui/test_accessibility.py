@@ -56,16 +56,17 @@ def _unlabelled(root: QWidget, skip: set[QWidget]) -> list[str]:
     return bad
 
 
-def _workspace_widgets(window: MainWindow) -> set[QWidget]:
-    """Made by ui/workspace_ui.py (not covered yet): its Undo button."""
-    return {window.workspace_ui.undo_delete_button}
-
-
 def test_every_control_of_the_window_and_the_models_dialog_has_name_and_description(
     make_window: MakeWindow,
 ) -> None:
     window = make_window(start=False)
-    assert _unlabelled(window, _workspace_widgets(window)) == []
+    # A conversation deleted, so that the status bar's Undo button shows too.
+    ws = window.workspace_ui
+    ws.new_conversation("draft")
+    assert ws.workspace.current is not None
+    ws.delete(ws.workspace.current.id)
+    assert ws.undo_delete_button.isVisibleTo(window)
+    assert _unlabelled(window, set()) == []
     window.open_models()
     assert _unlabelled(window.models_dialog, set()) == []
     window.help_menu.show_shortcuts()
