@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP
 from gpt2desk.core.models import ModelLoadError, check_local_folder
 
 PREFIX = "models--"
@@ -119,9 +120,16 @@ def check_gpt2_folder(path: Path) -> None:
         config = json.loads((path / "config.json").read_text(encoding="utf-8"))
         model_type = config["model_type"]
     except (OSError, ValueError, KeyError, TypeError):
-        raise ModelLoadError(f"{path / 'config.json'} is not a valid model config.") from None
+        raise ModelLoadError(
+            QT_TRANSLATE_NOOP("Models", "{path} is not a valid model config."),
+            path=path / "config.json",
+        ) from None
     if model_type != "gpt2":
-        raise ModelLoadError(f"{path} holds a {model_type} model; gpt2desk runs GPT-2 only.")
+        raise ModelLoadError(
+            QT_TRANSLATE_NOOP("Models", "{path} holds a {type} model; gpt2desk runs GPT-2 only."),
+            path=path,
+            type=model_type,
+        )
 
 
 def cached_gpt2_ids(cache: Path | None = None) -> list[str]:
@@ -144,10 +152,19 @@ def delete_model(repo_id: str, cache: Path | None = None) -> int:
     folder = repo_folder(repo_id, cache)
     # Never follow a crafted id out of the cache.
     if folder.resolve().parent != cache.resolve() or not folder.name.startswith(PREFIX):
-        raise ModelLoadError(f"“{repo_id}” is not a model folder of the cache {cache}.")
+        raise ModelLoadError(
+            QT_TRANSLATE_NOOP("Models", "“{model}” is not a model folder of the cache {cache}."),
+            model=repo_id,
+            cache=cache,
+        )
     freed = folder_bytes(folder) if folder.is_dir() else 0
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(cache / ".locks" / folder.name, ignore_errors=True)
     if folder.exists():
-        raise ModelLoadError(f"{folder} could not be deleted completely; check its permissions.")
+        raise ModelLoadError(
+            QT_TRANSLATE_NOOP(
+                "Models", "{path} could not be deleted completely; check its permissions."
+            ),
+            path=folder,
+        )
     return freed

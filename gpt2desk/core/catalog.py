@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message
+
 MB = 1_000_000
 GB = 1_000_000_000
 
@@ -110,7 +112,8 @@ def format_duration(seconds: float) -> str:
     """A short human duration: ``"45 s"``, ``"3 min"``, ``"1 h 20 min"``."""
     s = max(0, round(seconds))
     if s < 60:
-        return f"{s} s"
+        return str(Message(QT_TRANSLATE_NOOP("Progress", "{s} s"), s=s))
     if s < 3600:
-        return f"{round(s / 60)} min"
-    return f"{s // 3600} h {(s % 3600) // 60} min"
+        return str(Message(QT_TRANSLATE_NOOP("Progress", "{min} min"), min=round(s / 60)))
+    hours = QT_TRANSLATE_NOOP("Progress", "{h} h {min} min")
+    return str(Message(hours, h=s // 3600, min=(s % 3600) // 60))

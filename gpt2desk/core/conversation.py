@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, UserError
 from gpt2desk.core.prompts import ChatTemplate, Mode
 
 TITLE_WORDS = 6
@@ -254,6 +255,10 @@ EXPORT_FORMAT = "gpt2desk"
 EXPORT_VERSION = 1
 
 
+class ImportFailed(UserError, ValueError):
+    """A file is not a gpt2desk export this version can read; ``str()`` says why."""
+
+
 def to_markdown(conv: Conversation, user_name: str = "You") -> str:
     """The shown path as Markdown: a heading per turn, the text verbatim."""
     parts = [f"# {conv.title}\n"]
@@ -290,18 +295,25 @@ def import_all(doc: Any, existing_ids: set[str]) -> list[Conversation]:
     turns), so importing twice keeps both copies.
 
     Raises:
-        ValueError: If the document is not a gpt2desk export.
+        ImportFailed (a ValueError): If the document is not a gpt2desk export.
     """
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
-        raise ValueError('This is not a gpt2desk export (no "format": "gpt2desk").')
+        raise ImportFailed(
+            QT_TRANSLATE_NOOP("Import", 'This is not a gpt2desk export (no "format": "gpt2desk").')
+        )
     if int(doc.get("version", 0)) > EXPORT_VERSION:
-        raise ValueError("This export was written by a newer gpt2desk.")
+        raise ImportFailed(
+            QT_TRANSLATE_NOOP("Import", "This export was written by a newer gpt2desk.")
+        )
     out = []
     for raw in doc.get("conversations", []):
         try:
             conv = Conversation.from_dict(raw)
         except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"A conversation in the file is incomplete: {exc}") from exc
+            incomplete = QT_TRANSLATE_NOOP(
+                "Import", "A conversation in the file is incomplete: {error}"
+            )
+            raise ImportFailed(incomplete, error=exc) from exc
         if conv.id in existing_ids:
             conv = _renumbered(conv)
         existing_ids.add(conv.id)

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from gpt2desk.core.cache import default_cache_dir, repo_folder
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message
 from gpt2desk.core.models import ModelLoadError
 from gpt2desk.core.progress import Meter, Progress
 
@@ -93,8 +94,12 @@ def normalize_endpoint(text: str) -> str:
     url = urlparse(text)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise HubError(
-            f"“{text}” is not a Hub address: write it with http:// or https://, "
-            "for example https://hf-mirror.com."
+            QT_TRANSLATE_NOOP(
+                "Hub",
+                "“{text}” is not a Hub address: write it with http:// or https://, "
+                "for example https://hf-mirror.com.",
+            ),
+            text=text,
         )
     return text
 
@@ -114,13 +119,22 @@ def check_hub_id(text: str) -> str:
 
     text = text.strip()
     if text.startswith((".", "~", os.sep)) or os.path.isabs(text):
-        raise HubError(f"“{text}” is a path: add a folder with “Add folder…”, not as a Hub id.")
+        raise HubError(
+            QT_TRANSLATE_NOOP(
+                "Hub", "“{text}” is a path: add a folder with “Add folder…”, not as a Hub id."
+            ),
+            text=text,
+        )
     try:
         validate_repo_id(text)
     except HFValidationError:
         raise HubError(
-            f"“{text}” is not a valid Hub id: use a name such as gpt2 or user/model-name "
-            "(letters, digits, '-', '_', '.'; at most one '/')."
+            QT_TRANSLATE_NOOP(
+                "Hub",
+                "“{text}” is not a valid Hub id: use a name such as gpt2 or user/model-name "
+                "(letters, digits, '-', '_', '.'; at most one '/').",
+            ),
+            text=text,
         ) from None
     return text
 
@@ -158,7 +172,7 @@ def plan_download(
         config = info.config if isinstance(info.config, dict) else {}
         model_type = config.get("model_type")
         if model_type is not None and model_type != "gpt2":
-            raise HubError(f"“{repo_id}” is a {model_type} model; gpt2desk runs GPT-2 models only.")
+            raise _not_gpt2(repo_id, model_type)
         siblings = {s.rfilename: s for s in info.siblings or []}
     return DownloadPlan(repo_id, tuple(_pick_files(repo_id, siblings)))
 
@@ -197,7 +211,11 @@ def _probe_files(repo_id: str, base: str, timeout: float) -> dict[str, Any]:
         sha = meta.etag if meta.etag and _SHA256.match(meta.etag) else None
         found[name] = _Sibling(name, meta.size, {"sha256": sha} if sha else None)
     if not found:
-        raise HubError(f"There is no model named “{repo_id}” on {_host(base)}.")
+        raise HubError(
+            QT_TRANSLATE_NOOP("Hub", "There is no model named “{model}” on {host}."),
+            model=repo_id,
+            host=_host(base),
+        )
     return found
 
 
@@ -209,22 +227,36 @@ def _not_the_hub() -> Exception:
 
 def _pick_files(repo_id: str, siblings: dict[str, Any]) -> list[RemoteFile]:
     if "config.json" not in siblings:
-        raise HubError(f"“{repo_id}” has no config.json, so it is not a transformers model.")
+        raise HubError(
+            QT_TRANSLATE_NOOP(
+                "Hub", "“{model}” has no config.json, so it is not a transformers model."
+            ),
+            model=repo_id,
+        )
     weights = next((w for w in ("model.safetensors", "tf_model.h5") if w in siblings), None)
     if weights is None:
         if any(n.endswith(".index.json") for n in siblings):
-            why = "only split (sharded) weights, which gpt2desk cannot load"
+            why = QT_TRANSLATE_NOOP(
+                "Hub", "“{model}” has only split (sharded) weights, which gpt2desk cannot load."
+            )
         elif "pytorch_model.bin" in siblings:
-            why = (
-                "only pickle weights (pytorch_model.bin), which gpt2desk never loads: "
-                "they can run code"
+            why = QT_TRANSLATE_NOOP(
+                "Hub",
+                "“{model}” has only pickle weights (pytorch_model.bin), which gpt2desk never "
+                "loads: they can run code.",
             )
         else:
-            why = "no model.safetensors or tf_model.h5 weights"
-        raise HubError(f"“{repo_id}” has {why}.")
+            why = QT_TRANSLATE_NOOP(
+                "Hub", "“{model}” has no model.safetensors or tf_model.h5 weights."
+            )
+        raise HubError(why, model=repo_id)
     if "tokenizer.json" not in siblings and not {"vocab.json", "merges.txt"} <= set(siblings):
         raise HubError(
-            f"“{repo_id}” has no tokenizer files (tokenizer.json, or vocab.json and merges.txt)."
+            QT_TRANSLATE_NOOP(
+                "Hub",
+                "“{model}” has no tokenizer files (tokenizer.json, or vocab.json and merges.txt).",
+            ),
+            model=repo_id,
         )
     names = [n for n in (*CONFIG_FILES, *TOKENIZER_FILES) if n in siblings] + [weights]
     files = []
@@ -324,9 +356,16 @@ def _fetch(
             attempt = 0 if meter.done > done_before else attempt + 1
             if attempt > retries or tries >= MAX_TRIES:
                 raise HubError(
-                    f"The connection to {_host(base)} kept dropping while downloading "
-                    f"{remote.name} of “{repo_id}” ({tries} tries). What arrived is kept: "
-                    "press Resume to continue."
+                    QT_TRANSLATE_NOOP(
+                        "Hub",
+                        "The connection to {host} kept dropping while downloading "
+                        "{file} of “{model}” ({tries} tries). What arrived is kept: "
+                        "press Resume to continue.",
+                    ),
+                    host=_host(base),
+                    file=remote.name,
+                    model=repo_id,
+                    tries=tries,
                 ) from exc
             delay = min(backoff_s * 2 ** max(attempt - 1, 0), 30.0)
             meter.emit(force=True, stage="retrying")
@@ -353,8 +392,19 @@ def _check_config(repo_id: str, pointer: Path, cache: Path, *, created: bool) ->
     if created:
         delete_repo_folder(repo_id, cache)
     if model_type == "unreadable":
-        raise HubError(f"The config.json of “{repo_id}” is not valid JSON.")
-    raise HubError(f"“{repo_id}” is a {model_type} model; gpt2desk runs GPT-2 models only.")
+        raise HubError(
+            QT_TRANSLATE_NOOP("Hub", "The config.json of “{model}” is not valid JSON."),
+            model=repo_id,
+        )
+    raise _not_gpt2(repo_id, model_type)
+
+
+def _not_gpt2(repo_id: str, model_type: object) -> HubError:
+    return HubError(
+        QT_TRANSLATE_NOOP("Hub", "“{model}” is a {type} model; gpt2desk runs GPT-2 models only."),
+        model=repo_id,
+        type=model_type,
+    )
 
 
 def _verify(repo_id: str, remote: RemoteFile, pointer: Path, meter: Meter) -> None:
@@ -375,8 +425,15 @@ def _verify(repo_id: str, remote: RemoteFile, pointer: Path, meter: Meter) -> No
     blob.unlink(missing_ok=True)
     pointer.unlink(missing_ok=True)
     raise HubError(
-        f"{remote.name} of “{repo_id}” arrived damaged: its sha256 is {actual[:16]}…, "
-        f"the Hub says {expected[:16]}…. The bad file was deleted; download the model again."
+        QT_TRANSLATE_NOOP(
+            "Hub",
+            "{file} of “{model}” arrived damaged: its sha256 is {actual}…, the Hub says "
+            "{expected}…. The bad file was deleted; download the model again.",
+        ),
+        file=remote.name,
+        model=repo_id,
+        actual=actual[:16],
+        expected=expected[:16],
     )
 
 
@@ -482,32 +539,72 @@ def _translate(exc: BaseException, repo_id: str, filename: str | None, base: str
     def seen(*types: type[BaseException]) -> bool:
         return any(isinstance(e, types) for e in chain)
 
-    what = f"{filename} of “{repo_id}”" if filename else f"“{repo_id}”"
+    what = (
+        Message(QT_TRANSLATE_NOOP("Hub", "{file} of “{model}”"), file=filename, model=repo_id)
+        if filename
+        else f"“{repo_id}”"
+    )
     if seen(FileMetadataError, json.JSONDecodeError, requests.exceptions.JSONDecodeError):
         # HTTP 200 without X-Repo-Commit, or "JSON" that is HTML: not the Hub.
         return HubError(
-            f"{host} answered with a web page instead of the Hub's data: a captive portal "
-            "(a Wi-Fi login page) or a proxy is in the way. Log in to the network in a web "
-            "browser, or check the Hub endpoint setting. Nothing was saved."
+            QT_TRANSLATE_NOOP(
+                "Hub",
+                "{host} answered with a web page instead of the Hub's data: a captive portal "
+                "(a Wi-Fi login page) or a proxy is in the way. Log in to the network in a web "
+                "browser, or check the Hub endpoint setting. Nothing was saved.",
+            ),
+            host=host,
         )
     if seen(OfflineModeIsEnabled):
-        return HubError(f"Cannot download {what}: HF_HUB_OFFLINE is set in the environment.")
+        return HubError(
+            QT_TRANSLATE_NOOP(
+                "Hub", "Cannot download {what}: HF_HUB_OFFLINE is set in the environment."
+            ),
+            what=what,
+        )
     if seen(GatedRepoError):
-        return HubError(f"“{repo_id}” is a gated model; gpt2desk does not use access tokens.")
+        return HubError(
+            QT_TRANSLATE_NOOP(
+                "Hub", "“{model}” is a gated model; gpt2desk does not use access tokens."
+            ),
+            model=repo_id,
+        )
     if seen(RepositoryNotFoundError):
-        return HubError(f"There is no model named “{repo_id}” on {host}.")
+        return HubError(
+            QT_TRANSLATE_NOOP("Hub", "There is no model named “{model}” on {host}."),
+            model=repo_id,
+            host=host,
+        )
     if seen(EntryNotFoundError) and not seen(LocalEntryNotFoundError):
-        return HubError(f"{what} is missing on {host}.")
+        return HubError(
+            QT_TRANSLATE_NOOP("Hub", "{what} is missing on {host}."), what=what, host=host
+        )
     if "Consistency check failed" in str(exc):
         return HubError(
-            f"{what} arrived with the wrong size; the partial file was deleted. "
-            "Download the model again."
+            QT_TRANSLATE_NOOP(
+                "Hub",
+                "{what} arrived with the wrong size; the partial file was deleted. "
+                "Download the model again.",
+            ),
+            what=what,
         )
     if seen(requests.ConnectionError, requests.Timeout, LocalEntryNotFoundError, ConnectionError):
         return HubError(
-            f"{host} cannot be reached, so {what} could not be downloaded. "
-            "Check the connection (or the Hub endpoint setting) and press Resume."
+            QT_TRANSLATE_NOOP(
+                "Hub",
+                "{host} cannot be reached, so {what} could not be downloaded. "
+                "Check the connection (or the Hub endpoint setting) and press Resume.",
+            ),
+            host=host,
+            what=what,
         )
     if isinstance(exc, HfHubHTTPError) and exc.response is not None:
-        return HubError(f"{host} answered HTTP {exc.response.status_code} for {what}.")
-    return HubError(f"Downloading {what} failed: {exc}")
+        return HubError(
+            QT_TRANSLATE_NOOP("Hub", "{host} answered HTTP {status} for {what}."),
+            host=host,
+            status=exc.response.status_code,
+            what=what,
+        )
+    return HubError(
+        QT_TRANSLATE_NOOP("Hub", "Downloading {what} failed: {error}"), what=what, error=exc
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message, UserError
 from gpt2desk.core.weights import WeightsError, build_model
 
 DEFAULT_MODEL = "gpt2"
@@ -28,8 +30,8 @@ _tf_lock = threading.Lock()
 _tf_configured = False
 
 
-class ModelLoadError(Exception):
-    """A model could not be loaded; ``str()`` is a message for the user."""
+class ModelLoadError(UserError):
+    """A model could not be loaded; ``str()`` is a message for the user (core/i18n.py)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,11 @@ def parse_model_ref(text: str) -> ModelRef:
 
     text = text.strip()
     if not text:
-        raise ModelLoadError("No model given: name a Hub id such as gpt2, or a model folder.")
+        raise ModelLoadError(
+            QT_TRANSLATE_NOOP(
+                "Models", "No model given: name a Hub id such as gpt2, or a model folder."
+            )
+        )
     explicit_path = text.startswith((".", "~", os.sep)) or os.path.isabs(text)
     if explicit_path:
         return ModelRef("local", str(Path(text).expanduser().resolve()))
@@ -64,7 +70,10 @@ def parse_model_ref(text: str) -> ModelRef:
         if Path(text).is_dir():
             return ModelRef("local", str(Path(text).resolve()))
         raise ModelLoadError(
-            f"“{text}” is neither a model folder nor a valid Hugging Face Hub id."
+            QT_TRANSLATE_NOOP(
+                "Models", "“{text}” is neither a model folder nor a valid Hugging Face Hub id."
+            ),
+            text=text,
         ) from None
     return ModelRef("hub", text)
 
@@ -72,24 +81,42 @@ def parse_model_ref(text: str) -> ModelRef:
 def check_local_folder(path: Path) -> None:
     """Raises ModelLoadError naming what a Hugging Face model folder lacks."""
     if not path.is_dir():
-        raise ModelLoadError(f"The model folder {path} does not exist.")
+        raise ModelLoadError(
+            QT_TRANSLATE_NOOP("Models", "The model folder {path} does not exist."), path=path
+        )
     if not (path / "config.json").is_file():
         raise ModelLoadError(
-            f"{path} has no config.json, so it is not a Hugging Face model folder."
+            QT_TRANSLATE_NOOP(
+                "Models", "{path} has no config.json, so it is not a Hugging Face model folder."
+            ),
+            path=path,
         )
     if not any((path / f).is_file() for f in WEIGHT_FILES):
-        extra = (
-            " (pytorch_model.bin is never loaded: it can run code)"
-            if (path / "pytorch_model.bin").exists()
-            else ""
-        )
+        if (path / "pytorch_model.bin").exists():
+            raise ModelLoadError(
+                QT_TRANSLATE_NOOP(
+                    "Models",
+                    "{path} has no model.safetensors or tf_model.h5 weights (pytorch_model.bin "
+                    "is never loaded: it can run code). Save the model with save_pretrained() "
+                    "from transformers.",
+                ),
+                path=path,
+            )
         raise ModelLoadError(
-            f"{path} has no model.safetensors or tf_model.h5 weights{extra}. "
-            "Save the model with save_pretrained() from transformers."
+            QT_TRANSLATE_NOOP(
+                "Models",
+                "{path} has no model.safetensors or tf_model.h5 weights. "
+                "Save the model with save_pretrained() from transformers.",
+            ),
+            path=path,
         )
     if not any(all((path / f).is_file() for f in group) for group in TOKENIZER_FILES):
         raise ModelLoadError(
-            f"{path} has no tokenizer files (tokenizer.json, or vocab.json and merges.txt)."
+            QT_TRANSLATE_NOOP(
+                "Models",
+                "{path} has no tokenizer files (tokenizer.json, or vocab.json and merges.txt).",
+            ),
+            path=path,
         )
 
 
@@ -116,17 +143,31 @@ def configure_tensorflow() -> None:
         # Level 3 also hides the "failed call to cuInit" line on machines
         # without a GPU; real failures still surface as Python exceptions.
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        # oneDNN's primitive caches kept ~270 MB for gpt2 (loading + prefill,
+        # measured with VmHWM); the decode loop is XLA and does not use it.
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
         import tensorflow as tf
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
-        # Each cache bucket is its own traced function on purpose; TF's
+        # Each prefill chunk size is its own traced function on purpose; TF's
         # "excessive retracing" warning does not apply.
         tf.get_logger().setLevel("ERROR")
         # RuntimeError: the runtime already started elsewhere; keep its setting.
         with contextlib.suppress(RuntimeError):
             tf.config.threading.set_intra_op_parallelism_threads(os.cpu_count() or 1)
         _tf_configured = True
+
+
+def release_free_memory() -> None:
+    """Returns the C heap's free pages to the system (glibc only; else nothing)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if sys.platform.startswith("linux") and name:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(name).malloc_trim(0)
 
 
 def load_model(
@@ -181,7 +222,11 @@ def load_model(
     runner = GPT2Runner(model, wte_t=wte_t)
     if not keep_model:
         model = None  # the runner keeps what it needs; the rest can go
+    # Loading leaves ~100 MB of freed blocks in the C heap; hand them back
+    # before compiling, whose own peak comes on top.
+    release_free_memory()
     runner.prepare()
+    release_free_memory()
     return LoadedModel(ref=ref, tokenizer=tokenizer, model=model, runner=runner)
 
 
@@ -202,9 +247,13 @@ def _cached_or_download(
         return found.snapshot
     if offline or os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0"):
         raise ModelLoadError(
-            f"The model “{name}” is not on this computer and offline mode is on. "
-            "Turn offline mode off and connect once to download it, "
-            "or choose a local model folder."
+            QT_TRANSLATE_NOOP(
+                "Models",
+                "The model “{name}” is not on this computer and offline mode is on. "
+                "Turn offline mode off and connect once to download it, "
+                "or choose a local model folder.",
+            ),
+            name=name,
         )
     _require_hub(name, endpoint)
     from gpt2desk.core.hub import download_model
@@ -232,10 +281,16 @@ def _require_hub(name: str, endpoint: str | None = None, timeout: float = 3.0) -
             pass
     except OSError as exc:
         raise ModelLoadError(
-            f"The model “{name}” is not on this computer and the Hugging Face Hub "
-            f"({url.hostname}) cannot be reached: {exc.strerror or exc}. "
-            "Connect to the internet once so gpt2desk can download it, "
-            "or choose a local model folder (--model /path/to/folder)."
+            QT_TRANSLATE_NOOP(
+                "Models",
+                "The model “{name}” is not on this computer and the Hugging Face Hub "
+                "({host}) cannot be reached: {error}. "
+                "Connect to the internet once so gpt2desk can download it, "
+                "or choose a local model folder (--model /path/to/folder).",
+            ),
+            name=name,
+            host=url.hostname,
+            error=exc.strerror or exc,
         ) from exc
 
 
@@ -262,7 +317,11 @@ def _load_files(name: str, folder: Path, keep_model: bool) -> tuple[Any, Any, An
         raise ModelLoadError(_explain(name, exc)) from exc
     if config.model_type != "gpt2":
         raise ModelLoadError(
-            f"“{name}” is a {config.model_type} model; gpt2desk runs GPT-2 models only."
+            QT_TRANSLATE_NOOP(
+                "Models", "“{name}” is a {type} model; gpt2desk runs GPT-2 models only."
+            ),
+            name=name,
+            type=config.model_type,
         )
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False, **common)
@@ -274,13 +333,19 @@ def _load_files(name: str, folder: Path, keep_model: bool) -> tuple[Any, Any, An
         # assigning it (see core/weights.py), and would accept .bin files.
         model, wte_t = build_model(config, weights, keep_embedding=keep_model)
     except WeightsError as exc:
-        raise ModelLoadError(f"The model “{name}” does not fit its weights file: {exc}") from exc
+        raise ModelLoadError(
+            QT_TRANSLATE_NOOP(
+                "Models", "The model “{name}” does not fit its weights file: {error}"
+            ),
+            name=name,
+            error=exc.message,
+        ) from exc
     except (OSError, ValueError, KeyError, SafetensorError) as exc:
         raise ModelLoadError(_explain(name, exc, weights)) from exc
     return tokenizer, model, wte_t
 
 
-def _explain(name: str, exc: BaseException, weights: Path | None = None) -> str:
+def _explain(name: str, exc: BaseException, weights: Path | None = None) -> Message:
     """A user-facing sentence for an exception from from_pretrained."""
     from huggingface_hub.errors import (
         GatedRepoError,
@@ -294,13 +359,28 @@ def _explain(name: str, exc: BaseException, weights: Path | None = None) -> str:
         chain.append(cur)
         cur = cur.__cause__ or cur.__context__
     if any(isinstance(e, GatedRepoError) for e in chain):
-        return f"“{name}” is a gated model on the Hub; gpt2desk does not use access tokens."
+        return Message(
+            QT_TRANSLATE_NOOP(
+                "Models",
+                "“{name}” is a gated model on the Hub; gpt2desk does not use access tokens.",
+            ),
+            name=name,
+        )
     if any(isinstance(e, RepositoryNotFoundError) for e in chain):
-        return f"There is no model named “{name}” on the Hugging Face Hub."
+        return Message(
+            QT_TRANSLATE_NOOP(
+                "Models", "There is no model named “{name}” on the Hugging Face Hub."
+            ),
+            name=name,
+        )
     if any(isinstance(e, LocalEntryNotFoundError) for e in chain):
-        return (
-            f"The model “{name}” is not on this computer and could not be downloaded. "
-            "Connect to the internet once, or choose a local model folder."
+        return Message(
+            QT_TRANSLATE_NOOP(
+                "Models",
+                "The model “{name}” is not on this computer and could not be downloaded. "
+                "Connect to the internet once, or choose a local model folder.",
+            ),
+            name=name,
         )
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if (
@@ -312,18 +392,36 @@ def _explain(name: str, exc: BaseException, weights: Path | None = None) -> str:
         # transformers' OSError for an unreadable weights file; its advice
         # ("set from_pt=True") is about its own API, not something a user can do.
         if weights is None:
-            return (
-                f"The model “{name}” could not be loaded: its weights file is damaged or "
-                "incomplete. Download or save the model again."
+            return Message(
+                QT_TRANSLATE_NOOP(
+                    "Models",
+                    "The model “{name}” could not be loaded: its weights file is damaged or "
+                    "incomplete. Download or save the model again.",
+                ),
+                name=name,
             )
         if os.path.isabs(name):
-            return (
-                f"The model “{name}” could not be loaded: its weights file {weights.name} "
-                "is damaged or incomplete. Copy or save the model again."
+            return Message(
+                QT_TRANSLATE_NOOP(
+                    "Models",
+                    "The model “{name}” could not be loaded: its weights file {file} "
+                    "is damaged or incomplete. Copy or save the model again.",
+                ),
+                name=name,
+                file=weights.name,
             )
-        return (
-            f"The model “{name}” could not be loaded: its weights file {weights.name} is "
-            f"damaged or incomplete ({os.path.realpath(weights)}). "
-            "Delete it in Models and download it again."
+        return Message(
+            QT_TRANSLATE_NOOP(
+                "Models",
+                "The model “{name}” could not be loaded: its weights file {file} is "
+                "damaged or incomplete ({path}). Delete it in Models and download it again.",
+            ),
+            name=name,
+            file=weights.name,
+            path=os.path.realpath(weights),
         )
-    return f"The model “{name}” could not be loaded: {first_line}"
+    return Message(
+        QT_TRANSLATE_NOOP("Models", "The model “{name}” could not be loaded: {error}"),
+        name=name,
+        error=first_line,
+    )

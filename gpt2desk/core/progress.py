@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from gpt2desk.core.catalog import format_bytes, format_duration
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message
 from gpt2desk.core.models import ModelLoadError
 
 #: Seconds of history the speed is averaged over.
@@ -41,19 +42,26 @@ class Progress:
         return asdict(self)
 
     def text(self) -> str:
-        """``"12.0 MB of 548.1 MB · 3.2 MB/s · 2 min left"``."""
+        """``"12.0 MB of 548.1 MB · 3.2 MB/s · 2 min left"`` (in the UI's language)."""
         if self.stage == "verifying":
-            return f"Checking {self.file} (sha256)…"
+            return str(
+                Message(QT_TRANSLATE_NOOP("Progress", "Checking {file} (sha256)…"), file=self.file)
+            )
         if self.stage == "retrying":
-            return f"Connection lost during {self.file}; retrying…"
+            retrying = QT_TRANSLATE_NOOP("Progress", "Connection lost during {file}; retrying…")
+            return str(Message(retrying, file=self.file))
         if self.stage == "done":
-            return f"Downloaded {format_bytes(self.done)}"
-        parts = [f"{format_bytes(self.done)} of {format_bytes(self.total)}"]
+            done = QT_TRANSLATE_NOOP("Progress", "Downloaded {size}")
+            return str(Message(done, size=format_bytes(self.done)))
+        of = QT_TRANSLATE_NOOP("Progress", "{done} of {total}")
+        parts = [Message(of, done=format_bytes(self.done), total=format_bytes(self.total))]
         if self.speed > 0:
-            parts.append(f"{format_bytes(self.speed)}/s")
+            speed = QT_TRANSLATE_NOOP("Progress", "{size}/s")
+            parts.append(Message(speed, size=format_bytes(self.speed)))
         if self.eta_s >= 0:
-            parts.append(f"{format_duration(self.eta_s)} left")
-        return " · ".join(parts)
+            left = QT_TRANSLATE_NOOP("Progress", "{time} left")
+            parts.append(Message(left, time=format_duration(self.eta_s)))
+        return " · ".join(map(str, parts))
 
 
 class Meter:
@@ -76,7 +84,7 @@ class Meter:
         on_progress: Callable[[Progress], None] | None,
         cancel: threading.Event,
         *,
-        cancelled_error: Callable[[str], Exception] = Cancelled,
+        cancelled_error: Callable[[Message], Exception] = Cancelled,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.repo_id = repo_id
@@ -99,9 +107,10 @@ class Meter:
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():
-            raise self._cancelled_error(
-                f"Download of “{self.repo_id}” cancelled; what arrived is kept for Resume."
+            cancelled = QT_TRANSLATE_NOOP(
+                "Progress", "Download of “{model}” cancelled; what arrived is kept for Resume."
             )
+            raise self._cancelled_error(Message(cancelled, model=self.repo_id))
 
     def start_file(self, name: str, size: int | None) -> None:
         self._file, self._file_size, self._file_done = name, size, 0

@@ -11,6 +11,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message
 from gpt2desk.core.settings import SettingsError
 
 ROLES = ("user", "assistant")
@@ -46,13 +47,19 @@ class ChatTemplate:
                 ``"user_name"`` or ``"assistant_name"``).
         """
         for field, label, name in (
-            ("user_name", "User name", self.user_name),
-            ("assistant_name", "Assistant name", self.assistant_name),
+            ("user_name", QT_TRANSLATE_NOOP("Settings", "User name"), self.user_name),
+            (
+                "assistant_name",
+                QT_TRANSLATE_NOOP("Settings", "Assistant name"),
+                self.assistant_name,
+            ),
         ):
             if not name.strip():
-                raise SettingsError(field, f"{label} cannot be empty.")
+                rule = QT_TRANSLATE_NOOP("Settings", "{field} cannot be empty.")
+                raise SettingsError(field, rule, field=Message(label))
             if "\n" in name or "\r" in name:
-                raise SettingsError(field, f"{label} must fit on one line; got {name!r}.")
+                rule = QT_TRANSLATE_NOOP("Settings", "{field} must fit on one line; got {value}.")
+                raise SettingsError(field, rule, field=Message(label), value=repr(name))
 
     def render(self, history: Sequence[tuple[str, str]], user_text: str) -> str:
         """Render past turns plus the new user message as a transcript prompt.

@@ -7,32 +7,38 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message, Template, UserError
+
 MAX_NEW_TOKENS_LIMIT = 100_000
 SEED_LIMIT = 2**63  # seeds must fit a signed 64-bit integer (numpy and TF both need that)
 
 _LABELS = {
-    "max_new_tokens": "Max new tokens",
-    "temperature": "Temperature",
-    "top_k": "Top-k",
-    "top_p": "Top-p",
-    "repetition_penalty": "Repetition penalty",
-    "seed": "Seed",
-    "stop": "Stop strings",
+    "max_new_tokens": QT_TRANSLATE_NOOP("Settings", "Max new tokens"),
+    "temperature": QT_TRANSLATE_NOOP("Settings", "Temperature"),
+    "top_k": QT_TRANSLATE_NOOP("Settings", "Top-k"),
+    "top_p": QT_TRANSLATE_NOOP("Settings", "Top-p"),
+    "repetition_penalty": QT_TRANSLATE_NOOP("Settings", "Repetition penalty"),
+    "seed": QT_TRANSLATE_NOOP("Settings", "Seed"),
+    "stop": QT_TRANSLATE_NOOP("Settings", "Stop strings"),
 }
+# The rules a value breaks; {field} is the label above, {value} the value given.
+_WHOLE = QT_TRANSLATE_NOOP("Settings", "{field} must be a whole number; got {value}.")
+_NUMBER = QT_TRANSLATE_NOOP("Settings", "{field} must be a number; got {value}.")
+_FINITE = QT_TRANSLATE_NOOP("Settings", "{field} must be a finite number; got {value}.")
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\"}
 _UNESCAPES = {v: "\\" + k for k, v in _ESCAPES.items()}
 
 
-class SettingsError(ValueError):
+class SettingsError(UserError, ValueError):
     """A setting has a bad value; the message names the field and says what is allowed.
 
     Attributes:
         field: Name of the offending field, e.g. ``"temperature"``.
     """
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, template: Template | Message | str, /, **values: object) -> None:
+        super().__init__(template, **values)
         self.field = field
 
 
@@ -43,21 +49,22 @@ def _show(value: object) -> str:
     return repr(value)
 
 
-def _fail(field: str, rule: str, value: object) -> SettingsError:
-    return SettingsError(field, f"{_LABELS[field]} {rule}; got {_show(value)}.")
+def _fail(field: str, rule: Template, value: object, **values: object) -> SettingsError:
+    label = Message(_LABELS[field])
+    return SettingsError(field, rule, field=label, value=_show(value), **values)
 
 
 def _check_int(field: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(field, "must be a whole number", value)
+        raise _fail(field, _WHOLE, value)
     return value
 
 
 def _check_float(field: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(field, "must be a number", value)
+        raise _fail(field, _NUMBER, value)
     if not math.isfinite(value):
-        raise _fail(field, "must be a finite number", value)
+        raise _fail(field, _FINITE, value)
     return float(value)
 
 
@@ -97,28 +104,50 @@ class GenerationSettings:
         """
         n = _check_int("max_new_tokens", self.max_new_tokens)
         if not 1 <= n <= MAX_NEW_TOKENS_LIMIT:
-            raise _fail("max_new_tokens", f"must be between 1 and {MAX_NEW_TOKENS_LIMIT}", n)
-        if _check_float("temperature", self.temperature) < 0:
-            raise _fail("temperature", "must be 0 or more (0 means greedy)", self.temperature)
-        if _check_int("top_k", self.top_k) < 0:
-            raise _fail("top_k", "must be 0 or more (0 turns it off)", self.top_k)
-        if not 0 < _check_float("top_p", self.top_p) <= 1:
-            raise _fail("top_p", "must be more than 0 and at most 1 (1 turns it off)", self.top_p)
-        if _check_float("repetition_penalty", self.repetition_penalty) <= 0:
-            raise _fail(
-                "repetition_penalty",
-                "must be more than 0 (1 turns it off)",
-                self.repetition_penalty,
+            rule = QT_TRANSLATE_NOOP(
+                "Settings", "{field} must be between 1 and {limit}; got {value}."
             )
+            raise _fail("max_new_tokens", rule, n, limit=MAX_NEW_TOKENS_LIMIT)
+        if _check_float("temperature", self.temperature) < 0:
+            rule = QT_TRANSLATE_NOOP(
+                "Settings", "{field} must be 0 or more (0 means greedy); got {value}."
+            )
+            raise _fail("temperature", rule, self.temperature)
+        if _check_int("top_k", self.top_k) < 0:
+            rule = QT_TRANSLATE_NOOP(
+                "Settings", "{field} must be 0 or more (0 turns it off); got {value}."
+            )
+            raise _fail("top_k", rule, self.top_k)
+        if not 0 < _check_float("top_p", self.top_p) <= 1:
+            rule = QT_TRANSLATE_NOOP(
+                "Settings",
+                "{field} must be more than 0 and at most 1 (1 turns it off); got {value}.",
+            )
+            raise _fail("top_p", rule, self.top_p)
+        if _check_float("repetition_penalty", self.repetition_penalty) <= 0:
+            rule = QT_TRANSLATE_NOOP(
+                "Settings", "{field} must be more than 0 (1 turns it off); got {value}."
+            )
+            raise _fail("repetition_penalty", rule, self.repetition_penalty)
         if self.seed is not None and not 0 <= _check_int("seed", self.seed) < SEED_LIMIT:
-            raise _fail("seed", f"must be empty (random) or from 0 to {SEED_LIMIT - 1}", self.seed)
+            rule = QT_TRANSLATE_NOOP(
+                "Settings", "{field} must be empty (random) or from 0 to {limit}; got {value}."
+            )
+            raise _fail("seed", rule, self.seed, limit=SEED_LIMIT - 1)
         if not isinstance(self.stop, tuple):
-            raise _fail("stop", "must be a tuple of strings", self.stop)
+            rule = QT_TRANSLATE_NOOP("Settings", "{field} must be a tuple of strings; got {value}.")
+            raise _fail("stop", rule, self.stop)
         for i, s in enumerate(self.stop, start=1):
             if not isinstance(s, str):
-                raise _fail("stop", f"must all be text (number {i} is not)", s)
+                rule = QT_TRANSLATE_NOOP(
+                    "Settings", "{field} must all be text (number {i} is not); got {value}."
+                )
+                raise _fail("stop", rule, s, i=i)
             if not s:
-                raise SettingsError("stop", f"Stop strings cannot be empty (number {i} is).")
+                rule = QT_TRANSLATE_NOOP(
+                    "Settings", "Stop strings cannot be empty (number {i} is)."
+                )
+                raise SettingsError("stop", rule, i=i)
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-safe dict that ``from_dict`` accepts (stop as a list)."""
@@ -140,7 +169,8 @@ class GenerationSettings:
         known = {f.name for f in dataclasses.fields(cls)}
         for key in d:
             if key not in known:
-                raise SettingsError(str(key), f"Unknown setting {key!r}.")
+                rule = QT_TRANSLATE_NOOP("Settings", "Unknown setting {key}.")
+                raise SettingsError(str(key), rule, key=repr(key))
         values: dict[str, object] = {}
         for key, value in d.items():
             if key == "seed":
@@ -161,7 +191,7 @@ def _to_int(field: str, value: object) -> object:
         try:
             return int(value.strip())
         except ValueError:
-            raise _fail(field, "must be a whole number", value) from None
+            raise _fail(field, _WHOLE, value) from None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value  # validate() rejects anything else, e.g. bool or 1.5
@@ -172,7 +202,7 @@ def _to_float(field: str, value: object) -> object:
         try:
             return float(value.strip())
         except ValueError:
-            raise _fail(field, "must be a number", value) from None
+            raise _fail(field, _NUMBER, value) from None
     return value
 
 

@@ -20,6 +20,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message, Template, UserError
+
 DB_NAME = "gpt2desk.sqlite3"
 
 # Each entry upgrades the schema from version i to i + 1 (``MIGRATIONS[0]``
@@ -83,8 +85,9 @@ _TURN_COLUMNS = (
     "status",
 )
 _TEXT_FIELDS = frozenset({"title", "model", "composer", "text"})
-READ_ONLY_MESSAGE = (
-    "The data folder cannot be written to. Your work is kept in memory only and will not be saved."
+READ_ONLY_MESSAGE = QT_TRANSLATE_NOOP(
+    "Store",
+    "The data folder cannot be written to. Your work is kept in memory only and will not be saved.",
 )
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -94,16 +97,16 @@ def fold_case(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
-class StoreError(Exception):
-    """A storage problem the user can act on.
+class StoreError(UserError):
+    """A storage problem the user can act on; ``str()`` says what to do (core/i18n.py).
 
     Attributes:
         kind: "full" (disk or quota), "readonly", "locked", "corrupt",
             "newer" (written by a newer gpt2desk) or "io".
     """
 
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, kind: str, template: Template | str, /, **values: object) -> None:
+        super().__init__(template, **values)
         self.kind = kind
 
 
@@ -125,14 +128,18 @@ def classify(exc: sqlite3.Error) -> StoreError:
     """Turns an sqlite3 error into one the user can act on, with a message saying what to do."""
     text = str(exc).lower()
     if "full" in text:
-        return StoreError("full", "The disk is full: free some space. Your work is kept in memory.")
+        full = QT_TRANSLATE_NOOP(
+            "Store", "The disk is full: free some space. Your work is kept in memory."
+        )
+        return StoreError("full", full)
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return StoreError("readonly", READ_ONLY_MESSAGE)
     if "locked" in text or "busy" in text:
-        return StoreError("locked", "Another program is using the database; try again.")
+        locked = QT_TRANSLATE_NOOP("Store", "Another program is using the database; try again.")
+        return StoreError("locked", locked)
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return StoreError("corrupt", "The database file is damaged.")
-    return StoreError("io", f"Saving failed: {exc}")
+        return StoreError("corrupt", QT_TRANSLATE_NOOP("Store", "The database file is damaged."))
+    return StoreError("io", QT_TRANSLATE_NOOP("Store", "Saving failed: {error}"), error=exc)
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
@@ -167,7 +174,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
         self.path = path
-        self.notices: list[str] = []
+        self.notices: list[Message] = []
         self.in_memory = path is None
 
     # -- opening -----------------------------------------------------------------
@@ -186,7 +193,7 @@ class Store:
             return store
         folder = Path(folder)
         path = folder / DB_NAME
-        notices: list[str] = []
+        notices: list[Message] = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
             store = cls._open_file(path, notices)
@@ -195,31 +202,49 @@ class Store:
                 try:
                     aside = _set_aside(path)
                 except OSError as move_error:
-                    notices.append(f"The database is damaged and could not be moved: {move_error}")
+                    stuck = QT_TRANSLATE_NOOP(
+                        "Store", "The database is damaged and could not be moved: {error}"
+                    )
+                    notices.append(Message(stuck, error=move_error))
                     store = cls._memory_copy(None)
                     store.notices = notices
                     return store
-                notices.append(
-                    f"The database was damaged; it was kept as {aside.name} and a new one started."
+                moved = QT_TRANSLATE_NOOP(
+                    "Store",
+                    "The database was damaged; it was kept as {file} and a new one started.",
                 )
+                notices.append(Message(moved, file=aside.name))
                 try:
                     store = cls._open_file(path, notices)
                 except (StoreError, OSError, sqlite3.Error) as again:
-                    notices.append(f"A new database could not be created either: {again}")
+                    failed = QT_TRANSLATE_NOOP(
+                        "Store", "A new database could not be created either: {error}"
+                    )
+                    notices.append(Message(failed, error=again))
                     store = cls._memory_copy(None)
             else:
-                notices.append(str(exc))
+                notices.append(exc.message)
                 store = cls._memory_copy(path if path.exists() else None)
         except (OSError, sqlite3.Error) as exc:
-            notices.append(str(classify(exc)) if isinstance(exc, sqlite3.Error) else str(exc))
-            if not any("kept in memory" in n for n in notices):
-                notices.append("Your work is kept in memory only and will not be saved.")
+            if isinstance(exc, sqlite3.Error):
+                notices.append(classify(exc).message)
+            else:
+                failed = QT_TRANSLATE_NOOP("Store", "Opening the database failed: {error}")
+                notices.append(Message(failed, error=exc))
+            if not any("kept in memory" in n.english() for n in notices):
+                notices.append(
+                    Message(
+                        QT_TRANSLATE_NOOP(
+                            "Store", "Your work is kept in memory only and will not be saved."
+                        )
+                    )
+                )
             store = cls._memory_copy(path if path.exists() else None)
         store.notices = notices + store.notices
         return store
 
     @classmethod
-    def _open_file(cls, path: Path, notices: list[str]) -> Store:
+    def _open_file(cls, path: Path, notices: list[Message]) -> Store:
         existed = path.exists() and path.stat().st_size > 0
         for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if not _writable(part):
@@ -233,12 +258,13 @@ class Store:
                 raise _open_error(exc) from exc
             if version > SCHEMA_VERSION:
                 # Refuse before anything (even the WAL switch) touches the file.
-                raise StoreError(
-                    "newer",
-                    f"The database was written by a newer gpt2desk (schema {version}, this "
-                    f"version knows {SCHEMA_VERSION}). It was left untouched; update gpt2desk "
+                newer = QT_TRANSLATE_NOOP(
+                    "Store",
+                    "The database was written by a newer gpt2desk (schema {version}, this "
+                    "version knows {known}). It was left untouched; update gpt2desk "
                     "to see it. Your work here is kept in memory only.",
                 )
+                raise StoreError("newer", newer, version=version, known=SCHEMA_VERSION)
             if existed:
                 try:
                     check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
@@ -257,17 +283,21 @@ class Store:
             store = cls(conn, path)
             if 0 < version < SCHEMA_VERSION:
                 backup = store.backup_to(path.with_name(f"{path.name}.v{version}-{_stamp()}.bak"))
-                notices.append(f"The database was upgraded; the old one is kept as {backup.name}.")
+                upgraded = QT_TRANSLATE_NOOP(
+                    "Store", "The database was upgraded; the old one is kept as {file}."
+                )
+                notices.append(Message(upgraded, file=backup.name))
             try:
                 store._migrate()
             except sqlite3.Error as exc:
                 if version == 0:
                     raise classify(exc) from exc
-                raise StoreError(
-                    "migration",
-                    f"Upgrading the database failed ({exc}); the file was left as it was. "
+                failed = QT_TRANSLATE_NOOP(
+                    "Store",
+                    "Upgrading the database failed ({error}); the file was left as it was. "
                     "Your work here is kept in memory only.",
-                ) from exc
+                )
+                raise StoreError("migration", failed, error=exc) from exc
             return store
         except BaseException:
             conn.close()

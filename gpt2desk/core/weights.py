@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, UserError
+
 # The part of a variable name that is the same in every naming scheme:
 # "tfgpt2lm_head_model/transformer/h_._3/attn/c_attn/weight:0" -> "h_._3/attn/c_attn/weight".
 _TF_NAME = re.compile(r"(?:^|/)((?:h_\._\d+|wte|wpe|ln_f)/.*?)(?::0)?$")
@@ -30,7 +32,7 @@ def _tf() -> Any:
     return tf
 
 
-class WeightsError(Exception):
+class WeightsError(UserError):
     """The weights file does not fit the model; ``str()`` says how."""
 
 
@@ -135,7 +137,13 @@ def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
         shape = tuple(var.shape)
         if int(np.prod(value.shape)) != int(np.prod(shape)):
             raise WeightsError(
-                f"{path.name}: {key} has shape {value.shape}, the model expects {shape}"
+                QT_TRANSLATE_NOOP(
+                    "Weights", "{file}: {key} has shape {shape}, the model expects {expected}"
+                ),
+                file=path.name,
+                key=key,
+                shape=value.shape,
+                expected=shape,
             )
         if tuple(value.shape) != shape:
             value = np.asarray(value).reshape(shape)
@@ -173,4 +181,9 @@ def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
     missing = sorted(k for k in targets if k is not None and k not in done)
     if missing:
         shown = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
-        raise WeightsError(f"{path.name} lacks {len(missing)} of the model's weights ({shown})")
+        raise WeightsError(
+            QT_TRANSLATE_NOOP("Weights", "{file} lacks {count} of the model's weights ({names})"),
+            file=path.name,
+            count=len(missing),
+            names=shown,
+        )

@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
+from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message
 from gpt2desk.core.store import Store, StoreError, classify
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,11 @@ class Writer:
         self._seq = 0
         self._closing = False
         self._store: Store | None = None
-        self._opened: Future[list[str]] = Future()
+        self._opened: Future[list[Message]] = Future()
         self._thread = threading.Thread(target=self._run, name="gpt2desk-store", daemon=True)
         self._thread.start()
 
-    def notices(self) -> list[str]:
+    def notices(self) -> list[Message]:
         """Messages from opening the database (waits until it is open)."""
         return self._opened.result()
 
@@ -96,7 +97,10 @@ class Writer:
         except Exception as exc:  # a bug: keep the app usable in memory
             log.exception("opening the database failed")
             store = Store.open(None)
-            store.notices.append(f"Opening the database failed ({exc}); working in memory.")
+            failed = QT_TRANSLATE_NOOP(
+                "Store", "Opening the database failed ({error}); working in memory."
+            )
+            store.notices.append(Message(failed, error=exc))
         self._store = store
         self._opened.set_result(list(store.notices))
         while True:

@@ -20,13 +20,11 @@ from PySide6.QtWidgets import (
 from gpt2desk.core.prompts import ChatTemplate, Mode
 from gpt2desk.core.settings import (
     MAX_NEW_TOKENS_LIMIT,
-    SEED_LIMIT,
     GenerationSettings,
     SettingsError,
     format_stop_strings,
     parse_stop_strings,
 )
-from gpt2desk.ui.translations import current_language
 
 
 class SettingsPanel(QWidget):
@@ -148,28 +146,8 @@ class SettingsPanel(QWidget):
         return template
 
     def error_text(self, exc: SettingsError) -> str:
-        """The message for a bad value, in the UI's language.
-
-        In English the core's message (which quotes the bad value) is shown as is;
-        a translation says, per field, what is allowed.
-        """
-        if current_language() == "en":
-            return str(exc)
-        rules = {
-            "max_new_tokens": self.tr("Max new tokens must be a whole number from 1 to {limit}."),
-            "temperature": self.tr("Temperature must be a number, 0 or more (0 means greedy)."),
-            "top_k": self.tr("Top-k must be a whole number, 0 or more (0 turns it off)."),
-            "top_p": self.tr("Top-p must be more than 0 and at most 1 (1 turns it off)."),
-            "repetition_penalty": self.tr(
-                "Repetition penalty must be a number more than 0 (1 turns it off)."
-            ),
-            "seed": self.tr("Seed must be empty (random) or a whole number from 0 to {seed_max}."),
-            "stop": self.tr("Stop strings must be text, and none may be empty."),
-            "user_name": self.tr("The chat names cannot be empty and must fit on one line."),
-            "assistant_name": self.tr("The chat names cannot be empty and must fit on one line."),
-        }
-        rule = rules.get(exc.field, self.tr("A setting has a value that is not allowed."))
-        return rule.format(limit=MAX_NEW_TOKENS_LIMIT, seed_max=SEED_LIMIT - 1)
+        """The message for a bad value, in the UI's language (core/i18n.py translates it)."""
+        return str(exc)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

@@ -12,6 +12,7 @@ import logging
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from gpt2desk.assets import resource_path
+from gpt2desk.core import i18n
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ def install_translations(setting: str = "system", locale: QLocale | None = None)
     ``.qm`` is logged and the UI stays in English.
     """
     app = QCoreApplication.instance()
+    # The core's messages (errors, download progress) are translated by the same translators.
+    i18n.set_translator(QCoreApplication.translate)
     while _installed:
         QCoreApplication.removeTranslator(_installed.pop())
     _current[0] = "en"
@@ -52,22 +55,36 @@ def install_translations(setting: str = "system", locale: QLocale | None = None)
         if setting != "system":
             log.warning("unknown UI language %r; following the system", setting)
         setting = language_for_locale(locale or QLocale.system())
-    if setting == "en" or app is None:
+    if app is None:
         return "en"
+    if setting != "en" and _install(app, setting):
+        _current[0] = setting
+        return setting
+    # English is the source text; its .qm only holds the singular forms of "%n" texts.
+    english = QTranslator(app)
+    if english.load(str(resource_path("translations/gpt2desk_en.qm"))):
+        QCoreApplication.installTranslator(english)
+        _installed.append(english)
+    else:
+        log.info("gpt2desk_en.qm is missing: counts of one read as plurals")
+    return "en"
+
+
+def _install(app: QCoreApplication, language: str) -> bool:
+    """Installs gpt2desk's and Qt's translators for ``language``; False if ours is unusable."""
     ours = QTranslator(app)
-    qm = resource_path(f"translations/gpt2desk_{setting}.qm")
+    qm = resource_path(f"translations/gpt2desk_{language}.qm")
     if not ours.load(str(qm)):
         log.warning("cannot load %s (missing or damaged); the UI is in English", qm)
-        return "en"
+        return False
     QCoreApplication.installTranslator(ours)
     _installed.append(ours)
     # Qt's own strings: standard buttons (OK, Cancel, Close) and file and font dialogs.
     qt = QTranslator(app)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if qt.load(f"qtbase_{setting}", qt_dir):
+    if qt.load(f"qtbase_{language}", qt_dir):
         QCoreApplication.installTranslator(qt)
         _installed.append(qt)
     else:
-        log.info("Qt's own %s translation is not installed", setting)
-    _current[0] = setting
-    return setting
+        log.info("Qt's own %s translation is not installed", language)
+    return True

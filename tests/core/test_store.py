@@ -123,7 +123,7 @@ def test_migrates_from_every_earlier_version_and_keeps_a_backup(
         assert store.list_conversations() == []
     else:
         assert len(backups) == 1, list(tmp_path.iterdir())
-        assert any(backups[0].name in n for n in store.notices)
+        assert any(backups[0].name in n for n in map(str, store.notices))
         old = sqlite3.connect(backups[0])
         assert old.execute("PRAGMA user_version").fetchone()[0] == version
         old.close()
@@ -163,7 +163,7 @@ def test_a_newer_database_is_refused_and_not_touched(tmp_path: Path) -> None:
     before = path.read_bytes()
     store = Store.open(tmp_path)
     assert store.in_memory
-    assert any("newer gpt2desk" in n for n in store.notices)
+    assert any("newer gpt2desk" in n for n in map(str, store.notices))
     store.save_conversation(conv())  # the session works, in memory
     assert store.load_conversation("c1") is not None
     store.close()
@@ -183,7 +183,7 @@ def test_a_corrupt_database_is_set_aside_and_a_fresh_one_started(tmp_path: Path)
     store = Store.open(tmp_path)
     aside = list(tmp_path.glob(f"{DB_NAME}.corrupt-*"))
     assert len(aside) == 1
-    assert any(aside[0].name in n for n in store.notices)
+    assert any(aside[0].name in n for n in map(str, store.notices))
     assert not store.in_memory
     assert store.list_conversations() == []
     assert store.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
@@ -240,7 +240,7 @@ store = Store.open(sys.argv[1])
 loaded = store.load_conversation("c1")
 store.save_conversation({"id": "new", "kind": "draft", "title": "t", "created": 1,
                          "updated": 3, "model": "", "turns": []})
-print(json.dumps({"notices": store.notices, "in_memory": store.in_memory,
+print(json.dumps({"notices": [str(n) for n in store.notices], "in_memory": store.in_memory,
                   "text": loaded and loaded["turns"][0]["text"],
                   "ids": [c["id"] for c in store.list_conversations()]}))
 """
