@@ -55,10 +55,17 @@ install-desktop:
 	install -m 644 resources/icons/gpt2desk.svg $(XDG_DATA_HOME)/icons/hicolor/scalable/apps/gpt2desk.svg
 	-update-desktop-database $(XDG_DATA_HOME)/applications 2>/dev/null
 
-# UI translations: refresh the .ts from the tr() calls in gpt2desk/ui (translate the new
-# entries, e.g. in Qt Linguist), then compile the .qm that ships (both are committed).
+# UI translations: refresh the .ts from the tr() calls in gpt2desk/ui and the
+# QT_TRANSLATE_NOOP marks of the core's messages (core/i18n.py), translate the new
+# entries (e.g. in Qt Linguist), then compile the .qm that ship (all are committed).
+# English is the source language; its .ts only holds the singular/plural forms of %n.
 TS := resources/translations/gpt2desk_zh_TW.ts
+TS_EN := resources/translations/gpt2desk_en.ts
+TR_SOURCES = gpt2desk/ui/*.py gpt2desk/core/*.py
 .PHONY: translations
 translations: $(INSTALLED)
-	$(BIN)/pyside6-lupdate gpt2desk/ui/*.py -ts $(TS) -no-obsolete -locations none
+	$(BIN)/pyside6-lupdate $(TR_SOURCES) -ts $(TS) -no-obsolete -locations none
+	$(BIN)/pyside6-lupdate $(TR_SOURCES) -ts $(TS_EN) -pluralonly -source-language en \
+		-target-language en -no-obsolete -locations none
 	$(BIN)/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
+	$(BIN)/pyside6-lrelease $(TS_EN) -qm $(TS_EN:.ts=.qm)

@@ -37,6 +37,37 @@
     </message>
 </context>
 <context>
+    <name>Autocomplete</name>
+    <message>
+        <source>Suggest continuation</source>
+        <translation>建議接續內容</translation>
+    </message>
+    <message>
+        <source>Three short continuations at the cursor, in drafts (Tab in the composer)</source>
+        <translation>在草稿的游標處提供三個簡短的接續內容（在輸入框按 Tab）</translation>
+    </message>
+    <message>
+        <source>Suggestions are for drafts; in a chat, Tab types a tab.</source>
+        <translation>建議只用於草稿；在對話中，Tab 會輸入定位字元。</translation>
+    </message>
+    <message>
+        <source>The model is writing; ask for suggestions once it is done.</source>
+        <translation>模型正在寫作；請等它完成後再要求建議。</translation>
+    </message>
+    <message>
+        <source>No model is ready for suggestions yet.</source>
+        <translation>還沒有可提供建議的模型。</translation>
+    </message>
+    <message>
+        <source>(no words)</source>
+        <translation>（沒有文字）</translation>
+    </message>
+    <message>
+        <source>Suggestion {n} of {count}: {text}</source>
+        <translation>第 {n} 個建議，共 {count} 個：{text}</translation>
+    </message>
+</context>
+<context>
     <name>ChatView</name>
     <message>
         <source>◀ Previous version</source>
@@ -77,6 +108,155 @@
     <message>
         <source>… ({n} earlier characters not shown)</source>
         <translation>…（前面 {n} 個字元未顯示）</translation>
+    </message>
+</context>
+<context>
+    <name>ContextIndicator</name>
+    <message>
+        <source>Context: writing…</source>
+        <translation>上下文：寫作中…</translation>
+    </message>
+    <message>
+        <source>Context {used}/{n_ctx}</source>
+        <translation>上下文 {used}/{n_ctx}</translation>
+    </message>
+    <message numerus="yes">
+        <source>The next prompt uses {used} of the model&apos;s {n_ctx} positions; up to %n remain for the reply.</source>
+        <translation>
+            <numerusform>下一個提示會用掉模型 {n_ctx} 個位置中的 {used} 個；最多還有 %n 個位置可供回覆。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln earlier characters left out</source>
+        <translation>
+            <numerusform>已省略前面 %Ln 個字元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Left out because it no longer fits (oldest first):</source>
+        <translation>因為放不下而省略的內容（由最舊的開始）：</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationFiles</name>
+    <message>
+        <source>There is no conversation to export.</source>
+        <translation>沒有可匯出的對話。</translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {error}</source>
+        <translation>無法寫入 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>Writing {path} failed: {error}</source>
+        <translation>寫入 {path} 失敗：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {error}</source>
+        <translation>無法讀取 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot import {file}: {error}</source>
+        <translation>無法匯入 {file}：{error}</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Text (*.txt)</source>
+        <translation>純文字 (*.txt)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>匯出</translation>
+    </message>
+    <message>
+        <source>Exported to {path}</source>
+        <translation>已匯出到 {path}</translation>
+    </message>
+    <message>
+        <source>Text, Markdown or JSON (*.txt *.md *.markdown *.json);;All files (*)</source>
+        <translation>文字、Markdown 或 JSON (*.txt *.md *.markdown *.json);;所有檔案 (*)</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>匯入</translation>
+    </message>
+    <message>
+        <source>Imported {path}</source>
+        <translation>已匯入 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationMenu</name>
+    <message>
+        <source>&amp;Conversation</source>
+        <translation>對話(&amp;C)</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新對話</translation>
+    </message>
+    <message>
+        <source>New draft</source>
+        <translation>新草稿</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>復原</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Regenerate last reply</source>
+        <translation>重新產生最後的回覆</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>接續</translation>
+    </message>
+    <message>
+        <source>Edit last turn…</source>
+        <translation>編輯最後一輪…</translation>
+    </message>
+    <message>
+        <source>Previous version</source>
+        <translation>上一個版本</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>下一個版本</translation>
+    </message>
+    <message>
+        <source>Import text, Markdown or JSON…</source>
+        <translation>匯入文字、Markdown 或 JSON…</translation>
+    </message>
+    <message>
+        <source>Export as Markdown…</source>
+        <translation>匯出為 Markdown…</translation>
+    </message>
+    <message>
+        <source>Export as plain text…</source>
+        <translation>匯出為純文字…</translation>
+    </message>
+    <message>
+        <source>Export all data as JSON…</source>
+        <translation>將所有資料匯出為 JSON…</translation>
+    </message>
+    <message>
+        <source>Undo {change}</source>
+        <translation>復原{change}</translation>
+    </message>
+    <message>
+        <source>Redo {change}</source>
+        <translation>重做{change}</translation>
     </message>
 </context>
 <context>
@@ -130,6 +310,13 @@
     </message>
 </context>
 <context>
+    <name>GenerationFlow</name>
+    <message>
+        <source>The model is not ready yet.</source>
+        <translation>模型尚未就緒。</translation>
+    </message>
+</context>
+<context>
     <name>HelpMenu</name>
     <message>
         <source>&amp;Help</source>
@@ -162,6 +349,113 @@
     <message>
         <source>Log file: {path}</source>
         <translation>記錄檔：{path}</translation>
+    </message>
+</context>
+<context>
+    <name>Hub</name>
+    <message>
+        <source>“{text}” is not a Hub address: write it with http:// or https://, for example https://hf-mirror.com.</source>
+        <extracomment>Bytes per read while streaming: also how often progress moves and cancel is seen. Attempts per file in all, even when each one brings new bytes.</extracomment>
+        <translation>「{text}」不是 Hub 位址：請以 http:// 或 https:// 開頭，例如 https://hf-mirror.com。</translation>
+    </message>
+    <message>
+        <source>“{text}” is a path: add a folder with “Add folder…”, not as a Hub id.</source>
+        <translation>「{text}」是路徑：請用「新增資料夾…」加入資料夾，不要當成 Hub ID。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a valid Hub id: use a name such as gpt2 or user/model-name (letters, digits, &apos;-&apos;, &apos;_&apos;, &apos;.&apos;; at most one &apos;/&apos;).</source>
+        <translation>「{text}」不是有效的 Hub ID：請使用像 gpt2 或 user/model-name 這樣的名稱（英文字母、數字、「-」、「_」、「.」；最多一個「/」）。</translation>
+    </message>
+    <message>
+        <source>There is no model named “{model}” on {host}.</source>
+        <translation>{host} 上沒有名為「{model}」的模型。</translation>
+    </message>
+    <message>
+        <source>“{model}” has no config.json, so it is not a transformers model.</source>
+        <translation>「{model}」沒有 config.json，因此不是 transformers 模型。</translation>
+    </message>
+    <message>
+        <source>“{model}” has only split (sharded) weights, which gpt2desk cannot load.</source>
+        <translation>「{model}」只有分割成多個檔案的權重，gpt2desk 無法載入。</translation>
+    </message>
+    <message>
+        <source>“{model}” has only pickle weights (pytorch_model.bin), which gpt2desk never loads: they can run code.</source>
+        <translation>「{model}」只有 pickle 格式的權重（pytorch_model.bin），gpt2desk 一律不載入：這種檔案可以執行程式碼。</translation>
+    </message>
+    <message>
+        <source>“{model}” has no model.safetensors or tf_model.h5 weights.</source>
+        <translation>「{model}」沒有 model.safetensors 或 tf_model.h5 權重。</translation>
+    </message>
+    <message>
+        <source>“{model}” has no tokenizer files (tokenizer.json, or vocab.json and merges.txt).</source>
+        <translation>「{model}」沒有斷詞器檔案（tokenizer.json，或 vocab.json 與 merges.txt）。</translation>
+    </message>
+    <message>
+        <source>The connection to {host} kept dropping while downloading {file} of “{model}” ({tries} tries). What arrived is kept: press Resume to continue.</source>
+        <translation>下載「{model}」的 {file} 時，與 {host} 的連線一再中斷（已嘗試 {tries} 次）。已下載的部分會保留：按「繼續下載」即可接著下載。</translation>
+    </message>
+    <message>
+        <source>The config.json of “{model}” is not valid JSON.</source>
+        <translation>「{model}」的 config.json 不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <source>“{model}” is a {type} model; gpt2desk runs GPT-2 models only.</source>
+        <translation>「{model}」是 {type} 模型；gpt2desk 只能執行 GPT-2 模型。</translation>
+    </message>
+    <message>
+        <source>{file} of “{model}” arrived damaged: its sha256 is {actual}…, the Hub says {expected}…. The bad file was deleted; download the model again.</source>
+        <translation>「{model}」的 {file} 下載後已損壞：它的 sha256 是 {actual}…，Hub 上記載的是 {expected}…。損壞的檔案已刪除；請重新下載模型。</translation>
+    </message>
+    <message>
+        <source>{file} of “{model}”</source>
+        <translation>「{model}」的 {file}</translation>
+    </message>
+    <message>
+        <source>{host} answered with a web page instead of the Hub&apos;s data: a captive portal (a Wi-Fi login page) or a proxy is in the way. Log in to the network in a web browser, or check the Hub endpoint setting. Nothing was saved.</source>
+        <translation>{host} 回傳的是網頁而不是 Hub 的資料：中間有強制登入頁面（例如無線網路的登入頁）或代理伺服器。請先用網頁瀏覽器登入網路，或檢查 Hub 端點設定。沒有儲存任何檔案。</translation>
+    </message>
+    <message>
+        <source>Cannot download {what}: HF_HUB_OFFLINE is set in the environment.</source>
+        <translation>無法下載 {what}：環境變數中設定了 HF_HUB_OFFLINE。</translation>
+    </message>
+    <message>
+        <source>“{model}” is a gated model; gpt2desk does not use access tokens.</source>
+        <translation>「{model}」是需要申請存取權的模型；gpt2desk 不使用存取權杖。</translation>
+    </message>
+    <message>
+        <source>{what} is missing on {host}.</source>
+        <translation>{host} 上找不到 {what}。</translation>
+    </message>
+    <message>
+        <source>{what} arrived with the wrong size; the partial file was deleted. Download the model again.</source>
+        <translation>{what} 下載後大小不符；不完整的檔案已刪除。請重新下載模型。</translation>
+    </message>
+    <message>
+        <source>{host} cannot be reached, so {what} could not be downloaded. Check the connection (or the Hub endpoint setting) and press Resume.</source>
+        <translation>無法連線到 {host}，因此無法下載 {what}。請檢查網路連線（或 Hub 端點設定），然後按「繼續下載」。</translation>
+    </message>
+    <message>
+        <source>{host} answered HTTP {status} for {what}.</source>
+        <translation>{host} 對 {what} 回應了 HTTP {status}。</translation>
+    </message>
+    <message>
+        <source>Downloading {what} failed: {error}</source>
+        <translation>下載 {what} 失敗：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Import</name>
+    <message>
+        <source>This is not a gpt2desk export (no &quot;format&quot;: &quot;gpt2desk&quot;).</source>
+        <translation>這不是 gpt2desk 匯出的檔案（沒有 &quot;format&quot;: &quot;gpt2desk&quot;）。</translation>
+    </message>
+    <message>
+        <source>This export was written by a newer gpt2desk.</source>
+        <translation>這個匯出檔是由較新版本的 gpt2desk 寫入的。</translation>
+    </message>
+    <message>
+        <source>A conversation in the file is incomplete: {error}</source>
+        <translation>檔案中有一則對話不完整：{error}</translation>
     </message>
 </context>
 <context>
@@ -402,6 +696,97 @@
     </message>
 </context>
 <context>
+    <name>Models</name>
+    <message>
+        <source>{path} is not a valid model config.</source>
+        <translation>{path} 不是有效的模型設定檔。</translation>
+    </message>
+    <message>
+        <source>{path} holds a {type} model; gpt2desk runs GPT-2 only.</source>
+        <translation>{path} 中是 {type} 模型；gpt2desk 只能執行 GPT-2。</translation>
+    </message>
+    <message>
+        <source>“{model}” is not a model folder of the cache {cache}.</source>
+        <translation>「{model}」不是快取 {cache} 中的模型資料夾。</translation>
+    </message>
+    <message>
+        <source>{path} could not be deleted completely; check its permissions.</source>
+        <translation>無法完整刪除 {path}；請檢查它的權限。</translation>
+    </message>
+    <message>
+        <source>No model given: name a Hub id such as gpt2, or a model folder.</source>
+        <translation>沒有指定模型：請輸入 Hub ID（例如 gpt2）或模型資料夾。</translation>
+    </message>
+    <message>
+        <source>“{text}” is neither a model folder nor a valid Hugging Face Hub id.</source>
+        <translation>「{text}」既不是模型資料夾，也不是有效的 Hugging Face Hub ID。</translation>
+    </message>
+    <message>
+        <source>The model folder {path} does not exist.</source>
+        <translation>模型資料夾 {path} 不存在。</translation>
+    </message>
+    <message>
+        <source>{path} has no config.json, so it is not a Hugging Face model folder.</source>
+        <translation>{path} 中沒有 config.json，因此不是 Hugging Face 模型資料夾。</translation>
+    </message>
+    <message>
+        <source>{path} has no model.safetensors or tf_model.h5 weights (pytorch_model.bin is never loaded: it can run code). Save the model with save_pretrained() from transformers.</source>
+        <translation>{path} 中沒有 model.safetensors 或 tf_model.h5 權重（pytorch_model.bin 一律不載入：它可以執行程式碼）。請用 transformers 的 save_pretrained() 儲存模型。</translation>
+    </message>
+    <message>
+        <source>{path} has no model.safetensors or tf_model.h5 weights. Save the model with save_pretrained() from transformers.</source>
+        <translation>{path} 中沒有 model.safetensors 或 tf_model.h5 權重。請用 transformers 的 save_pretrained() 儲存模型。</translation>
+    </message>
+    <message>
+        <source>{path} has no tokenizer files (tokenizer.json, or vocab.json and merges.txt).</source>
+        <translation>{path} 中沒有斷詞器檔案（tokenizer.json，或 vocab.json 與 merges.txt）。</translation>
+    </message>
+    <message>
+        <source>The model “{name}” is not on this computer and offline mode is on. Turn offline mode off and connect once to download it, or choose a local model folder.</source>
+        <translation>模型「{name}」不在這台電腦上，而且離線模式已開啟。請關閉離線模式並連線一次以下載它，或選擇本機的模型資料夾。</translation>
+    </message>
+    <message>
+        <source>The model “{name}” is not on this computer and the Hugging Face Hub ({host}) cannot be reached: {error}. Connect to the internet once so gpt2desk can download it, or choose a local model folder (--model /path/to/folder).</source>
+        <translation>模型「{name}」不在這台電腦上，而且無法連線到 Hugging Face Hub（{host}）：{error}。請連上網路一次讓 gpt2desk 下載它，或選擇本機的模型資料夾（--model /path/to/folder）。</translation>
+    </message>
+    <message>
+        <source>“{name}” is a {type} model; gpt2desk runs GPT-2 models only.</source>
+        <translation>「{name}」是 {type} 模型；gpt2desk 只能執行 GPT-2 模型。</translation>
+    </message>
+    <message>
+        <source>The model “{name}” does not fit its weights file: {error}</source>
+        <translation>模型「{name}」與它的權重檔不符：{error}</translation>
+    </message>
+    <message>
+        <source>“{name}” is a gated model on the Hub; gpt2desk does not use access tokens.</source>
+        <translation>「{name}」在 Hub 上是需要申請存取權的模型；gpt2desk 不使用存取權杖。</translation>
+    </message>
+    <message>
+        <source>There is no model named “{name}” on the Hugging Face Hub.</source>
+        <translation>Hugging Face Hub 上沒有名為「{name}」的模型。</translation>
+    </message>
+    <message>
+        <source>The model “{name}” is not on this computer and could not be downloaded. Connect to the internet once, or choose a local model folder.</source>
+        <translation>模型「{name}」不在這台電腦上，也無法下載。請連上網路一次，或選擇本機的模型資料夾。</translation>
+    </message>
+    <message>
+        <source>The model “{name}” could not be loaded: its weights file is damaged or incomplete. Download or save the model again.</source>
+        <translation>無法載入模型「{name}」：它的權重檔已損壞或不完整。請重新下載或儲存模型。</translation>
+    </message>
+    <message>
+        <source>The model “{name}” could not be loaded: its weights file {file} is damaged or incomplete. Copy or save the model again.</source>
+        <translation>無法載入模型「{name}」：它的權重檔 {file} 已損壞或不完整。請重新複製或儲存模型。</translation>
+    </message>
+    <message>
+        <source>The model “{name}” could not be loaded: its weights file {file} is damaged or incomplete ({path}). Delete it in Models and download it again.</source>
+        <translation>無法載入模型「{name}」：它的權重檔 {file} 已損壞或不完整（{path}）。請在「模型」視窗中刪除它，然後重新下載。</translation>
+    </message>
+    <message>
+        <source>The model “{name}” could not be loaded: {error}</source>
+        <translation>無法載入模型「{name}」：{error}</translation>
+    </message>
+</context>
+<context>
     <name>ModelsDialog</name>
     <message>
         <source>Models</source>
@@ -524,6 +909,10 @@
         <translation>繼續下載</translation>
     </message>
     <message>
+        <source>Remove from list</source>
+        <translation>從清單移除</translation>
+    </message>
+    <message>
         <source>Downloading {model}…</source>
         <translation>正在下載 {model}…</translation>
     </message>
@@ -594,6 +983,150 @@
     <message>
         <source>Preparing {model}…</source>
         <translation>正在準備 {model}…</translation>
+    </message>
+</context>
+<context>
+    <name>Progress</name>
+    <message>
+        <source>{s} s</source>
+        <extracomment>Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured on Linux x86_64, Python 3.11), plus ~0.15 GB of compiled decode functions, tokenizer and buffers. fp32 weights take 4 bytes per parameter (the token embedding is kept once, transposed, by the decode loop); loading leaves ~1.25 more with the allocator. The decode loop&apos;s static KV cache has n_ctx + one 64-token chunk of slots.</extracomment>
+        <translation>{s} 秒</translation>
+    </message>
+    <message>
+        <source>{min} min</source>
+        <translation>{min} 分鐘</translation>
+    </message>
+    <message>
+        <source>{h} h {min} min</source>
+        <translation>{h} 小時 {min} 分鐘</translation>
+    </message>
+    <message>
+        <source>Checking {file} (sha256)…</source>
+        <extracomment>Seconds of history the speed is averaged over. Minimum seconds between two progress reports (the last one is always sent).</extracomment>
+        <translation>正在檢查 {file}（sha256）…</translation>
+    </message>
+    <message>
+        <source>Connection lost during {file}; retrying…</source>
+        <translation>下載 {file} 時連線中斷；正在重試…</translation>
+    </message>
+    <message>
+        <source>Downloaded {size}</source>
+        <translation>已下載 {size}</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <source>{size}/s</source>
+        <translation>每秒 {size}</translation>
+    </message>
+    <message>
+        <source>{time} left</source>
+        <translation>剩餘 {time}</translation>
+    </message>
+    <message>
+        <source>Download of “{model}” cancelled; what arrived is kept for Resume.</source>
+        <translation>已取消下載「{model}」；已下載的部分會保留，之後可以繼續下載。</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>User name</source>
+        <translation>使用者名稱</translation>
+    </message>
+    <message>
+        <source>Assistant name</source>
+        <translation>助理名稱</translation>
+    </message>
+    <message>
+        <source>{field} cannot be empty.</source>
+        <translation>{field}不能是空的。</translation>
+    </message>
+    <message>
+        <source>{field} must fit on one line; got {value}.</source>
+        <translation>{field}必須在同一行內；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>Max new tokens</source>
+        <translation>最多新詞元數</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>溫度</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k 取樣</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p 取樣</translation>
+    </message>
+    <message>
+        <source>Repetition penalty</source>
+        <translation>重複懲罰</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>種子</translation>
+    </message>
+    <message>
+        <source>Stop strings</source>
+        <translation>停止字串</translation>
+    </message>
+    <message>
+        <source>{field} must be a whole number; got {value}.</source>
+        <translation>{field}必須是整數；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must be a number; got {value}.</source>
+        <translation>{field}必須是數字；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must be a finite number; got {value}.</source>
+        <translation>{field}必須是有限的數字；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must be between 1 and {limit}; got {value}.</source>
+        <translation>{field}必須介於 1 到 {limit} 之間；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must be 0 or more (0 means greedy); got {value}.</source>
+        <translation>{field}必須大於或等於 0（0 表示貪婪解碼）；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must be 0 or more (0 turns it off); got {value}.</source>
+        <translation>{field}必須大於或等於 0（0 表示關閉）；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must be more than 0 and at most 1 (1 turns it off); got {value}.</source>
+        <translation>{field}必須大於 0 且不超過 1（1 表示關閉）；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must be more than 0 (1 turns it off); got {value}.</source>
+        <translation>{field}必須大於 0（1 表示關閉）；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must be empty (random) or from 0 to {limit}; got {value}.</source>
+        <translation>{field}必須留空（隨機）或介於 0 到 {limit} 之間；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must be a tuple of strings; got {value}.</source>
+        <translation>{field}必須是一組字串；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>{field} must all be text (number {i} is not); got {value}.</source>
+        <translation>{field}必須全都是文字（第 {i} 個不是）；目前是 {value}。</translation>
+    </message>
+    <message>
+        <source>Stop strings cannot be empty (number {i} is).</source>
+        <translation>停止字串不能是空的（第 {i} 個是空的）。</translation>
+    </message>
+    <message>
+        <source>Unknown setting {key}.</source>
+        <translation>未知的設定 {key}。</translation>
     </message>
 </context>
 <context>
@@ -701,42 +1234,6 @@ Chat: your text is a message in a User/Assistant transcript.</source>
         <translation>對話範本</translation>
     </message>
     <message>
-        <source>Max new tokens must be a whole number from 1 to {limit}.</source>
-        <translation>最多新詞元數必須是 1 到 {limit} 之間的整數。</translation>
-    </message>
-    <message>
-        <source>Temperature must be a number, 0 or more (0 means greedy).</source>
-        <translation>溫度必須是 0 或以上的數字（0 表示貪婪）。</translation>
-    </message>
-    <message>
-        <source>Top-k must be a whole number, 0 or more (0 turns it off).</source>
-        <translation>Top-k 必須是 0 或以上的整數（0 表示關閉）。</translation>
-    </message>
-    <message>
-        <source>Top-p must be more than 0 and at most 1 (1 turns it off).</source>
-        <translation>Top-p 必須大於 0 且不超過 1（1 表示關閉）。</translation>
-    </message>
-    <message>
-        <source>Repetition penalty must be a number more than 0 (1 turns it off).</source>
-        <translation>重複懲罰必須是大於 0 的數字（1 表示關閉）。</translation>
-    </message>
-    <message>
-        <source>Seed must be empty (random) or a whole number from 0 to {seed_max}.</source>
-        <translation>種子必須留空（隨機）或是 0 到 {seed_max} 之間的整數。</translation>
-    </message>
-    <message>
-        <source>Stop strings must be text, and none may be empty.</source>
-        <translation>停止字串必須是文字，而且不能是空的。</translation>
-    </message>
-    <message>
-        <source>The chat names cannot be empty and must fit on one line.</source>
-        <translation>對話中的名稱不能是空的，而且必須在同一行內。</translation>
-    </message>
-    <message>
-        <source>A setting has a value that is not allowed.</source>
-        <translation>有一項設定的值不被允許。</translation>
-    </message>
-    <message>
         <source>{user}: (earlier message)
 {bot}: (earlier reply)
 {user}: (your message)
@@ -777,6 +1274,14 @@ Stops at a new line starting with “{user}:”</source>
 <context>
     <name>Sidebar</name>
     <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
         <source>Search conversations</source>
         <translation>搜尋對話</translation>
     </message>
@@ -809,6 +1314,14 @@ Stops at a new line starting with “{user}:”</source>
         <translation>開始新的草稿讓模型接續</translation>
     </message>
     <message>
+        <source>Rename conversation</source>
+        <translation>重新命名對話</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>標題：</translation>
+    </message>
+    <message>
         <source>Rename…</source>
         <translation>重新命名…</translation>
     </message>
@@ -818,10 +1331,158 @@ Stops at a new line starting with “{user}:”</source>
     </message>
 </context>
 <context>
+    <name>Store</name>
+    <message>
+        <source>The data folder cannot be written to. Your work is kept in memory only and will not be saved.</source>
+        <translation>無法寫入資料夾。你的內容只保留在記憶體中，不會儲存。</translation>
+    </message>
+    <message>
+        <source>The disk is full: free some space. Your work is kept in memory.</source>
+        <translation>磁碟已滿：請釋出一些空間。你的內容暫時保留在記憶體中。</translation>
+    </message>
+    <message>
+        <source>Another program is using the database; try again.</source>
+        <translation>有其他程式正在使用資料庫；請再試一次。</translation>
+    </message>
+    <message>
+        <source>The database file is damaged.</source>
+        <translation>資料庫檔案已損壞。</translation>
+    </message>
+    <message>
+        <source>Saving failed: {error}</source>
+        <translation>儲存失敗：{error}</translation>
+    </message>
+    <message>
+        <source>The database is damaged and could not be moved: {error}</source>
+        <translation>資料庫已損壞，而且無法移開：{error}</translation>
+    </message>
+    <message>
+        <source>The database was damaged; it was kept as {file} and a new one started.</source>
+        <translation>資料庫已損壞；舊檔已保留為 {file}，並建立了新的資料庫。</translation>
+    </message>
+    <message>
+        <source>A new database could not be created either: {error}</source>
+        <translation>也無法建立新的資料庫：{error}</translation>
+    </message>
+    <message>
+        <source>Opening the database failed: {error}</source>
+        <translation>開啟資料庫失敗：{error}</translation>
+    </message>
+    <message>
+        <source>Your work is kept in memory only and will not be saved.</source>
+        <translation>你的內容只保留在記憶體中，不會儲存。</translation>
+    </message>
+    <message>
+        <source>The database was written by a newer gpt2desk (schema {version}, this version knows {known}). It was left untouched; update gpt2desk to see it. Your work here is kept in memory only.</source>
+        <translation>這個資料庫是由較新版本的 gpt2desk 寫入的（結構版本 {version}，此版本只認得 {known}）。資料庫維持原樣；請更新 gpt2desk 才能看到其中的內容。你在這裡的內容只保留在記憶體中。</translation>
+    </message>
+    <message>
+        <source>The database was upgraded; the old one is kept as {file}.</source>
+        <translation>資料庫已升級；舊的資料庫保留為 {file}。</translation>
+    </message>
+    <message>
+        <source>Upgrading the database failed ({error}); the file was left as it was. Your work here is kept in memory only.</source>
+        <translation>升級資料庫失敗（{error}）；檔案維持原樣。你在這裡的內容只保留在記憶體中。</translation>
+    </message>
+    <message>
+        <source>Opening the database failed ({error}); working in memory.</source>
+        <translation>開啟資料庫失敗（{error}）；改為只在記憶體中運作。</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionPopup</name>
+    <message>
+        <source>Up and Down choose, Enter inserts, Esc dismisses; typing goes on as usual</source>
+        <translation>用上下鍵選擇，Enter 插入，Esc 關閉；直接打字則照常輸入</translation>
+    </message>
+    <message>
+        <source>Suggested continuations</source>
+        <translation>建議的接續內容</translation>
+    </message>
+</context>
+<context>
+    <name>UndoLabel</name>
+    <message>
+        <source>Rename</source>
+        <translation>重新命名</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>刪除</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>編輯</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新產生</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>接續</translation>
+    </message>
+    <message>
+        <source>Choose version</source>
+        <translation>選擇版本</translation>
+    </message>
+</context>
+<context>
+    <name>Weights</name>
+    <message>
+        <source>{file}: {key} has shape {shape}, the model expects {expected}</source>
+        <translation>{file}：{key} 的形狀是 {shape}，模型需要的是 {expected}</translation>
+    </message>
+    <message>
+        <source>{file} lacks {count} of the model&apos;s weights ({names})</source>
+        <translation>{file} 缺少模型的 {count} 個權重（{names}）</translation>
+    </message>
+</context>
+<context>
     <name>WorkspaceController</name>
+    <message>
+        <source>Conversations</source>
+        <translation>對話</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>復原</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>復原刪除</translation>
+    </message>
+    <message>
+        <source>Brings back the conversation that was just deleted</source>
+        <translation>找回剛刪除的對話</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>(stopped)</source>
+        <translation>（已停止）</translation>
+    </message>
+    <message>
+        <source>(failed)</source>
+        <translation>（失敗）</translation>
+    </message>
+    <message>
+        <source>(interrupted)</source>
+        <translation>（已中斷）</translation>
+    </message>
+    <message>
+        <source>Undo delete of “{title}”</source>
+        <translation>復原刪除「{title}」</translation>
+    </message>
     <message>
         <source>The text is unchanged: nothing to generate.</source>
         <translation>文字沒有變更：沒有需要產生的內容。</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,21 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>ContextIndicator</name>
+    <message numerus="yes">
+        <source>The next prompt uses {used} of the model&apos;s {n_ctx} positions; up to %n remain for the reply.</source>
+        <translation>
+            <numerusform>The next prompt uses {used} of the model&apos;s {n_ctx} positions; up to %n remains for the reply.</numerusform>
+            <numerusform>The next prompt uses {used} of the model&apos;s {n_ctx} positions; up to %n remain for the reply.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln earlier characters left out</source>
+        <translation>
+            <numerusform>%Ln earlier character left out</numerusform>
+            <numerusform>%Ln earlier characters left out</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
