@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from gpt2desk.core.prompts import Mode
 from gpt2desk.core.settings import SettingsError
 from gpt2desk.ui.announcer import Announcer
+from gpt2desk.ui.autocomplete import Autocomplete
 from gpt2desk.ui.chat_view import ChatView
 from gpt2desk.ui.help_menu import HelpMenu
 from gpt2desk.ui.hub_prefs import HubPrefs
@@ -111,6 +112,8 @@ class MainWindow(QMainWindow):
         self.settings_panel.changed.connect(self._save_preferences)
         # Conversations, saved in SQLite: sidebar, turn actions, export (ui/workspace_ui.py).
         self.workspace_ui = WorkspaceController(self)
+        # Tab in a draft: three short continuations at the cursor (ui/autocomplete.py).
+        self.autocomplete = Autocomplete(self)
         self._build_window_actions()
         self._on_state("loading", model)
 
@@ -151,7 +154,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        gen_menu = self.menuBar().addMenu(self.tr("&Generate"))
+        self.generate_menu = gen_menu = self.menuBar().addMenu(self.tr("&Generate"))
         self.send_action = QAction(self.tr("Send"), self)
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.send_action.triggered.connect(self.send)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from gpt2desk.ui.help_menu import action_label, shortcut_actions
 from gpt2desk.ui.main_window import MainWindow
@@ -30,6 +30,17 @@ def _keys_of(window: MainWindow, label: str) -> list[str]:
         if action_label(action) == label:
             return [s.toString() for s in action.shortcuts()]
     raise AssertionError(f"no action {label!r} with a shortcut")
+
+
+def _target(window: MainWindow, action: QAction) -> QWidget:
+    """Where the key goes: the window, or the focused widget of a widget-only shortcut (Tab)."""
+    if action.shortcutContext() != Qt.ShortcutContext.WidgetShortcut:
+        return window
+    widget = next(
+        o for o in action.associatedObjects() if isinstance(o, QWidget) and not isinstance(o, QMenu)
+    )
+    widget.setFocus()
+    return widget
 
 
 def test_the_spec_shortcuts(make_window: MakeWindow) -> None:
@@ -80,7 +91,7 @@ def test_every_listed_key_triggers_its_action(qtbot: Any, make_window: MakeWindo
             window.activateWindow()
             qtbot.waitUntil(window.isActiveWindow)
             combo = seq[0]
-            qtbot.keyClick(window, combo.key(), combo.keyboardModifiers())
+            qtbot.keyClick(_target(window, action), combo.key(), combo.keyboardModifiers())
             action.triggered.disconnect(recorder.hit)
             assert recorder.count == 1, (action_label(action), seq.toString())
             # Dialogs opened by a key (Models, shortcut list, About) go away again.
