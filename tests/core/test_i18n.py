@@ -15,10 +15,7 @@ from gpt2desk.core.settings import GenerationSettings, SettingsError
 # A tiny stand-in for a .qm file: (context, English) -> translation.
 PIRATE = {
     ("Settings", "Seed"): "Treasure number",
-    (
-        "Settings",
-        "{field} must be a whole number; got {value}.",
-    ): "Arr, {field} be whole; not {value}!",
+    ("Settings", "{field} must be a whole number; got {value}."): "Arr, {field} be whole: {value}!",
     ("Models", "The model folder {path} does not exist."): "No folder {nope} here.",
 }
 
