@@ -32,7 +32,13 @@ from gpt2desk.core.sampling import Sampling, pick_token
 from gpt2desk.core.settings import GenerationSettings
 
 DEFAULT_BUCKETS = (256, 512, 1024)
-PREFILL_CHUNK = 64
+#: Prompt tokens one prefill call takes. Big chunks use the CPU best (gpt2,
+#: 512-token prompt: ~640 ms in chunks of 256, ~800 in chunks of 64); small
+#: ones keep short prompts short (32 tokens: ~65 ms).
+PREFILL_SIZES = (256, 64, 32)
+# Rough cost of one prefill call of n rows, a + b*n ms (gpt2, measured), used
+# only to choose between chunk sizes.
+_CALL_MS, _ROW_MS = 32.0, 0.9
 #: Most tokens one decode call feeds (a request's stream arrives in such bursts).
 DECODE_CHUNK = 8
 _GREEDY = GenerationSettings(temperature=0)
@@ -43,10 +49,7 @@ class GPT2Runner:
 
     Args:
         model: a built ``TFGPT2LMHeadModel``.
-        chunk: number of prompt tokens one prefill call processes; a prompt
-            tail of at most ``chunk // 2`` tokens (a short prompt, say) goes
-            through a half-size function: measured on gpt2, 60 ms instead of
-            90 ms for a 32-token prompt.
+        sizes: prompt tokens one prefill call can take (one function each).
         buckets: cache sizes to compile for; ``n_positions`` is always added.
         wte_t: the token embedding already transposed (n_embd x vocab), for
             a model built without its own (see core/weights.build_model).
@@ -56,7 +59,7 @@ class GPT2Runner:
         self,
         model: Any,
         *,
-        chunk: int = PREFILL_CHUNK,
+        sizes: Sequence[int] = PREFILL_SIZES,
         buckets: Sequence[int] = DEFAULT_BUCKETS,
         wte_t: Any = None,
     ) -> None:
@@ -65,8 +68,7 @@ class GPT2Runner:
         self._tf = tf
         cfg = model.config
         self.n_ctx: int = int(cfg.n_positions)
-        self.chunk = chunk
-        self.sizes = tuple(sorted({chunk, max(1, chunk // 2), 1}, reverse=True))
+        self.sizes = tuple(sorted(set(sizes), reverse=True))
         self.decode_chunk = DECODE_CHUNK
         self.buckets = tuple(sorted({b for b in buckets if b < self.n_ctx} | {self.n_ctx}))
         self._n_head = int(cfg.n_head)
@@ -85,9 +87,11 @@ class GPT2Runner:
             wte_t = tf.Variable(tf.transpose(_embedding_matrix(body.wte)), trainable=False)
         self._wte_t = wte_t
         self.vocab_size: int = int(wte_t.shape[1])
-        # Slack of one prefill chunk so a padded write never runs past the end
-        # (XLA clamps the start index and would overwrite valid slots).
-        slots = self.n_ctx + max(chunk, self.decode_chunk)
+        # Slack for the padding of a last prefill chunk or decode call, so a
+        # write never runs past the end (XLA clamps the start index and would
+        # overwrite valid slots); prefill picks chunks that fit.
+        slots = self.n_ctx + max(min(self.sizes), self.decode_chunk)
+        self._slots = slots
         # Layer x (keys, values) x head x slot x dim. One variable, not one per
         # layer: one in-place write per call instead of 24 (0.3 vs 1.4 ms).
         shape = (len(self._blocks), 2, self._n_head, slots, self._head_dim)
@@ -333,8 +337,7 @@ class GPT2Runner:
         logits = None
         offset = 0
         while offset < len(ids):
-            left = len(ids) - offset
-            size = next(s for s in reversed(self.sizes) if s >= min(left, self.chunk))
+            size = self._chunk_size(len(ids) - offset, start + offset)
             part = list(ids[offset : offset + size])
             n = len(part)
             at = start + offset
@@ -343,6 +346,18 @@ class GPT2Runner:
             logits = self._prefill_chunk(size, self._tf.constant(padded), at, n - 1)
             offset += n
         return logits
+
+    def _chunk_size(self, left: int, at: int) -> int:
+        """The chunk for the next ``left`` prompt tokens, fed at position ``at``.
+
+        The biggest chunk while the prompt fills it; for the rest, the size
+        that covers it at the least estimated cost (100 tokens: 2 x 64, not
+        256 or 4 x 32).
+        """
+        fits = [s for s in self.sizes if at + s <= self._slots]
+        if left >= fits[0]:
+            return fits[0]
+        return min(fits, key=lambda s: -(-left // s) * (_CALL_MS + _ROW_MS * s))
 
     def prefill(self, ids: Sequence[int], start: int = 0) -> np.ndarray:
         """Feeds ``ids`` at positions ``start...``; returns the logits after the last one."""
