@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         self.chat.end_model_turn(self.tr("(stopped)") if stats["reason"] == "cancelled" else "")
         self.workspace_ui.finished(stats)
         parts = [
-            self.tr("{n} tokens").format(n=stats["new_tokens"]),
+            self.tr("%n tokens", "", int(stats["new_tokens"])),
             self.tr("first token {ms} ms").format(ms=f"{stats['ttft_ms']:.0f}"),
             self.tr("{rate} tokens/s").format(rate=f"{stats['tokens_per_s']:.1f}"),
             self.tr("seed {seed}").format(seed=stats["seed"]),

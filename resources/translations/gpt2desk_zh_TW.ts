@@ -572,9 +572,11 @@
         <source>(stopped)</source>
         <translation>（已停止）</translation>
     </message>
-    <message>
-        <source>{n} tokens</source>
-        <translation>{n} 個詞元</translation>
+    <message numerus="yes">
+        <source>%n tokens</source>
+        <translation>
+            <numerusform>%n 個詞元</numerusform>
+        </translation>
     </message>
     <message>
         <source>first token {ms} ms</source>
