@@ -14,22 +14,22 @@ MB = 1_000_000
 GB = 1_000_000_000
 
 #: Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured
-#: on Linux x86_64, Python 3.11), plus ~0.15 GB of compiled decode functions,
-#: tokenizer and buffers.
-BASE_BYTES = 700 * MB
+#: on Linux x86_64, Python 3.11), plus ~0.35 GB of compiled decode loop and
+#: prefill graphs, tokenizer and buffers.
+BASE_BYTES = 900 * MB
 #: fp32 weights take 4 bytes per parameter (the token embedding is kept once,
-#: transposed, by the decode loop); loading leaves ~1.25 more with the allocator.
-BYTES_PER_PARAM = 5.25
-#: The decode loop's static KV cache has n_ctx + one 64-token chunk of slots.
-KV_SLACK = 64
+#: transposed, by the decode loop); loading leaves ~1.15 more with the allocator.
+BYTES_PER_PARAM = 5.15
+#: The static KV cache has n_ctx + 32 slots (the padding of a last prefill chunk).
+KV_SLACK = 32
 TOKENIZER_BYTES = 3 * MB
 
 MEMORY_FORMULA = (
-    "Memory needed ≈ 0.7 GB (TensorFlow runtime and compiled decode loop) "
-    "+ 5.25 bytes per parameter (fp32 weights at 4 bytes each, plus what loading "
-    "leaves with the allocator) + 8 bytes x layers x (context + 64) x width "
+    "Memory needed ≈ 0.9 GB (TensorFlow runtime and compiled decode loop) "
+    "+ 5.15 bytes per parameter (fp32 weights at 4 bytes each, plus what loading "
+    "leaves with the allocator) + 8 bytes x layers x (context + 32) x width "
     "(the key/value cache). Measured after loading, in a fresh process on Linux: "
-    "gpt2 1.43 GB, gpt2-medium 2.77 GB; the larger models are extrapolated."
+    "gpt2 1.62 GB, gpt2-medium 2.94 GB; the larger models are extrapolated."
 )
 
 

@@ -626,8 +626,8 @@
         <translation>磁碟用量</translation>
     </message>
     <message>
-        <source>Memory needed ≈ 0.7 GB (TensorFlow runtime and compiled decode loop) + 5.25 bytes per parameter + 8 bytes x layers x 1088 x width (the key/value cache). Measured after loading on Linux: gpt2 1.43 GB, gpt2-medium 2.77 GB.</source>
-        <translation>所需記憶體 ≈ 0.7 GB（TensorFlow 執行環境與編譯後的解碼迴圈）＋ 每個參數 5.25 位元組 ＋ 8 位元組 × 層數 × 1088 × 寬度（鍵值快取）。在 Linux 上載入後實測：gpt2 1.43 GB，gpt2-medium 2.77 GB。</translation>
+        <source>Memory needed ≈ 0.9 GB (TensorFlow runtime and compiled decode loop) + 5.15 bytes per parameter + 8 bytes x layers x 1056 x width (the key/value cache). Measured after loading on Linux: gpt2 1.62 GB, gpt2-medium 2.94 GB.</source>
+        <translation>所需記憶體 ≈ 0.9 GB（TensorFlow 執行環境與編譯後的解碼迴圈）＋ 每個參數 5.15 位元組 ＋ 8 位元組 × 層數 × 1056 × 寬度（鍵值快取）。在 Linux 上載入後實測：gpt2 1.62 GB，gpt2-medium 2.94 GB。</translation>
     </message>
     <message>
         <source>Partly downloaded</source>

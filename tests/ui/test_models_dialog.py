@@ -103,9 +103,9 @@ def test_the_family_is_listed_with_size_memory_and_disk_state(
     assert [cell(dialog, e.repo_id, 1) for e in FAMILY] == ["124M", "82M", "355M", "774M", "1.5B"]
     assert cell(dialog, "gpt2", 2) == "≈ 551.1 MB"
     assert cell(dialog, "gpt2-xl", 2) == "≈ 6.43 GB"
-    assert cell(dialog, "gpt2", 3) == "1.43 GB"
+    assert cell(dialog, "gpt2", 3) == "1.62 GB"
     memory_tip = dialog.table.horizontalHeaderItem(3).toolTip()
-    assert "5.25 bytes per parameter" in memory_tip and "Measured" in memory_tip
+    assert "5.15 bytes per parameter" in memory_tip and "Measured" in memory_tip
     assert all(cell(dialog, e.repo_id, 4) == "Not downloaded" for e in FAMILY)
     assert str(hf_cache) in dialog.cache_label.text()
 
