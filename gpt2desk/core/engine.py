@@ -18,7 +18,7 @@ from gpt2desk.core.sampling import Sampling, new_seed
 from gpt2desk.core.settings import GenerationSettings
 from gpt2desk.core.stopping import StopScanner
 
-__all__ = ["Done", "Piece", "Runner", "generate", "prompt_budget"]
+__all__ = ["Done", "Piece", "Runner", "fit_prompt", "generate", "prompt_budget"]
 
 
 class Runner(Protocol):
@@ -84,6 +84,25 @@ def encode_tail(tokenizer: Any, text: str, max_tokens: int) -> tuple[list[int], 
         n_chars *= 4
 
 
+def fit_prompt(tokenizer: Any, text: str, max_tokens: int) -> tuple[list[int], bool]:
+    """:func:`encode_tail`, but a cut prompt starts at the beginning of a line.
+
+    When the text is cut and a line break lies in the first eighth of what
+    fits, the part before it goes too: a chat transcript then starts with a
+    whole turn ("User: ..."), a draft with a whole line or paragraph, instead
+    of half a word. A longer first line is cut as it is (no more than an
+    eighth of the window is given up for this).
+    """
+    ids, cut = encode_tail(tokenizer, text, max_tokens)
+    if not cut:
+        return ids, cut
+    kept = tokenizer.decode(ids)
+    line = kept.find("\n", 0, len(kept) // 8)
+    if line < 0 or not kept[line + 1 :].strip():
+        return ids, cut
+    return tokenizer.encode(kept[line + 1 :], add_special_tokens=False)[-max_tokens:], True
+
+
 def prompt_budget(max_new_tokens: int, n_ctx: int) -> int:
     """How many prompt tokens fit so the answer has room in the window.
 
@@ -117,7 +136,7 @@ def generate(
     n_ctx = runner.n_ctx
     eos_id = tokenizer.eos_token_id
     budget = prompt_budget(settings.max_new_tokens, n_ctx)
-    ids, truncated = encode_tail(tokenizer, prompt, budget) if prompt else ([], False)
+    ids, truncated = fit_prompt(tokenizer, prompt, budget) if prompt else ([], False)
     if not ids:
         # GPT-2 was trained with <|endoftext|> between documents: an empty
         # prompt means "start a new document".

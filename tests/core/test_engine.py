@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gpt2desk.core.engine import Done, Piece, encode_tail, generate, prompt_budget
+from gpt2desk.core.engine import Done, Piece, encode_tail, fit_prompt, generate, prompt_budget
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 from tests.core.conftest import PLAIN_TEXT, hf_generate
 
@@ -357,12 +357,43 @@ def test_long_prompt_keeps_its_end_and_the_answer_gets_its_full_length(
     # Greedy: a sampled random model may end the text with EOS early.
     _, done = run(tiny, prompt, GenerationSettings(max_new_tokens=200, temperature=0))
     assert done.prompt_truncated
-    assert done.prompt_tokens == prompt_budget(200, tiny.n_ctx) == tiny.n_ctx - 200
+    budget = prompt_budget(200, tiny.n_ctx)
+    assert budget == tiny.n_ctx - 200
+    # At most an eighth goes to start at a line (see the chat test below).
+    assert budget * 7 // 8 <= done.prompt_tokens <= budget
     assert len(done.new_token_ids) == 200
     assert done.context_shifts == 0
-    kept, cut = encode_tail(tok, prompt, done.prompt_tokens)
+    kept, cut = fit_prompt(tok, prompt, budget)
     assert cut
-    assert kept == tok.encode(prompt)[-done.prompt_tokens :]
+    assert len(kept) == done.prompt_tokens
+    assert prompt.endswith(decode(tok, kept))
+
+
+def test_a_long_chat_is_cut_at_the_start_of_a_turn(tiny: Any) -> None:
+    tok = tiny.tokenizer
+    turns = [
+        f"{'User' if i % 2 == 0 else 'Assistant'}: {PLAIN_TEXT[: 150 + 7 * i]}" for i in range(30)
+    ]
+    prompt = "\n".join(turns) + "\nAssistant:"
+    assert len(tok.encode(prompt)) > tiny.n_ctx
+    _, done = run(tiny, prompt, GenerationSettings(max_new_tokens=20, temperature=0))
+    assert done.prompt_truncated
+    kept, cut = fit_prompt(tok, prompt, prompt_budget(20, tiny.n_ctx))
+    assert cut and len(kept) == done.prompt_tokens <= prompt_budget(20, tiny.n_ctx)
+    text = decode(tok, kept)
+    # The model sees whole turns: the kept text is the prompt from a line start on.
+    assert text.startswith(("User: ", "Assistant: "))
+    assert prompt.endswith(text) and prompt[-len(text) - 1] == "\n"
+    # Nothing more was dropped than the partial turn: at most one line's worth.
+    tail, _ = encode_tail(tok, prompt, prompt_budget(20, tiny.n_ctx))
+    assert decode(tok, tail).endswith(text)
+    assert len(decode(tok, tail)) - len(text) <= max(len(t) for t in turns) + 1
+
+
+def test_a_cut_without_line_breaks_keeps_the_whole_tail(tiny: Any) -> None:
+    tok = tiny.tokenizer
+    prompt = " ".join([PLAIN_TEXT] * 40)
+    assert fit_prompt(tok, prompt, 300) == encode_tail(tok, prompt, 300)
 
 
 def test_a_long_answer_slides_the_window(tiny: Any) -> None:
@@ -410,7 +441,8 @@ def test_a_5_mb_prompt_is_cut_quickly(tiny: Any) -> None:
     _, done = run(tiny, prompt, GenerationSettings(max_new_tokens=10, temperature=0))
     elapsed = time.perf_counter() - started
     assert done.prompt_truncated
-    assert done.prompt_tokens == prompt_budget(10, tiny.n_ctx) <= tiny.n_ctx
+    assert prompt_budget(10, tiny.n_ctx) * 7 // 8 <= done.prompt_tokens
+    assert done.prompt_tokens <= prompt_budget(10, tiny.n_ctx) <= tiny.n_ctx
     assert len(done.new_token_ids) == 10
     # Tokenizing all 5 MB takes ~4 s here; the tail the window can use takes milliseconds.
     assert elapsed < 2.0
