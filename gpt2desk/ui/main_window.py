@@ -29,6 +29,7 @@ from gpt2desk.ui.autocomplete import Autocomplete
 from gpt2desk.ui.chat_view import ChatView
 from gpt2desk.ui.help_menu import HelpMenu
 from gpt2desk.ui.hub_prefs import HubPrefs
+from gpt2desk.ui.load_cancel import DownloadCancelButton
 from gpt2desk.ui.settings_panel import SettingsPanel
 from gpt2desk.ui.view_menu import AppearanceMenu
 from gpt2desk.ui.worker import WorkerHost
@@ -45,6 +46,8 @@ def state_text(state: str) -> str:
         "ready": QCoreApplication.translate("MainWindow", "Ready — {detail}"),
         "generating": QCoreApplication.translate("MainWindow", "Generating with {detail}…"),
         "failed": QCoreApplication.translate("MainWindow", "Model failed: {detail}"),
+        # The worker's own sentence: the download was cancelled and what stays on disk.
+        "cancelled": "{detail}",
     }
     return texts.get(state, "{detail}")
 
@@ -108,6 +111,9 @@ class MainWindow(QMainWindow):
         w.token_generated.connect(self._on_token)
         w.generation_finished.connect(self._on_finished)
         w.generation_failed.connect(self._on_failed)
+        # Cancel, next to the progress, while the worker downloads the model it loads.
+        self.download_cancel = DownloadCancelButton(self.host, self)
+        self.statusBar().insertWidget(1, self.download_cancel)
         self._restore_preferences()
         self.settings_panel.changed.connect(self._save_preferences)
         # Conversations, saved in SQLite: sidebar, turn actions, export (ui/workspace_ui.py).
@@ -278,8 +284,8 @@ class MainWindow(QMainWindow):
         if state == "ready":
             self._model_ready = True
             self._model_name = detail
-        elif state == "failed" and self._model_ready:
-            # A failed switch keeps the old model, which is still usable.
+        elif state in ("failed", "cancelled") and self._model_ready:
+            # A failed or cancelled switch keeps the old model, which is still usable.
             text += self.tr(" — still using {model}").format(model=self._model_name)
             state = "ready"
         self._state = state

@@ -56,6 +56,7 @@ class ModelsDialog(QDialog):
         self.setWindowTitle(self.tr("Models"))
         self.resize(900, 560)
         self.prefs = prefs
+        self.host = host
         self.downloads = DownloadHost(self)
         d = self.downloads.worker
         d.progress.connect(self._on_progress)
@@ -269,6 +270,8 @@ class ModelsDialog(QDialog):
         if row.kind == "local":
             self._forget(row)  # the user's own folder is never deleted
             return
+        if self._refuse_while_loading(row):
+            return
         present = [r for r in row.ids if cache.status(r).state != "absent"]
         size = sum(cache.status(r).disk_bytes for r in present)
         in_use = (
@@ -282,7 +285,7 @@ class ModelsDialog(QDialog):
             )
             + in_use,
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != QMessageBox.StandardButton.Yes or self._refuse_while_loading(row):
             return
         freed = sum(cache.delete_model(r) for r in present)
         self.message.setText(
@@ -291,6 +294,26 @@ class ModelsDialog(QDialog):
             )
         )
         self.refresh()
+
+    def _refuse_while_loading(self, row: Row) -> bool:
+        """True (and says why) when the model thread is loading this model from these files."""
+        from gpt2desk.core.models import parse_model_ref
+
+        for text in self.host.loading():
+            try:
+                name = parse_model_ref(text).name
+            except ModelLoadError:
+                continue
+            if name in row.ids:
+                self._error(
+                    self.tr(
+                        "{model} is being loaded right now, so it cannot be deleted. "
+                        "Wait until it is loaded, or cancel its download in the main "
+                        "window's status bar, then delete it."
+                    ).format(model=name)
+                )
+                return True
+        return False
 
     def _forget(self, row: Row) -> None:
         self.prefs.added = [a for a in self.prefs.added if a != (row.kind, row.name)]
@@ -411,6 +434,9 @@ class ModelsDialog(QDialog):
             self.refresh()
         elif state == "failed":
             self._error(detail)
+        elif state == "cancelled":
+            self.message.setText(detail)
+            self.refresh()
         elif state in ("loading", "preparing"):
             loading = (
                 self.tr("Loading {model}…") if state == "loading" else self.tr("Preparing {model}…")

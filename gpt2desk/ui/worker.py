@@ -34,8 +34,10 @@ class ModelWorker(QObject):
     """Loads and owns the model; TensorFlow is imported here, in this thread.
 
     Signals:
-        state_changed(state, detail): "loading", "preparing", "ready",
-            "generating" or "failed"; detail is the model name or the reason.
+        state_changed(state, detail): "loading", "downloading", "preparing",
+            "ready", "generating", "failed" or "cancelled" (the user cancelled
+            the download of the model being loaded); detail is the model name,
+            the progress or the reason.
         token_generated(request_id, text): a piece of streamed text.
         generation_finished(request_id, stats): a dict of plain values.
         generation_failed(request_id, message): nothing (more) was generated.
@@ -47,6 +49,8 @@ class ModelWorker(QObject):
         suggestion_finished(request_id, index, info): suggestion ``index`` is
             complete: ``text``, ``seed``, ``reason``, ``new_tokens``. A
             request ends after its last one, or after one "cancelled".
+        load_ended(model_text): a ``load`` request is over, whatever its end
+            ("ready", "failed" or "cancelled": the user cancelled its download).
     """
 
     state_changed = Signal(str, str)
@@ -56,6 +60,7 @@ class ModelWorker(QObject):
     context_measured = Signal(int, dict)
     suggestion_generated = Signal(int, int, str)
     suggestion_finished = Signal(int, int, dict)
+    load_ended = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -64,17 +69,36 @@ class ModelWorker(QObject):
         self.stopped_through = 0
         # Set on shutdown: a download inside load() stops before its next chunk.
         self.load_cancel = threading.Event()
+        # The user's Cancel: one event per load, so a cancelled load never stops the next one.
+        self._download_cancel = threading.Event()
 
     def stop(self, request_id: int) -> None:
         """Ends request ``request_id`` (and any earlier one) before its next token."""
         with self._lock:
             self.stopped_through = max(self.stopped_through, request_id)
 
+    def cancel_download(self) -> None:
+        """Stops the download of the model being loaded (if any) before its next chunk."""
+        with self._lock:
+            self._download_cancel.set()
+
     @Slot(str, bool, str)
     def load(self, model_text: str, offline: bool, endpoint: str = "") -> None:
         """Loads a model; a Hub model not on disk is downloaded first (from ``endpoint``)."""
+        try:
+            self._load(model_text, offline, endpoint)
+        finally:
+            self.load_ended.emit(model_text)
+
+    def _load(self, model_text: str, offline: bool, endpoint: str) -> None:
+        from gpt2desk.core.hub import DownloadCancelled
         from gpt2desk.core.models import ModelLoadError, load_model, parse_model_ref
 
+        cancel = threading.Event()
+        with self._lock:
+            self._download_cancel = cancel
+        if self.load_cancel.is_set():
+            cancel.set()
         try:
             ref = parse_model_ref(model_text)
 
@@ -97,8 +121,11 @@ class ModelWorker(QObject):
                         "ModelWorker", "Downloading {model}: {progress}"
                     ).format(model=ref.name, progress=p.text()),
                 ),
-                cancel=self.load_cancel,
+                cancel=cancel,
             )
+        except DownloadCancelled:
+            self.state_changed.emit("cancelled", _cancelled_text(ref.name))
+            return
         except ModelLoadError as exc:
             self.state_changed.emit("failed", str(exc))
             return
@@ -226,6 +253,19 @@ class ModelWorker(QObject):
         self.context_measured.emit(request_id, info)
 
 
+def _cancelled_text(model: str) -> str:
+    """What the user is told after cancelling a download: what stays on disk, how to go on."""
+    from gpt2desk.core import cache
+    from gpt2desk.core.catalog import format_bytes
+
+    kept = cache.status(model).disk_bytes
+    return QCoreApplication.translate(
+        "ModelWorker",
+        "Download of “{model}” cancelled. The {size} that arrived stay on disk: "
+        "Resume or Use in the Models window continues from there.",
+    ).format(model=model, size=format_bytes(kept))
+
+
 def _stats(done: Any) -> dict[str, Any]:
     return {
         "reason": done.reason,
@@ -265,12 +305,28 @@ class WorkerHost(QObject):
         self.generate_requested.connect(self.worker.generate)
         self.suggest_requested.connect(self.worker.suggest)
         self.context_requested.connect(self.worker.measure_context)
+        self.worker.load_ended.connect(self._on_load_ended)
+        self._loading: list[str] = []  # models asked for and not loaded (or failed) yet
         self._next_id = 0
         self._next_context_id = 0
         self.model_thread.start()
 
     def load(self, model_text: str, offline: bool = False, endpoint: str = "") -> None:
+        self._loading.append(model_text)
         self.load_requested.emit(model_text, offline, endpoint)
+
+    def loading(self) -> list[str]:
+        """Hub ids and folders the worker is loading or will load (queued), oldest first."""
+        return list(self._loading)
+
+    @Slot(str)
+    def _on_load_ended(self, model_text: str) -> None:
+        if model_text in self._loading:
+            self._loading.remove(model_text)
+
+    def cancel_download(self) -> None:
+        """Stops the download of the model being loaded; partial files stay for Resume."""
+        self.worker.cancel_download()
 
     def generate(self, prompt: str, settings: dict[str, Any]) -> int:
         """Queues a request; returns its id (tokens of older ids are stale)."""
@@ -304,5 +360,6 @@ class WorkerHost(QObject):
         """Stop, quit, wait: no QThread is left running."""
         self.stop()
         self.worker.load_cancel.set()
+        self.worker.cancel_download()
         self.model_thread.quit()
         self.model_thread.wait()

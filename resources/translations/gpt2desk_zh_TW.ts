@@ -260,6 +260,33 @@
     </message>
 </context>
 <context>
+    <name>DownloadCancelButton</name>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下載</translation>
+    </message>
+    <message>
+        <source>Stops the download; what arrived is kept</source>
+        <translation>停止下載；已下載的部分會保留</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stops downloading {model}; what arrived is kept for Resume</source>
+        <translation>停止下載 {model}；已下載的部分會保留，可稍後繼續下載</translation>
+    </message>
+    <message>
+        <source>the model</source>
+        <translation>模型</translation>
+    </message>
+</context>
+<context>
     <name>DownloadWorker</name>
     <message>
         <source>Download of “{model}” cancelled.</source>
@@ -355,7 +382,6 @@
     <name>Hub</name>
     <message>
         <source>“{text}” is not a Hub address: write it with http:// or https://, for example https://hf-mirror.com.</source>
-        <extracomment>Bytes per read while streaming: also how often progress moves and cancel is seen. Attempts per file in all, even when each one brings new bytes.</extracomment>
         <translation>「{text}」不是 Hub 位址：請以 http:// 或 https:// 開頭，例如 https://hf-mirror.com。</translation>
     </message>
     <message>
@@ -392,6 +418,7 @@
     </message>
     <message>
         <source>The connection to {host} kept dropping while downloading {file} of “{model}” ({tries} tries). What arrived is kept: press Resume to continue.</source>
+        <extracomment>Bytes per read while streaming: also how often progress moves and cancel is seen. Attempts per file in all, even when each one brings new bytes.</extracomment>
         <translation>下載「{model}」的 {file} 時，與 {host} 的連線一再中斷（已嘗試 {tries} 次）。已下載的部分會保留：按「繼續下載」即可接著下載。</translation>
     </message>
     <message>
@@ -696,6 +723,10 @@
         <source>Generation failed: {error}</source>
         <translation>產生文字失敗：{error}</translation>
     </message>
+    <message>
+        <source>Download of “{model}” cancelled. The {size} that arrived stay on disk: Resume or Use in the Models window continues from there.</source>
+        <translation>已取消下載「{model}」。已下載的 {size} 保留在磁碟上：在「模型」視窗按「繼續下載」或「使用」，即可從中斷處接著下載。</translation>
+    </message>
 </context>
 <context>
     <name>Models</name>
@@ -939,6 +970,10 @@
         <translation>已刪除 {models}：釋出 {size}。</translation>
     </message>
     <message>
+        <source>{model} is being loaded right now, so it cannot be deleted. Wait until it is loaded, or cancel its download in the main window&apos;s status bar, then delete it.</source>
+        <translation>{model} 正在載入，因此無法刪除。請等它載入完成，或在主視窗狀態列取消它的下載，再刪除。</translation>
+    </message>
+    <message>
         <source>added (not checked: offline mode is on)</source>
         <translation>已新增（未檢查：離線模式已開啟）</translation>
     </message>
@@ -991,7 +1026,7 @@
     <name>Progress</name>
     <message>
         <source>{s} s</source>
-        <extracomment>Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured on Linux x86_64, Python 3.11), plus ~0.15 GB of compiled decode functions, tokenizer and buffers. fp32 weights take 4 bytes per parameter (the token embedding is kept once, transposed, by the decode loop); loading leaves ~1.25 more with the allocator. The decode loop&apos;s static KV cache has n_ctx + one 64-token chunk of slots.</extracomment>
+        <extracomment>Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured on Linux x86_64, Python 3.11), plus ~0.35 GB of compiled decode loop and prefill graphs, tokenizer and buffers. fp32 weights take 4 bytes per parameter (the token embedding is kept once, transposed, by the decode loop); loading leaves ~1.15 more with the allocator. The static KV cache has n_ctx + 32 slots (the padding of a last prefill chunk).</extracomment>
         <translation>{s} 秒</translation>
     </message>
     <message>
