@@ -234,7 +234,7 @@ class ModelWorker(QObject):
         Runs the tokenizer here, as generation does: the GUI thread never
         touches the model or its tokenizer. Nothing is answered without a model.
         """
-        from gpt2desk.core.engine import encode_tail, prompt_budget
+        from gpt2desk.core.engine import fit_prompt, prompt_budget
 
         loaded = self._loaded
         if loaded is None:
@@ -242,9 +242,7 @@ class ModelWorker(QObject):
         try:
             n_ctx = int(loaded.runner.n_ctx)
             budget = prompt_budget(max(1, max_new_tokens), n_ctx)
-            ids, truncated = (
-                encode_tail(loaded.tokenizer, prompt, budget) if prompt else ([], False)
-            )
+            ids, truncated = fit_prompt(loaded.tokenizer, prompt, budget) if prompt else ([], False)
             kept = len(loaded.tokenizer.decode(ids)) if truncated else len(prompt)
         except Exception:
             log.exception("measuring the context failed")
