@@ -236,6 +236,16 @@ class ModelsDialog(QDialog):
         row = self.selected()
         if row is None or row.kind != "hub" or self.prefs.offline:
             return
+        loading = self._being_loaded(row)
+        if loading:
+            # Two downloads into the same cache files would spoil each other.
+            self._error(
+                self.tr(
+                    "{model} is being downloaded for loading right now; its progress and "
+                    "Cancel are in the main window's status bar."
+                ).format(model=loading)
+            )
+            return
         repo_id = cache.best_status(row.ids).repo_id
         self._running[repo_id] = self.downloads.download(repo_id, self.prefs.endpoint)
         self.message.setText(self.tr("Downloading {model}…").format(model=repo_id))
@@ -295,8 +305,8 @@ class ModelsDialog(QDialog):
         )
         self.refresh()
 
-    def _refuse_while_loading(self, row: Row) -> bool:
-        """True (and says why) when the model thread is loading this model from these files."""
+    def _being_loaded(self, row: Row) -> str:
+        """The name of ``row``'s model if the model thread is loading it (or ``""``)."""
         from gpt2desk.core.models import parse_model_ref
 
         for text in self.host.loading():
@@ -305,15 +315,21 @@ class ModelsDialog(QDialog):
             except ModelLoadError:
                 continue
             if name in row.ids:
-                self._error(
-                    self.tr(
-                        "{model} is being loaded right now, so it cannot be deleted. "
-                        "Wait until it is loaded, or cancel its download in the main "
-                        "window's status bar, then delete it."
-                    ).format(model=name)
-                )
-                return True
-        return False
+                return name
+        return ""
+
+    def _refuse_while_loading(self, row: Row) -> bool:
+        """True (and says why) when the model thread is loading this model from these files."""
+        name = self._being_loaded(row)
+        if name:
+            self._error(
+                self.tr(
+                    "{model} is being loaded right now, so it cannot be deleted. "
+                    "Wait until it is loaded, or cancel its download in the main "
+                    "window's status bar, then delete it."
+                ).format(model=name)
+            )
+        return bool(name)
 
     def _forget(self, row: Row) -> None:
         self.prefs.added = [a for a in self.prefs.added if a != (row.kind, row.name)]

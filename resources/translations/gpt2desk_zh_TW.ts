@@ -946,6 +946,10 @@
         <translation>從清單移除</translation>
     </message>
     <message>
+        <source>{model} is being downloaded for loading right now; its progress and Cancel are in the main window&apos;s status bar.</source>
+        <translation>{model} 正在下載以供載入；進度與「取消」按鈕在主視窗的狀態列。</translation>
+    </message>
+    <message>
         <source>Downloading {model}…</source>
         <translation>正在下載 {model}…</translation>
     </message>

@@ -145,6 +145,26 @@ def test_deleting_the_model_being_downloaded_for_loading_is_refused(
     assert "freed" in dialog.message.text()
 
 
+def test_a_second_download_of_the_model_being_loaded_is_refused(
+    first_start: MainWindow, qtbot: Any
+) -> None:
+    window = first_start
+    qtbot.waitUntil(window.download_cancel.isVisible, timeout=WAIT_MS)
+    window.open_models()
+    dialog = window.models_dialog
+    assert isinstance(dialog, ModelsDialog)
+    dialog.select("gpt2")
+    for start in (dialog.download_selected, dialog.use_selected):
+        dialog.message.clear()
+        start()
+        assert "gpt2 is being downloaded for loading right now" in dialog.message.text()
+        # No download of the window's own started: it would have a Cancel.
+        assert not dialog.cancel_button.isEnabled()
+    assert window.download_cancel.isVisible(), "the first download should go on"
+    window.download_cancel.click()
+    qtbot.waitUntil(lambda: "cancelled" in dialog.message.text(), timeout=WAIT_MS)
+
+
 def test_deleting_the_model_being_loaded_from_disk_is_refused(
     host: WorkerHost,
     qtbot: Any,
