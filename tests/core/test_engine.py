@@ -392,7 +392,8 @@ def test_a_long_chat_is_cut_at_the_start_of_a_turn(tiny: Any) -> None:
 
 def test_a_cut_without_line_breaks_keeps_the_whole_tail(tiny: Any) -> None:
     tok = tiny.tokenizer
-    prompt = " ".join([PLAIN_TEXT] * 40)
+    prompt = " ".join([PLAIN_TEXT.replace("\n", " ")] * 40)
+    assert "\n" not in prompt
     assert fit_prompt(tok, prompt, 300) == encode_tail(tok, prompt, 300)
 
 
