@@ -36,9 +36,9 @@ def new_seed() -> int:
 class Sampling:
     """What picks the tokens of one request: its settings, seed and context.
 
-    ``seen`` marks the ids in the context, for the repetition penalty; the
-    decode loop marks the tokens it samples itself, the caller marks what it
-    feeds (see :meth:`see`).
+    ``seen`` marks the ids in the context, for the repetition penalty: the
+    caller marks the prompt (:meth:`start`, :meth:`restart`), the runner each
+    token it picks (:meth:`see`).
     """
 
     settings: GenerationSettings
@@ -63,7 +63,7 @@ class Sampling:
         self.see(context)
 
     def tensors(self) -> tuple[Any, ...]:
-        """The inputs of :func:`pick_token` (after ``logits``), as tensors."""
+        """The inputs of :func:`pick_token` after ``logits`` and ``index``, as tensors."""
         import tensorflow as tf
 
         s = self.settings
@@ -82,13 +82,13 @@ class Sampling:
 
 def pick_token(
     logits: Any,
+    index: Any,
     seen: Any,
     temperature: Any,
     top_k: Any,
     top_p: Any,
     penalty: Any,
     seed: Any,
-    index: Any,
 ) -> Any:
     """The id picked from one row of ``logits`` (an int32 scalar tensor).
 

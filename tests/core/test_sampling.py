@@ -34,7 +34,7 @@ def draws(pick: Any, logits: np.ndarray, settings: GenerationSettings, seen: Any
     sampling = Sampling.start(settings, 1234, VOCAB, seen)
     inputs = sampling.tensors()
     row = tf.constant(logits, tf.float32)
-    return np.array([int(pick(row, *inputs, tf.constant(i))) for i in range(DRAWS)])
+    return np.array([int(pick(row, tf.constant(i), *inputs)) for i in range(DRAWS)])
 
 
 def allowed(logits: np.ndarray, s: GenerationSettings) -> tuple[np.ndarray, np.ndarray]:
