@@ -140,9 +140,8 @@ class ModelWorker(QObject):
         self._loaded = loaded
         self.state_changed.emit("ready", loaded.ref.name)
 
-    @Slot(int, str, dict)
-    def generate(self, request_id: int, prompt: str, settings: dict[str, Any]) -> None:
-        from gpt2desk.core.engine import Done, generate
+    def _ready_for(self, request_id: int, settings: dict[str, Any]) -> tuple[Any, Any] | None:
+        """The loaded model and the parsed settings, or None once the failure is reported."""
         from gpt2desk.core.settings import GenerationSettings, SettingsError
 
         loaded = self._loaded
@@ -150,12 +149,21 @@ class ModelWorker(QObject):
             self.generation_failed.emit(
                 request_id, QCoreApplication.translate("ModelWorker", "No model is loaded yet.")
             )
-            return
+            return None
         try:
-            parsed = GenerationSettings.from_dict(settings)
+            return loaded, GenerationSettings.from_dict(settings)
         except SettingsError as exc:
             self.generation_failed.emit(request_id, str(exc))
+            return None
+
+    @Slot(int, str, dict)
+    def generate(self, request_id: int, prompt: str, settings: dict[str, Any]) -> None:
+        from gpt2desk.core.engine import Done, generate
+
+        ready = self._ready_for(request_id, settings)
+        if ready is None:
             return
+        loaded, parsed = ready
         self.state_changed.emit("generating", loaded.ref.name)
         try:
             stop = _StopFlag(self, request_id)
@@ -181,22 +189,15 @@ class ModelWorker(QObject):
         """``count`` short continuations of ``prompt`` for autocomplete, one seed each.
 
         No state change is reported: the status bar keeps saying "ready", and
-        a stopped request leaves the model free within a token.
+        a stopped request shows no further text and leaves the model free
+        after the burst under way (at most 8 tokens).
         """
-        from gpt2desk.core.settings import GenerationSettings, SettingsError
         from gpt2desk.core.suggest import SuggestionDone, suggest
 
-        loaded = self._loaded
-        if loaded is None:
-            self.generation_failed.emit(
-                request_id, QCoreApplication.translate("ModelWorker", "No model is loaded yet.")
-            )
+        ready = self._ready_for(request_id, settings)
+        if ready is None:
             return
-        try:
-            parsed = GenerationSettings.from_dict(settings)
-        except SettingsError as exc:
-            self.generation_failed.emit(request_id, str(exc))
-            return
+        loaded, parsed = ready
         stop = _StopFlag(self, request_id)
         try:
             for event in suggest(
