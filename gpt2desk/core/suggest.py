@@ -119,8 +119,8 @@ def suggest(
     """Streams ``count`` continuations of ``prompt``, one after another.
 
     Each suggestion is pieces, then its ``SuggestionDone``. Once ``cancel`` is
-    set, the suggestion being written ends as "cancelled" within a token and
-    no further one starts.
+    set, the suggestion being written ends as "cancelled" before its next
+    token is shown and no further one starts.
     """
     settings.validate()
     if prompt:
