@@ -381,6 +381,15 @@ class UndoStack:
         self._done.append(change)
         return change
 
+    def amend(self, change: Change, after: dict[str, Any]) -> None:
+        """``change`` (done or undone) now ends at ``after``.
+
+        An edit that the model answers ("Save and answer") is one change whose
+        result includes the answer, so Redo brings the answer back.
+        """
+        if any(c is change for c in (*self._done, *self._undone)):
+            change.after = after
+
     def can_undo(self) -> bool:
         return bool(self._done)
 

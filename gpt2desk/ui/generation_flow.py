@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from gpt2desk.core.conversation import Conversation, Turn
+from gpt2desk.core.conversation import Change, Conversation, Turn
 from gpt2desk.core.prompts import ChatTemplate, Mode
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 
@@ -32,6 +32,8 @@ class Generation:
     model: str
     label: str = ""  # undoable change (conversation_menu.UNDO_LABELS), recorded when it ends
     before: dict[str, Any] | None = None
+    # "Save and answer": the edit's undoable change, which ends with this reply.
+    answers: Change | None = None
 
 
 def mode_of(conv: Conversation) -> Mode:
@@ -75,6 +77,7 @@ class GenerationFlow(QObject):
         *,
         saved: tuple[Turn, ...] = (),
         label: str = "",
+        answers: Change | None = None,
     ) -> None:
         model = self.w._model_name
         before = conv.to_dict() if label else None
@@ -90,7 +93,9 @@ class GenerationFlow(QObject):
             conv.touch()
             self.workspace.add_turns(conv, turn)
         values = settings.to_dict()
-        self.current = Generation(conv, turn, len(turn.text), dict(values), model, label, before)
+        self.current = Generation(
+            conv, turn, len(turn.text), dict(values), model, label, before, answers
+        )
         values["stop"] = list(settings.stop) + list(stops)
         self.ui.render(stream=True)
         self.w._request_id = self.w.host.generate(prompt, values)
@@ -127,6 +132,8 @@ class GenerationFlow(QObject):
         self.workspace.finish_turn(gen.conv, turn)
         if gen.before is not None:
             self.workspace.record(gen.label, gen.conv, gen.before)
+        if gen.answers is not None:
+            self.workspace.amend(gen.answers, gen.conv)
         self.ui.context.schedule()
 
     def failed(self, message: str) -> None:
@@ -137,6 +144,8 @@ class GenerationFlow(QObject):
         gen.turn.status = "failed"
         gen.turn.passages.append({"start": gen.start, "model": gen.model, "error": message})
         self.workspace.finish_turn(gen.conv, gen.turn)
+        if gen.answers is not None:
+            self.workspace.amend(gen.answers, gen.conv)
 
     def stop_and_keep(self) -> None:
         """Stops the reply being written; what was written is kept, marked stopped."""
@@ -234,7 +243,7 @@ class GenerationFlow(QObject):
         before = conv.to_dict()
         new = conv.add_turn(old.parent_id, old.role, text)
         new.passages = [{"edited_from": old.id, "created": time.time()}]
-        self.workspace.change("Edit", conv, before)
+        change = self.workspace.change("Edit", conv, before)
         if generate and self.w._state == "ready":
             settings = self._settings()
             if settings is not None:
@@ -243,7 +252,9 @@ class GenerationFlow(QObject):
                 except SettingsError:
                     return new
                 if old.role == "user":
-                    self._begin(conv, new, None, prompt, stops, settings, saved=(new,))
+                    self._begin(
+                        conv, new, None, prompt, stops, settings, saved=(new,), answers=change
+                    )
                 else:
                     self._begin(conv, None, new, prompt, stops, settings, label="Continue")
         return new

@@ -221,9 +221,13 @@ class Workspace(QObject):
         row = turn.to_dict()
         self.writer.submit(lambda s: s.put_turns(conv.id, [row], updated=conv.updated))
 
-    def change(self, label: str, conv: Conversation, before: dict[str, Any]) -> None:
+    def change(self, label: str, conv: Conversation, before: dict[str, Any]) -> Change:
         """Records an undoable change of ``conv`` made since ``before`` and saves it."""
-        self._commit_change(label, conv, before)
+        return self._commit_change(label, conv, before)
+
+    def amend(self, change: Change, conv: Conversation) -> None:
+        """``change`` now ends with ``conv`` as it is (a reply to the edit has been saved)."""
+        self.undo_stack.amend(change, conv.to_dict())
 
     def record(self, label: str, conv: Conversation, before: dict[str, Any]) -> None:
         """Makes a change that is already saved (a finished reply) undoable."""
@@ -311,17 +315,19 @@ class Workspace(QObject):
         self.writer.submit(lambda s: s.set_state("selected", conv.id), key="selected")
         self.current_changed.emit()
 
-    def _commit_change(self, label: str, conv: Conversation, before: dict[str, Any]) -> None:
+    def _commit_change(self, label: str, conv: Conversation, before: dict[str, Any]) -> Change:
         conv.touch()
         if not conv.title_set:
             first = conv.path()[:1]
             conv.title = auto_title(first[0].text) if first else "Untitled"
-        self.undo_stack.push(Change(label, conv.id, before, conv.to_dict()))
+        change = Change(label, conv.id, before, conv.to_dict())
+        self.undo_stack.push(change)
         self._save_whole(conv)
         self._refresh_summary(conv)
         self.undo_changed.emit()
         if self.current is conv:
             self.current_changed.emit()
+        return change
 
     def _save_whole(self, conv: Conversation) -> None:
         snapshot = conv.to_dict()
