@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from gpt2desk.core.escaping import EscapingFormatter
 from gpt2desk.ui.workspace import data_dir
 
 LOG_NAME = "gpt2desk.log"
@@ -40,7 +41,9 @@ def install_log_file(level: int = logging.INFO) -> Path | None:
     except OSError as exc:
         logging.getLogger(__name__).warning("no log file at %s: %s", path, exc)
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # Paths, model names and error texts in a record are escaped to one line:
+    # a newline in a folder name cannot forge a record (core/escaping.py).
+    handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(min(logger.level or level, level))
     return path
