@@ -12,7 +12,10 @@ Serves models (dicts of file name -> bytes) on 127.0.0.1 at a random port:
 
 Every request is logged (``server.log``), and faults can be injected: drop the
 connection mid-body once, corrupt a body (same size, wrong sha256), answer
-everything with a captive-portal page, stream slowly.
+everything with a captive-portal page, stream slowly. Hostile behaviours too
+(see :class:`Faults`): headers that are not what the Hub sends (an ``ETag`` or
+``X-Repo-Commit`` that is a path), model info with odd JSON types or unsafe
+file names, redirect loops, a body that stops halfway with the connection open.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,6 +57,21 @@ class Faults:
     slow: dict[str, tuple[int, float]] = field(default_factory=dict)
     #: False: /api/models answers a plain 404, as a files-only mirror does.
     api: bool = True
+    #: file name -> headers that replace (or add to) the usual ones on its /resolve/
+    #: answers, 404s included: e.g. ``{"ETag": '"../../x"'}``.
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: file names listed in the model info but answered 404 (EntryNotFound).
+    missing: set[str] = field(default_factory=set)
+    #: gets the model info (a dict) and returns what is sent instead (any JSON
+    #: value): odd types, unsafe file names...
+    info_edit: Callable[[dict[str, Any]], Any] | None = None
+    #: where the server redirects in a loop: "resolve" (a relative redirect from a
+    #: file's URL to itself, which the client follows on HEAD), "download" (the
+    #: file's download URL redirects to itself), "api" (the model info does).
+    redirect_loop: str | None = None
+    #: file name -> bytes of its body sent before the server goes silent; the
+    #: connection stays open (until the server stops).
+    stall_after: dict[str, int] = field(default_factory=dict)
 
 
 def git_blob_sha1(data: bytes) -> str:
@@ -122,13 +140,17 @@ class HubServer:
         self.log: list[Request] = []
         self.faults = Faults()
         self._lock = threading.Lock()
+        self.stopping = threading.Event()  # ends the silence of stalled answers
         for repo_id, files in (repos or {}).items():
             self.add(repo_id, files)
         handler = type("Handler", (_Handler,), {"hub": self})
         self._httpd = _Server(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # A short poll: stop() waits up to one interval (0.5 s by default, per test).
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def add(self, repo_id: str, files: dict[str, bytes]) -> Repo:
@@ -147,6 +169,7 @@ class HubServer:
             ]
 
     def stop(self) -> None:
+        self.stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
@@ -168,6 +191,7 @@ class _Server(ThreadingHTTPServer):
 _RESOLVE = re.compile(r"^/(?P<repo>.+?)/resolve/(?P<rev>[^/]+)/(?P<file>.+)$")
 _API = re.compile(r"^/api/models/(?P<repo>.+?)(?:/revision/(?P<rev>[^/]+))?$")
 _LFS = re.compile(r"^/lfs/(?P<sha>[0-9a-f]{64})$")
+_LOOP = re.compile(r"^/loop/(?P<file>.+)$")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -197,7 +221,11 @@ class _Handler(BaseHTTPRequestHandler):
                 length=len(PORTAL_PAGE),
             )
         if (m := _API.match(path)) and self.hub.faults.api:
+            if self.hub.faults.redirect_loop == "api":
+                return self._send(302, b"", {"Location": path}, length=0)
             return self._api(m["repo"], body)
+        if _LOOP.match(path):
+            return self._send(302, b"", {"Location": path}, length=0)
         if m := _RESOLVE.match(path):
             return self._resolve(m["repo"], m["file"], body)
         if m := _LFS.match(path):
@@ -212,15 +240,32 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self.hub.repos.get(repo_id)
         if repo is None:
             return self._error(404, "RepoNotFound", "Repository not found")
-        data = json.dumps(repo.info(blobs="blobs=True" in self.path)).encode()
+        info = repo.info(blobs="blobs=True" in self.path)
+        sent: Any = info if self.hub.faults.info_edit is None else self.hub.faults.info_edit(info)
+        data = json.dumps(sent).encode()
         self._send(200, data if body else b"", {"Content-Type": "application/json"}, len(data))
 
     def _resolve(self, repo_id: str, name: str, body: bool) -> None:
         repo = self.hub.repos.get(repo_id)
         if repo is None:
             return self._error(404, "RepoNotFound", "Repository not found")
-        if name not in repo.files:
-            return self._error(404, "EntryNotFound", "Entry not found", commit=repo.commit)
+        faults = self.hub.faults
+        if name not in repo.files or name in faults.missing:
+            return self._error(
+                404, "EntryNotFound", "Entry not found", commit=repo.commit, name=name
+            )
+        if faults.redirect_loop == "resolve":
+            return self._send(302, b"", {"Location": self.path}, length=0)
+        if faults.redirect_loop == "download":
+            data = repo.files[name]
+            headers = {
+                "X-Repo-Commit": repo.commit,
+                "X-Linked-Etag": f'"{repo.sha256(name)}"',
+                "X-Linked-Size": str(len(data)),
+                "ETag": f'"{git_blob_sha1(data)}"',
+                "Location": f"{self.hub.url}/loop/{name}",
+            }
+            return self._send(302, b"", self._hostile(name, headers), length=0)
         if repo.is_lfs(name):
             data = repo.files[name]
             headers = {
@@ -230,7 +275,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "ETag": f'"{git_blob_sha1(data)}"',
                 "Location": f"{self.hub.url}/lfs/{repo.sha256(name)}",
             }
-            return self._send(302, b"", headers, length=0)
+            return self._send(302, b"", self._hostile(name, headers), length=0)
         self._file(repo, name, body)
 
     # -- bodies ------------------------------------------------------------
@@ -246,6 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
             "Accept-Ranges": "bytes",
             "Content-Type": "application/octet-stream",
         }
+        headers = self._hostile(name, headers)
         status, start, end = 200, 0, len(data)
         wanted = self.headers.get("Range")
         if wanted and (m := re.fullmatch(r"bytes=(\d+)-(\d*)", wanted.strip())):
@@ -259,6 +305,13 @@ class _Handler(BaseHTTPRequestHandler):
         part = data[start:end]
         self._start(status, headers, len(part))
         if not body:
+            return
+        stall = faults.stall_after.get(name)
+        if stall is not None:
+            self.wfile.write(part[:stall])
+            self.wfile.flush()
+            self.hub.stopping.wait()  # silence, with the connection open
+            self.close_connection = True
             return
         drops = faults.drop_after.get(name)
         drop = drops.pop(0) if drops else None
@@ -278,7 +331,18 @@ class _Handler(BaseHTTPRequestHandler):
             if pause:
                 time.sleep(pause)
 
-    def _error(self, status: int, code: str, message: str, commit: str | None = None) -> None:
+    def _hostile(self, name: str, headers: dict[str, str]) -> dict[str, str]:
+        """The headers of a file's answer, with those of ``faults.headers`` instead."""
+        return {**headers, **self.hub.faults.headers.get(name, {})}
+
+    def _error(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        commit: str | None = None,
+        name: str | None = None,
+    ) -> None:
         data = json.dumps({"error": message}).encode()
         headers = {
             "Content-Type": "application/json",
@@ -287,6 +351,8 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if commit:
             headers["X-Repo-Commit"] = commit
+        if name is not None:
+            headers = self._hostile(name, headers)
         self._send(status, data if self.command != "HEAD" else b"", headers, len(data))
 
     def _send(self, status: int, data: bytes, headers: dict[str, str], length: int) -> None:

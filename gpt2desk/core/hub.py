@@ -13,14 +13,19 @@ huggingface_hub 0.36 lacks for a desktop app:
 - sha256 checks: the client only checks sizes, but an LFS blob is named by its
   sha256, so a damaged file is found, deleted and reported.
 - Messages a user can act on, among them for a captive portal (a 200 web page).
+- Checks of every header the client builds a path from (``hub_guard``): a
+  server cannot write outside the cache. A redirect loop and a server that
+  stops sending mid-file (``stall_s`` without a byte) end with a message; what
+  arrived is kept for Resume.
 
 The endpoint is always passed explicitly (``huggingface_hub`` reads
 ``HF_ENDPOINT`` only once, at import), and no access token is ever sent.
 
 The parts live in modules of their own and are importable from here:
 ``hub_check`` (endpoint and id), ``hub_files`` (which files to fetch),
-``hub_progress`` (the hook), ``hub_verify`` (config and sha256 checks) and
-``hub_errors`` (messages, captive portal included).
+``hub_guard`` (checks of the server's answers), ``hub_progress`` (the hook),
+``hub_verify`` (config and sha256 checks) and ``hub_errors`` (messages,
+captive portal included).
 """
 
 from __future__ import annotations
@@ -36,7 +41,15 @@ from gpt2desk.core.hub_check import (
     normalize_endpoint,
     resolve_endpoint,
 )
-from gpt2desk.core.hub_errors import DownloadCancelled, HubError, _host, _translate
+from gpt2desk.core.hub_errors import (
+    DownloadCancelled,
+    HubError,
+    RefusedAnswer,
+    _host,
+    _stalled,
+    _stopped_sending,
+    _translate,
+)
 from gpt2desk.core.hub_files import (
     CONFIG_FILES,
     TOKENIZER_FILES,
@@ -44,6 +57,7 @@ from gpt2desk.core.hub_files import (
     RemoteFile,
     plan_download,
 )
+from gpt2desk.core.hub_guard import install_guards
 from gpt2desk.core.hub_progress import _install_progress_hook, _progress_to
 from gpt2desk.core.hub_verify import _check_config, _verify, delete_repo_folder
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP
@@ -58,6 +72,7 @@ __all__ = [
     "DownloadCancelled",
     "DownloadPlan",
     "HubError",
+    "RefusedAnswer",
     "RemoteFile",
     "check_hub_id",
     "delete_repo_folder",
@@ -71,6 +86,8 @@ __all__ = [
 CHUNK_SIZE = 256 * 1024
 #: Attempts per file in all, even when each one brings new bytes.
 MAX_TRIES = 50
+#: Seconds without a byte after which a server is taken to have stopped sending.
+STALL_S = 30.0
 
 
 # -- downloading -------------------------------------------------------------
@@ -86,6 +103,7 @@ def download_model(
     retries: int = 4,
     backoff_s: float = 1.0,
     timeout: float = 10.0,
+    stall_s: float = STALL_S,
 ) -> Path:
     """Downloads (or resumes, or completes) a model into the Hugging Face cache.
 
@@ -98,6 +116,9 @@ def download_model(
         retries: retries after a connection dropped mid-file with no new byte
             since the last try (then give up; what arrived is kept).
         backoff_s: wait before the first retry; doubled for each next one.
+        timeout: seconds to wait for the model information and each file's headers.
+        stall_s: seconds without a byte of a file before giving up on the server
+            (what arrived is kept for Resume).
 
     Returns:
         The snapshot folder, loadable with ``local_files_only=True``.
@@ -109,17 +130,24 @@ def download_model(
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     base = resolve_endpoint(endpoint)
     existed = repo_folder(repo_id, cache).exists()
+    _prepare_client(stall_s)
     plan = plan_download(repo_id, endpoint=base, timeout=timeout)
     meter = Meter(repo_id, plan.total_bytes, on_progress, cancel, cancelled_error=DownloadCancelled)
-    _prepare_client()
     pointer = Path()
-    for remote in plan.files:
-        meter.start_file(remote.name, remote.size)
-        pointer = _fetch(repo_id, remote, cache, base, meter, retries, backoff_s, timeout)
-        if remote.name == "config.json":
-            _check_config(repo_id, pointer, cache, created=not existed)
-        meter.finish_file()
-        _verify(repo_id, remote, pointer, meter)
+    try:
+        for remote in plan.files:
+            meter.start_file(remote.name, remote.size)
+            pointer = _fetch(
+                repo_id, remote, cache, base, meter, retries, backoff_s, timeout, stall_s
+            )
+            if remote.name == "config.json":
+                _check_config(repo_id, pointer, cache, created=not existed)
+            meter.finish_file()
+            _verify(repo_id, remote, pointer, meter)
+    except RefusedAnswer:
+        if not existed:  # what this server sent before it lied is not kept either
+            delete_repo_folder(repo_id, cache)
+        raise
     meter.emit(force=True, stage="done")
     return pointer.parent
 
@@ -133,6 +161,7 @@ def _fetch(
     retries: int,
     backoff_s: float,
     timeout: float,
+    stall_s: float,
 ) -> Path:
     import requests
     from huggingface_hub import hf_hub_download
@@ -158,7 +187,16 @@ def _fetch(
             return Path(path)
         except DownloadCancelled:
             raise
-        except retryable as exc:
+        except Exception as exc:
+            if _stalled(exc):
+                # One stall ends it: retrying a silent server would take minutes.
+                raise _stopped_sending(base, remote.name, repo_id, stall_s) from exc
+            if not isinstance(exc, retryable):
+                if "Consistency check failed" in str(exc):
+                    # More or fewer bytes than announced: the partial file is useless.
+                    for part in (repo_folder(repo_id, cache) / "blobs").glob("*.incomplete"):
+                        part.unlink(missing_ok=True)
+                raise _translate(exc, repo_id, remote.name, base) from exc
             attempt = 0 if meter.done > done_before else attempt + 1
             if attempt > retries or tries >= MAX_TRIES:
                 raise HubError(
@@ -177,20 +215,17 @@ def _fetch(
             meter.emit(force=True, stage="retrying")
             if meter.cancel.wait(delay):
                 meter.check_cancel()
-        except Exception as exc:
-            if "Consistency check failed" in str(exc):
-                # More or fewer bytes than announced: the partial file is useless.
-                for part in (repo_folder(repo_id, cache) / "blobs").glob("*.incomplete"):
-                    part.unlink(missing_ok=True)
-            raise _translate(exc, repo_id, remote.name, base) from exc
 
 
-def _prepare_client() -> None:
-    """Plain HTTP downloads (resumable, checkable) and the progress hook."""
+def _prepare_client(stall_s: float) -> None:
+    """Plain HTTP downloads (resumable, checkable), the checks of answers, the progress hook."""
     from huggingface_hub import constants
 
     # Xet downloads bypass HTTP Range resume and our progress bar: a mirror or
     # a plain HTTP server cannot speak it anyway. Read at call time, not import.
     constants.HF_HUB_DISABLE_XET = True
     constants.DOWNLOAD_CHUNK_SIZE = CHUNK_SIZE
+    # http_get's read timeout: the longest silence of a server mid-file.
+    constants.HF_HUB_DOWNLOAD_TIMEOUT = stall_s  # type: ignore[assignment]  # requests takes floats
+    install_guards()
     _install_progress_hook()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from gpt2desk.core.hub_guard import BodyStalled, UnsafeAnswer, shown
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message
 from gpt2desk.core.models import ModelLoadError
 
@@ -18,6 +19,72 @@ class HubError(ModelLoadError):
 
 class DownloadCancelled(HubError):
     """The user cancelled; partial files are kept for Resume."""
+
+
+class RefusedAnswer(HubError):
+    """A server sent a name, file id or commit id that is not the Hub's: nothing more is asked."""
+
+
+_REFUSED = {
+    "commit": QT_TRANSLATE_NOOP(
+        "Hub",
+        "{host} sent “{value}” as the commit id of “{model}”, but a commit id is 40 hex "
+        "digits. The download was refused so that nothing is written outside the model "
+        "cache: check the Hub endpoint setting.",
+    ),
+    "blob": QT_TRANSLATE_NOOP(
+        "Hub",
+        "{host} sent “{value}” as the id of {file} of “{model}”, but a file id is 40 or 64 "
+        "hex digits. The download was refused so that nothing is written outside the model "
+        "cache: check the Hub endpoint setting.",
+    ),
+    "file": QT_TRANSLATE_NOOP(
+        "Hub",
+        "{host} listed a file named “{value}” in “{model}”, which is not a file name inside "
+        "the model's folder. The download was refused so that nothing is written outside "
+        "the model cache: check the Hub endpoint setting.",
+    ),
+}
+
+
+def _refused(kind: str, value: object, repo_id: str, filename: str | None, base: str) -> HubError:
+    return RefusedAnswer(
+        _REFUSED[kind], host=_host(base), value=shown(value), model=repo_id, file=filename or "?"
+    )
+
+
+def _malformed_info(repo_id: str, base: str, detail: str) -> HubError:
+    return HubError(
+        QT_TRANSLATE_NOOP(
+            "Hub",
+            "The model information {host} sent for “{model}” is malformed ({detail}): it is "
+            "not what the Hub sends. Check the Hub endpoint setting. Nothing was saved.",
+        ),
+        host=_host(base),
+        model=repo_id,
+        detail=detail,
+    )
+
+
+def _stalled(exc: BaseException) -> bool:
+    """The server stopped sending a file: no headers or no next byte within the stall time."""
+    import requests
+
+    return isinstance(exc, (BodyStalled, requests.ReadTimeout))
+
+
+def _stopped_sending(base: str, filename: str, repo_id: str, seconds: float) -> HubError:
+    return HubError(
+        QT_TRANSLATE_NOOP(
+            "Hub",
+            "{host} stopped sending {file} of “{model}” (nothing arrived for {seconds:g} s). "
+            "What arrived is kept: press Resume to continue.",
+        ),
+        host=_host(base),
+        file=filename,
+        model=repo_id,
+        seconds=seconds,
+    )
 
 
 def _not_gpt2(repo_id: str, model_type: object) -> HubError:
@@ -47,6 +114,8 @@ def _translate(exc: BaseException, repo_id: str, filename: str | None, base: str
         RepositoryNotFoundError,
     )
 
+    if isinstance(exc, HubError):
+        return exc
     host = _host(base)
     chain: list[BaseException] = []
     cur: BaseException | None = exc
@@ -62,6 +131,19 @@ def _translate(exc: BaseException, repo_id: str, filename: str | None, base: str
         if filename
         else f"“{repo_id}”"
     )
+    unsafe = next((e for e in chain if isinstance(e, UnsafeAnswer)), None)
+    if unsafe is not None:
+        return _refused(unsafe.kind, unsafe.value, repo_id, filename, base)
+    if seen(requests.TooManyRedirects):
+        return HubError(
+            QT_TRANSLATE_NOOP(
+                "Hub",
+                "{host} redirects in a loop when asked for {what}: its answers lead back to "
+                "where they started. Check the Hub endpoint setting, or try again later.",
+            ),
+            host=host,
+            what=what,
+        )
     if seen(FileMetadataError, json.JSONDecodeError, requests.exceptions.JSONDecodeError):
         # HTTP 200 without X-Repo-Commit, or "JSON" that is HTML: not the Hub.
         return HubError(

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from gpt2desk.core.hub_check import check_hub_id, resolve_endpoint
-from gpt2desk.core.hub_errors import HubError, _host, _not_gpt2, _translate
+from gpt2desk.core.hub_errors import (
+    HubError,
+    _host,
+    _malformed_info,
+    _not_gpt2,
+    _refused,
+    _translate,
+)
+from gpt2desk.core.hub_guard import COMMIT_ID, install_guards, is_safe_file_name
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP
 
 CONFIG_FILES = ("config.json", "generation_config.json")
@@ -20,6 +28,8 @@ TOKENIZER_FILES = (
     "added_tokens.json",
 )
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+#: Larger "sizes" are not a GPT-2's file (the largest is ~6.5 GB): dropped, not summed.
+_MAX_SIZE = 1 << 38
 
 
 @dataclass(frozen=True)
@@ -48,17 +58,16 @@ def plan_download(
 
     Raises:
         HubError: the model does not exist, is not a GPT-2 with usable
-            weights, or the Hub cannot be reached (or a web page answered).
+            weights, the Hub cannot be reached (or a web page answered), or its
+            answer is malformed or names a file outside the model's folder.
     """
-    from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
 
     check_hub_id(repo_id)
     base = resolve_endpoint(endpoint)
+    install_guards()
     try:
-        info = HfApi(endpoint=base, token=False).model_info(
-            repo_id, files_metadata=True, timeout=timeout
-        )
+        info = _model_info(repo_id, base, timeout)
     except HfHubHTTPError as exc:
         response = exc.response
         if response is None or response.status_code != 404 or response.headers.get("X-Error-Code"):
@@ -68,35 +77,90 @@ def plan_download(
     except Exception as exc:
         raise _translate(exc, repo_id, None, base) from exc
     else:
-        config = info.config if isinstance(info.config, dict) else {}
-        model_type = config.get("model_type")
+        model_type, siblings = _parse_info(info, repo_id, base)
         if model_type is not None and model_type != "gpt2":
             raise _not_gpt2(repo_id, model_type)
-        siblings = {s.rfilename: s for s in info.siblings or []}
     return DownloadPlan(repo_id, tuple(_pick_files(repo_id, siblings)))
 
 
 @dataclass(frozen=True)
 class _Sibling:
-    """What ``_pick_files`` reads of a ``RepoSibling``."""
+    """One file of the model as the Hub lists it: its name, size and LFS sha256 if any."""
 
     rfilename: str
     size: int | None
-    lfs: dict[str, str] | None
+    sha256: str | None
 
 
-def _probe_files(repo_id: str, base: str, timeout: float) -> dict[str, Any]:
+def _model_info(repo_id: str, base: str, timeout: float) -> Any:
+    """The model information JSON (``HfApi.model_info`` without building its objects)."""
+    from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+
+    response = get_session().get(
+        f"{base}/api/models/{repo_id}",
+        headers=build_hf_headers(token=False),
+        params={"blobs": True},
+        timeout=timeout,
+    )
+    hf_raise_for_status(response)
+    return response.json()
+
+
+def _parse_info(info: Any, repo_id: str, base: str) -> tuple[Any, dict[str, _Sibling]]:
+    """The model type and the files of a model information answer, checked.
+
+    Only what gpt2desk reads is checked; sizes only feed progress, so an odd
+    one is dropped. A file name or commit that is not the Hub's is refused.
+    """
+    if not isinstance(info, dict):
+        raise _malformed_info(repo_id, base, type(info).__name__)
+    sha = info.get("sha")
+    if sha is not None and not (isinstance(sha, str) and COMMIT_ID.fullmatch(sha)):
+        raise _refused("commit", sha, repo_id, None, base)
+    config = info.get("config")
+    model_type = config.get("model_type") if isinstance(config, dict) else None
+    listed = info.get("siblings")
+    if listed is None:
+        listed = []
+    if not isinstance(listed, list):
+        raise _malformed_info(repo_id, base, f"siblings: {type(listed).__name__}")
+    siblings: dict[str, _Sibling] = {}
+    for i, entry in enumerate(listed):
+        if not isinstance(entry, dict) or "rfilename" not in entry:
+            raise _malformed_info(repo_id, base, f"siblings[{i}]")
+        name = entry["rfilename"]
+        if not is_safe_file_name(name):
+            raise _refused("file", name, repo_id, None, base)
+        lfs = entry.get("lfs")
+        sha256 = lfs.get("sha256") if isinstance(lfs, dict) else None
+        if lfs is not None and not (isinstance(sha256, str) and _SHA256.match(sha256)):
+            raise _malformed_info(repo_id, base, f"siblings[{i}].lfs")
+        siblings[name] = _Sibling(name, _size(entry.get("size")), sha256)
+    return model_type, siblings
+
+
+def _size(value: object) -> int | None:
+    """A file size from the Hub; None when it is not a plausible number of bytes."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= _MAX_SIZE else None
+
+
+def _probe_files(repo_id: str, base: str, timeout: float) -> dict[str, _Sibling]:
     """The candidate files that exist, found with one HEAD request each."""
-    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+    from huggingface_hub import file_download, hf_hub_url
     from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
 
     weights = ("model.safetensors", "tf_model.h5", "pytorch_model.bin")
     names = (*CONFIG_FILES, *TOKENIZER_FILES, *weights, "model.safetensors.index.json")
-    found: dict[str, Any] = {}
+    found: dict[str, _Sibling] = {}
     for name in names:
         url = hf_hub_url(repo_id, name, endpoint=base)
         try:
-            meta = get_hf_file_metadata(url, token=False, timeout=timeout, endpoint=base)
+            # The module's function: the one hub_guard checks.
+            meta = file_download.get_hf_file_metadata(
+                url, token=False, timeout=timeout, endpoint=base
+            )
         except EntryNotFoundError:
             continue
         except HfHubHTTPError as exc:
@@ -108,7 +172,7 @@ def _probe_files(repo_id: str, base: str, timeout: float) -> dict[str, Any]:
         if meta.commit_hash is None:
             raise _translate(_not_the_hub(), repo_id, name, base)
         sha = meta.etag if meta.etag and _SHA256.match(meta.etag) else None
-        found[name] = _Sibling(name, meta.size, {"sha256": sha} if sha else None)
+        found[name] = _Sibling(name, _size(meta.size), sha)
     if not found:
         raise HubError(
             QT_TRANSLATE_NOOP("Hub", "There is no model named “{model}” on {host}."),
@@ -124,7 +188,7 @@ def _not_the_hub() -> Exception:
     return FileMetadataError("no X-Repo-Commit header: not the Hub")
 
 
-def _pick_files(repo_id: str, siblings: dict[str, Any]) -> list[RemoteFile]:
+def _pick_files(repo_id: str, siblings: dict[str, _Sibling]) -> list[RemoteFile]:
     if "config.json" not in siblings:
         raise HubError(
             QT_TRANSLATE_NOOP(
@@ -158,9 +222,4 @@ def _pick_files(repo_id: str, siblings: dict[str, Any]) -> list[RemoteFile]:
             model=repo_id,
         )
     names = [n for n in (*CONFIG_FILES, *TOKENIZER_FILES) if n in siblings] + [weights]
-    files = []
-    for name in names:
-        s = siblings[name]
-        lfs = s.lfs
-        files.append(RemoteFile(name, s.size, lfs.get("sha256") if lfs else None))
-    return files
+    return [RemoteFile(n, siblings[n].size, siblings[n].sha256) for n in names]

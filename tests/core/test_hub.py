@@ -85,9 +85,25 @@ def test_the_progress_hook_is_in_place() -> None:
 
     assert huggingface_hub.__version__.startswith("0.36.")
     assert "_get_progress_bar_context(" in inspect.getsource(file_download.http_get)
-    hub._prepare_client()
+    hub._prepare_client(hub.STALL_S)
     assert getattr(file_download._get_progress_bar_context, "gpt2desk_hook", False)
     assert file_download.constants.HF_HUB_DISABLE_XET
+
+
+def test_the_checks_of_hub_answers_are_in_place() -> None:
+    """core/hub_guard.py relies on where huggingface_hub 0.36 gets paths and bodies from."""
+    from huggingface_hub import file_download
+
+    hub._prepare_client(hub.STALL_S)
+    # Every ETag and X-Repo-Commit comes out of this module-level function...
+    metadata = inspect.getsource(file_download._get_metadata_or_catch_error)
+    assert "metadata = get_hf_file_metadata(" in metadata
+    assert getattr(file_download.get_hf_file_metadata, "gpt2desk_guard", False)
+    # ...and the body is read with iter_content from a _request_wrapper response.
+    body = inspect.getsource(file_download.http_get)
+    assert "r = _request_wrapper(" in body and "r.iter_content(" in body
+    assert "stream=True" in body
+    assert file_download.constants.HF_HUB_DOWNLOAD_TIMEOUT == hub.STALL_S
 
 
 def test_safetensors_preferred_and_one_weights_file_only(hf_cache: Path) -> None:
