@@ -15,7 +15,7 @@ connection mid-body once, corrupt a body (same size, wrong sha256), answer
 everything with a captive-portal page, stream slowly. Hostile behaviours too
 (see :class:`Faults`): headers that are not what the Hub sends (an ``ETag`` or
 ``X-Repo-Commit`` that is a path), model info with odd JSON types or unsafe
-file names, redirect loops, a body that stops halfway with the connection open.
+file names, redirect loops, a body that stops halfway (or never starts) with the connection open.
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ class Faults:
     #: file name -> bytes of its body sent before the server goes silent; the
     #: connection stays open (until the server stops).
     stall_after: dict[str, int] = field(default_factory=dict)
+    #: file names whose GETs get no answer at all, not even headers (HEADs do).
+    silent: set[str] = field(default_factory=set)
 
 
 def git_blob_sha1(data: bytes) -> str:
@@ -283,6 +285,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _file(self, repo: Repo, name: str, body: bool) -> None:
         data = repo.files[name]
         faults = self.hub.faults
+        if body and name in faults.silent:
+            self.hub.stopping.wait()  # the request was read; no answer comes
+            self.close_connection = True
+            return
         if name in faults.corrupt:
             data = bytes([data[0] ^ 0xFF]) + data[1:]
         headers = {

@@ -429,6 +429,19 @@ def test_a_server_that_goes_silent_after_1000_bytes_ends_the_download_with_a_mes
     assert cache.status(TINY_ID, home.cache).state == "partial"
 
 
+def test_a_server_that_never_answers_the_download_request_ends_it_with_a_message(
+    home: Home, hub_server: HubServer, tiny_repo: dict[str, bytes]
+) -> None:
+    hub_server.faults.silent.add(WEIGHTS)
+    error = _download_in_thread(hub_server, stall_s=0.5)
+    assert isinstance(error, HubError) and "stopped sending" in str(error), repr(error)
+    # Not retried with backoff (5 more tries, 23 s of waits): once is enough.
+    assert len(hub_server.requests("GET", "/lfs/")) == 1
+    hub_server.faults.silent.clear()
+    snapshot = download_model(TINY_ID, endpoint=hub_server.url)
+    assert (snapshot / WEIGHTS).read_bytes() == tiny_repo[WEIGHTS]
+
+
 def test_a_stalled_download_keeps_what_arrived_and_resume_completes_it(
     home: Home, hub_server: HubServer, tiny_repo: dict[str, bytes]
 ) -> None:
