@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from gpt2desk.core.hub_guard import COMMIT_ID
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP
 from gpt2desk.core.models import ModelLoadError, check_local_folder
 
@@ -54,8 +55,10 @@ def snapshot_dir(repo_id: str, cache: Path | None = None) -> Path | None:
         commit = (folder / "refs" / "main").read_text(encoding="utf-8").strip()
     except OSError:
         return None
+    if not COMMIT_ID.fullmatch(commit):
+        return None  # written by hand or by an older version: never followed as a path
     path = folder / "snapshots" / commit
-    return path if commit and path.is_dir() else None
+    return path if path.is_dir() else None
 
 
 def status(repo_id: str, cache: Path | None = None) -> CacheStatus:

@@ -527,3 +527,16 @@ def test_cli_refuses_a_pickle_only_repo_without_downloading_or_unpickling_it(
     assert "\n" not in line and "pickle" in line
     assert not marker.exists()
     assert_nothing_escaped(home, before)
+
+
+@pytest.mark.parametrize("ref", ["../../../escaped", "/etc", "a" * 39, "main"])
+def test_a_refs_main_that_is_not_a_commit_is_never_followed(tmp_path: Path, ref: str) -> None:
+    """A ``refs/main`` written by hand or by an older version is no path into the disk."""
+    cache_dir = tmp_path / "cache"
+    folder = cache.repo_folder("org/model", cache_dir)
+    (folder / "refs").mkdir(parents=True)
+    (folder / "refs" / "main").write_text(ref, encoding="utf-8")
+    (tmp_path / "escaped").mkdir()
+    (folder / "snapshots" / "main").mkdir(parents=True)
+    assert cache.snapshot_dir("org/model", cache_dir) is None
+    assert cache.status("org/model", cache_dir).state == "partial"
