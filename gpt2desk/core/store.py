@@ -14,13 +14,23 @@ and ``store_records`` (the reads and writes).
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message
-from gpt2desk.core.store_errors import READ_ONLY_MESSAGE, StoreError, _open_error, classify
+from gpt2desk.core.store_errors import (
+    MEMORY_ONLY_MESSAGE,
+    READ_ONLY_FOLDER_MESSAGE,
+    READ_ONLY_MESSAGE,
+    StoreError,
+    _open_error,
+    classify,
+    error_kind,
+)
 from gpt2desk.core.store_files import (
     _connect,
+    _not_a_file,
     _read_only_source,
     _set_aside,
     _stamp,
@@ -37,8 +47,18 @@ from gpt2desk.core.store_schema import (
     fold_case,
 )
 
+log = logging.getLogger(__name__)
+
+IN_USE_MESSAGE = QT_TRANSLATE_NOOP(
+    "Store",
+    "Another gpt2desk window is using the data folder {folder}, so this window is "
+    "read-only: nothing you do here is saved. Close the other window and start gpt2desk "
+    "again to save your work.",
+)
+
 __all__ = [
     "DB_NAME",
+    "IN_USE_MESSAGE",
     "MIGRATIONS",
     "READ_ONLY_MESSAGE",
     "SCHEMA_VERSION",
@@ -47,6 +67,7 @@ __all__ = [
     "classify",
     "dec",
     "enc",
+    "error_kind",
     "fold_case",
 ]
 
@@ -70,12 +91,16 @@ class Store(Records):
     # -- opening -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path | str | None) -> Store:
+    def open(cls, folder: Path | str | None, *, read_only: bool = False) -> Store:
         """Opens the database in ``folder`` (created if missing); None = memory only.
 
-        Never raises for a problem with the file: a corrupt file is set aside
-        and a fresh one created; a newer or unwritable file is read into
-        memory and left untouched. ``notices`` says what happened.
+        Never raises for a problem with the file. Only a file SQLite calls
+        corrupt (SQLITE_CORRUPT, SQLITE_NOTADB) is set aside and a fresh one
+        created; a full disk, an I/O error, a lock, a read-only, newer or
+        foreign file is read into memory (when it can be) and left where it
+        is. ``read_only``: another instance writes the folder; its database
+        is read into memory and nothing is ever written. ``notices`` says
+        what happened.
         """
         if folder is None:
             store = cls(_connect(":memory:"), None)
@@ -83,55 +108,64 @@ class Store(Records):
             return store
         folder = Path(folder)
         path = folder / DB_NAME
+        refused = _refused_path(folder, path)
+        if refused is not None:
+            store = cls._memory_copy(None)
+            store.notices = [refused, Message(MEMORY_ONLY_MESSAGE)]
+            return store
+        if read_only:
+            store = cls._memory_copy(path if path.is_file() else None, live=True)
+            store.notices = [Message(IN_USE_MESSAGE, folder=folder)]
+            return store
         notices: list[Message] = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
             store = cls._open_file(path, notices)
         except StoreError as exc:
             if exc.kind == "corrupt":
-                try:
-                    aside = _set_aside(path)
-                except OSError as move_error:
-                    stuck = QT_TRANSLATE_NOOP(
-                        "Store", "The database is damaged and could not be moved: {error}"
-                    )
-                    notices.append(Message(stuck, error=move_error))
-                    store = cls._memory_copy(None)
-                    store.notices = notices
-                    return store
-                moved = QT_TRANSLATE_NOOP(
-                    "Store",
-                    "The database was damaged; it was kept as {file} and a new one started.",
-                )
-                notices.append(Message(moved, file=aside.name))
-                try:
-                    store = cls._open_file(path, notices)
-                except (StoreError, OSError, sqlite3.Error) as again:
-                    failed = QT_TRANSLATE_NOOP(
-                        "Store", "A new database could not be created either: {error}"
-                    )
-                    notices.append(Message(failed, error=again))
-                    store = cls._memory_copy(None)
+                store = cls._replace_corrupt(path, notices)
             else:
+                if exc.kind == "bug":
+                    log.error("opening %s hit a bug in gpt2desk: %s", path, exc)
                 notices.append(exc.message)
-                store = cls._memory_copy(path if path.exists() else None)
+                readable = exc.kind != "foreign" and path.is_file()
+                store = cls._memory_copy(path if readable else None)
         except (OSError, sqlite3.Error) as exc:
             if isinstance(exc, sqlite3.Error):
-                notices.append(classify(exc).message)
+                notices.append(classify(exc, path).message)
             else:
                 failed = QT_TRANSLATE_NOOP("Store", "Opening the database failed: {error}")
                 notices.append(Message(failed, error=exc))
-            if not any("kept in memory" in n.english() for n in notices):
-                notices.append(
-                    Message(
-                        QT_TRANSLATE_NOOP(
-                            "Store", "Your work is kept in memory only and will not be saved."
-                        )
-                    )
-                )
-            store = cls._memory_copy(path if path.exists() else None)
+            store = cls._memory_copy(path if path.is_file() else None)
+        if store.in_memory and not any("kept in memory" in n.english() for n in notices):
+            notices.append(Message(MEMORY_ONLY_MESSAGE))
         store.notices = notices + store.notices
         return store
+
+    @classmethod
+    def _replace_corrupt(cls, path: Path, notices: list[Message]) -> Store:
+        """Sets a file SQLite calls corrupt aside (kept byte for byte) and starts a new one."""
+        try:
+            aside = _set_aside(path)
+        except OSError as move_error:
+            stuck = QT_TRANSLATE_NOOP(
+                "Store", "The database is damaged and could not be moved: {error}"
+            )
+            notices.append(Message(stuck, error=move_error))
+            return cls._memory_copy(None)
+        moved = QT_TRANSLATE_NOOP(
+            "Store",
+            "The database was damaged; it was kept as {file} and a new one started.",
+        )
+        notices.append(Message(moved, file=aside.name))
+        try:
+            return cls._open_file(path, notices)
+        except (StoreError, OSError, sqlite3.Error) as again:
+            failed = QT_TRANSLATE_NOOP(
+                "Store", "A new database could not be created either: {error}"
+            )
+            notices.append(Message(failed, error=again))
+            return cls._memory_copy(None)
 
     @classmethod
     def _open_file(cls, path: Path, notices: list[Message]) -> Store:
@@ -139,13 +173,22 @@ class Store(Records):
         for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if not _writable(part):
                 # SQLite would quietly open it read-only (it even reads a WAL with a -shm).
-                raise StoreError("readonly", READ_ONLY_MESSAGE)
+                raise StoreError("readonly", READ_ONLY_FOLDER_MESSAGE, folder=path.parent)
         conn = _connect(str(path))
         try:
             try:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
             except sqlite3.DatabaseError as exc:
-                raise _open_error(exc) from exc
+                raise _open_error(exc, path) from exc
+            if version == 0 and existed and _has_tables(conn, path):
+                # Another program's database: even the WAL switch would change it.
+                foreign = QT_TRANSLATE_NOOP(
+                    "Store",
+                    "{file} is not a gpt2desk database (it holds another program's tables). "
+                    "It was left untouched; move it away to start a new database. Your work "
+                    "here is kept in memory only.",
+                )
+                raise StoreError("foreign", foreign, file=path)
             if version > SCHEMA_VERSION:
                 # Refuse before anything (even the WAL switch) touches the file.
                 newer = QT_TRANSLATE_NOOP(
@@ -159,16 +202,16 @@ class Store(Records):
                 try:
                     check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
                 except sqlite3.DatabaseError as exc:
-                    raise _open_error(exc) from exc
+                    raise _open_error(exc, path) from exc
                 if check != ["ok"]:
                     raise StoreError("corrupt", "; ".join(map(str, check[:3])))
             try:
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             except sqlite3.DatabaseError as exc:
-                raise classify(exc) from exc
+                raise classify(exc, path) from exc
             if str(mode).lower() != "wal":
                 # A read-only folder cannot hold the -wal file.
-                raise StoreError("readonly", READ_ONLY_MESSAGE)
+                raise StoreError("readonly", READ_ONLY_FOLDER_MESSAGE, folder=path.parent)
             conn.execute("PRAGMA synchronous = NORMAL")
             store = cls(conn, path)
             if 0 < version < SCHEMA_VERSION:
@@ -181,7 +224,7 @@ class Store(Records):
                 store._migrate()
             except sqlite3.Error as exc:
                 if version == 0:
-                    raise classify(exc) from exc
+                    raise classify(exc, path) from exc
                 failed = QT_TRANSLATE_NOOP(
                     "Store",
                     "Upgrading the database failed ({error}); the file was left as it was. "
@@ -194,13 +237,13 @@ class Store(Records):
             raise
 
     @classmethod
-    def _memory_copy(cls, path: Path | None) -> Store:
+    def _memory_copy(cls, path: Path | None, *, live: bool = False) -> Store:
         """A memory database holding a copy of ``path`` (read without changing it)."""
         mem = _connect(":memory:")
         version = 0
         if path is not None:
             try:
-                with _read_only_source(path) as src:
+                with _read_only_source(path, live=live) as src:
                     version = src.execute("PRAGMA user_version").fetchone()[0]
                     if version <= SCHEMA_VERSION:
                         src.backup(mem)
@@ -266,3 +309,35 @@ class Store(Records):
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _has_tables(conn: sqlite3.Connection, path: Path) -> bool:
+    """Whether a database without our version stamp holds any tables (another program's)."""
+    try:
+        return bool(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise _open_error(exc, path) from exc
+
+
+def _refused_path(folder: Path, path: Path) -> Message | None:
+    """Why nothing can be stored at ``path`` (a folder or a device there), else None."""
+    if folder.exists() and not folder.is_dir():
+        is_file = QT_TRANSLATE_NOOP(
+            "Store", "The data folder {folder} is a file, not a folder; it was left untouched."
+        )
+        return Message(is_file, folder=folder)
+    kind = _not_a_file(path)
+    if kind == "folder":
+        is_folder = QT_TRANSLATE_NOOP(
+            "Store",
+            "The database {file} is a folder, not a database file; it was left untouched.",
+        )
+        return Message(is_folder, file=path)
+    if kind == "special":
+        special = QT_TRANSLATE_NOOP(
+            "Store",
+            "The database {file} is not a regular file (a pipe, device or socket); "
+            "it was left untouched.",
+        )
+        return Message(special, file=path)
+    return None

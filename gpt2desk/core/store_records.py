@@ -6,6 +6,7 @@ Every method that changes data is one transaction (:meth:`Records.transaction`).
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -34,9 +35,19 @@ class Records:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk, an I/O error): then
+            # ROLLBACK itself fails and would hide the error that says what happened.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            if self.conn.in_transaction:  # e.g. SQLITE_BUSY: the transaction is still open
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            raise
 
     # -- reads -------------------------------------------------------------------
 
@@ -109,17 +120,50 @@ class Records:
     # -- writes (each one transaction) ------------------------------------------
 
     def save_conversation(self, conv: dict[str, Any]) -> None:
-        """Replaces a whole conversation (its row and all its turns)."""
+        """Writes a whole conversation row by row (upserts), dropping turns it no longer has.
+
+        For a new conversation, or one restored from a snapshot (undo). A change
+        to a conversation already saved goes through :meth:`apply_changes`.
+        """
         with self.transaction():
-            self._delete(conv["id"])
-            self._insert(conv)
+            self._upsert(conv)
 
     def save_many(self, convs: Sequence[dict[str, Any]]) -> None:
-        """Replaces several conversations in one transaction (an import)."""
+        """Writes several conversations in one transaction (an import)."""
         with self.transaction():
             for conv in convs:
-                self._delete(conv["id"])
-                self._insert(conv)
+                self._upsert(conv)
+
+    def apply_changes(
+        self,
+        conversation_id: str,
+        fields: dict[str, Any],
+        new_turns: Sequence[dict[str, Any]] = (),
+        turn_fields: Sequence[tuple[str, dict[str, Any]]] = (),
+        removed: Sequence[str] = (),
+    ) -> None:
+        """One change, as targeted row updates in one transaction.
+
+        Only the columns named are written: a rename touches the title, never
+        the text of a turn another writer may have saved since.
+
+        Args:
+            fields: Changed columns of the conversation.
+            new_turns: Whole rows of turns it did not have.
+            turn_fields: ``(turn id, changed columns)`` of turns it had.
+            removed: Ids of turns it no longer has.
+        """
+        with self.transaction():
+            self._update("conversations", conversation_id, fields)
+            for turn in new_turns:
+                self._put_turn(conversation_id, turn)
+            for turn_id, changed in turn_fields:
+                self._update("turns", turn_id, changed)
+            for turn_id in removed:
+                self.conn.execute(
+                    "DELETE FROM turns WHERE id = ? AND conversation_id = ?",
+                    (turn_id, conversation_id),
+                )
 
     def update_conversation(self, conversation_id: str, **fields: Any) -> None:
         """Changes some columns of one conversation (title, composer, scroll…)."""
@@ -156,23 +200,24 @@ class Records:
         self.conn.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
         self.conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
-    def _insert(self, conv: dict[str, Any]) -> None:
+    def _upsert(self, conv: dict[str, Any]) -> None:
         values = [_to_db(c, conv.get(c, _DEFAULTS.get(c))) for c in _CONV_COLUMNS]
-        marks = ", ".join("?" * len(_CONV_COLUMNS))
-        self.conn.execute(
-            f"INSERT INTO conversations({', '.join(_CONV_COLUMNS)}) VALUES ({marks})", values
-        )
-        for turn in conv.get("turns", ()):
+        self.conn.execute(_upsert_sql("conversations", _CONV_COLUMNS), values)
+        turns = list(conv.get("turns", ()))
+        for turn in turns:
             self._put_turn(conv["id"], turn)
+        keep = [str(t["id"]) for t in turns]
+        self.conn.execute(
+            "DELETE FROM turns WHERE conversation_id = ? "
+            "AND id NOT IN (SELECT value FROM json_each(?))",
+            (conv["id"], json.dumps(keep)),
+        )
 
     def _put_turn(self, conversation_id: str, turn: dict[str, Any]) -> None:
         cols = (*_TURN_COLUMNS, "conversation_id")
         values = [_to_db(c, turn.get(c, _DEFAULTS.get(c))) for c in _TURN_COLUMNS]
         values.append(conversation_id)
-        marks = ", ".join("?" * len(cols))
-        self.conn.execute(
-            f"INSERT OR REPLACE INTO turns({', '.join(cols)}) VALUES ({marks})", values
-        )
+        self.conn.execute(_upsert_sql("turns", cols), values)
 
     def _update(self, table: str, row_id: str, fields: dict[str, Any]) -> None:
         allowed = _CONV_COLUMNS if table == "conversations" else _TURN_COLUMNS
@@ -184,3 +229,13 @@ class Records:
         sets = ", ".join(f"{k} = ?" for k in fields)
         values = [_to_db(k, v) for k, v in fields.items()]
         self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values, row_id])
+
+
+def _upsert_sql(table: str, columns: Sequence[str]) -> str:
+    """Inserts a row, or updates the one with its id in place (no delete and re-insert)."""
+    marks = ", ".join("?" * len(columns))
+    sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    return (
+        f"INSERT INTO {table}({', '.join(columns)}) VALUES ({marks}) "
+        f"ON CONFLICT(id) DO UPDATE SET {sets}"
+    )

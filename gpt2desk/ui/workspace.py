@@ -2,12 +2,20 @@
 
 Lives in the GUI thread and owns the in-memory conversations; the database
 is written by a :class:`~gpt2desk.core.writer.Writer` thread, so typing and
-streaming never wait on the disk. Streamed text and the composer are saved
-at most ``SAVE_INTERVAL_MS`` after they change (coalesced writes).
+streaming never wait on the disk. Streamed text is handed to the writer,
+which saves the latest of it on its own clock (a busy GUI thread delays
+nothing); the composer and scroll position are saved at most
+``SAVE_INTERVAL_MS`` after they change. A change is saved as the rows and
+columns it changed, never as a rewrite of the whole conversation.
+
+One window writes a data folder: the workspace holds a lock file there
+(``LOCK_NAME``; one left by a crashed process is taken over). A second
+window on the same folder reads it into memory, says so, and writes nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import time
@@ -15,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal, Slot
+from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal, Slot
 
 from gpt2desk.core.conversation import Change, Conversation, Turn, UndoStack, auto_title
 from gpt2desk.core.store import Store, StoreError, fold_case
@@ -23,6 +31,8 @@ from gpt2desk.core.writer import Writer
 
 SAVE_INTERVAL_MS = 400
 DATA_DIR_ENV = "GPT2DESK_DATA_DIR"
+LOCK_NAME = "gpt2desk.lock"
+log = logging.getLogger(__name__)
 
 
 def data_dir() -> Path:
@@ -54,7 +64,12 @@ class Workspace(QObject):
         super().__init__(parent)
         self._store_failed.connect(self._on_store_failed)
         self.folder = Path(folder) if folder is not None else data_dir()
-        self.writer = Writer(self.folder, on_error=self._report_from_writer)
+        self._lock = _take_lock(self.folder)
+        #: Another window writes this folder: nothing here is saved.
+        self.read_only = self._lock is None
+        self.writer = Writer(
+            self.folder, on_error=self._report_from_writer, read_only=self.read_only
+        )
         self.notices = self.writer.notices()
         self.summaries: list[dict[str, Any]] = self.writer.call(Store.list_conversations)
         # Reads of conversations not in memory yet go through a connection of
@@ -63,7 +78,6 @@ class Workspace(QObject):
         self._loaded: dict[str, Conversation] = {}
         self.current: Conversation | None = None
         self.undo_stack = UndoStack()
-        self._dirty_turns: dict[str, tuple[str, Turn]] = {}
         self._composer_source: Any = None
         self._composer_dirty = False
         self._scroll_dirty = False
@@ -149,6 +163,16 @@ class Workspace(QObject):
             self._loaded[conv.id] = conv
             self._refresh_summary(conv)
 
+    def add_saved(self, convs: list[Conversation]) -> None:
+        """Lists conversations the writer has saved already (an import); none is shown."""
+        for conv in convs:
+            self._loaded[conv.id] = conv
+        ids = {conv.id for conv in convs}
+        self.summaries = [c for c in self.summaries if c["id"] not in ids]
+        self.summaries += [_summary(conv) for conv in convs]
+        self.summaries.sort(key=lambda c: c["updated"], reverse=True)
+        self.list_changed.emit()
+
     def ensure_current(self, kind: str, model: str) -> Conversation:
         return self.current or self.new_conversation(kind, model)
 
@@ -209,15 +233,13 @@ class Workspace(QObject):
         self._refresh_summary(conv)
 
     def stream_into(self, conv: Conversation, turn: Turn, text: str) -> None:
-        """Appends streamed text; saved within ``SAVE_INTERVAL_MS``, never waited for."""
+        """Appends streamed text; the writer thread saves it on its own clock."""
         turn.text += text
-        self._dirty_turns[turn.id] = (conv.id, turn)
-        if not self._timer.isActive():
-            self._timer.start()
+        if not self._closed:
+            self.writer.defer(_turn_text_writer(turn.id, turn.text, turn.status), key=turn.id)
 
     def finish_turn(self, conv: Conversation, turn: Turn) -> None:
-        """Saves the finished turn right away."""
-        self._dirty_turns.pop(turn.id, None)
+        """Saves the finished turn right away (after the streamed text handed over before)."""
         row = turn.to_dict()
         self.writer.submit(lambda s: s.put_turns(conv.id, [row], updated=conv.updated))
 
@@ -256,9 +278,7 @@ class Workspace(QObject):
         self._timer.stop()
         if self._closed:
             return
-        for turn_id, (_conv_id, turn) in list(self._dirty_turns.items()):
-            self.writer.submit(_turn_text_writer(turn_id, turn.text, turn.status), key=turn_id)
-        self._dirty_turns.clear()
+        self.writer.send_deferred()
         conv = self.current
         if conv is not None and self._composer_dirty and self._composer_source is not None:
             conv.composer = str(self._composer_source())
@@ -281,6 +301,9 @@ class Workspace(QObject):
             self._reader.close()
             self._reader = None
         self.writer.close()
+        if self._lock is not None:
+            self._lock.unlock()  # only now: everything is written
+            self._lock = None
 
     # -- undo -------------------------------------------------------------------
 
@@ -309,7 +332,10 @@ class Workspace(QObject):
         if old is not None:
             conv.composer, conv.scroll = old.composer, old.scroll
         self._loaded[conv.id] = conv
-        self._save_whole(conv)
+        if old is not None and any(c["id"] == conv.id for c in self.summaries):
+            self._save_changes(old.to_dict(), conv.to_dict())
+        else:
+            self._save_whole(conv)  # a deleted conversation comes back
         self._refresh_summary(conv)
         self.current = conv
         self.writer.submit(lambda s: s.set_state("selected", conv.id), key="selected")
@@ -322,7 +348,7 @@ class Workspace(QObject):
             conv.title = auto_title(first[0].text) if first else "Untitled"
         change = Change(label, conv.id, before, conv.to_dict())
         self.undo_stack.push(change)
-        self._save_whole(conv)
+        self._save_changes(before, conv.to_dict())
         self._refresh_summary(conv)
         self.undo_changed.emit()
         if self.current is conv:
@@ -332,6 +358,24 @@ class Workspace(QObject):
     def _save_whole(self, conv: Conversation) -> None:
         snapshot = conv.to_dict()
         self.writer.submit(lambda s: s.save_conversation(snapshot))
+
+    def _save_changes(self, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """Saves only the columns and turns that differ between two snapshots."""
+        fields = {k: v for k, v in after.items() if k not in ("id", "turns") and before.get(k) != v}
+        old = {t["id"]: t for t in before.get("turns", ())}
+        new_turns = [t for t in after["turns"] if t["id"] not in old]
+        turn_fields = [
+            (t["id"], {k: v for k, v in t.items() if k != "id" and old[t["id"]].get(k) != v})
+            for t in after["turns"]
+            if t["id"] in old and old[t["id"]] != t
+        ]
+        kept = {t["id"] for t in after["turns"]}
+        removed = [tid for tid in old if tid not in kept]
+        if fields or new_turns or turn_fields or removed:
+            cid = after["id"]
+            self.writer.submit(
+                lambda s: s.apply_changes(cid, fields, new_turns, turn_fields, removed)
+            )
 
     def _remove(self, conversation_id: str) -> None:
         self._loaded.pop(conversation_id, None)
@@ -350,6 +394,27 @@ class Workspace(QObject):
         self.summaries.append(_summary(conv))
         self.summaries.sort(key=lambda c: c["updated"], reverse=True)
         self.list_changed.emit()
+
+
+def _take_lock(folder: Path) -> QLockFile | None:
+    """The data folder's lock, or None when another live instance holds it.
+
+    A lock left by a crashed process (its PID is gone) is stale and taken
+    over. When no lock file can be made at all (a read-only folder), the
+    store finds out and says so itself: that is not "another window".
+    """
+    lock = QLockFile(str(folder / LOCK_NAME))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return lock  # the store reports the folder; nothing can be written anyway
+    if lock.tryLock(0):
+        return lock
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        log.warning("the data folder %s is in use by another gpt2desk", folder)
+        return None
+    log.warning("no lock file in %s (%s); going on without one", folder, lock.error())
+    return lock
 
 
 def _turn_text_writer(turn_id: str, text: str, status: str) -> Callable[[Store], None]:
