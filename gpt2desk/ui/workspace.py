@@ -410,6 +410,11 @@ def _take_lock(folder: Path) -> QLockFile | None:
         return lock  # the store reports the folder; nothing can be written anyway
     if lock.tryLock(0):
         return lock
+    path = folder / LOCK_NAME
+    if path.exists() and not path.is_file():
+        # A folder (or device) where the lock goes: no gpt2desk made that.
+        log.warning("%s is not a lock file; going on without one", path)
+        return lock
     if lock.error() == QLockFile.LockError.LockFailedError:
         log.warning("the data folder %s is in use by another gpt2desk", folder)
         return None

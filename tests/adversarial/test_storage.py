@@ -205,6 +205,51 @@ def test_a_locked_database_at_startup_is_told_as_in_use_not_damaged_and_left_in_
     store.close()
 
 
+def test_a_database_locked_by_another_program_mid_session_is_told_and_work_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_files, "BUSY_TIMEOUT_S", 0.2)
+    folder = tmp_path / "data"
+    _healthy(folder)
+    told: list[str] = []
+    writer = Writer(folder, on_error=lambda e: told.append(str(e)))
+    assert writer.notices() == []
+    other = sqlite3.connect(folder / DB_NAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writes and holds the lock
+    try:
+        writer.call(lambda s: s.update_conversation("c0", title="renamed while locked"))
+        titles = writer.call(lambda s: [c["title"] for c in s.list_conversations()])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(told) == 1 and "Another program is using" in told[0]
+    assert str(folder / DB_NAME) in told[0] and "damaged" not in told[0]
+    assert "renamed while locked" in titles  # the session went on in memory
+    writer.close()
+    assert not [p for p in folder.iterdir() if ".corrupt-" in p.name]
+    store = Store.open(folder)
+    assert store.notices == [] and len(store.list_conversations()) == 3
+    store.close()
+
+
+def test_a_folder_where_the_lock_file_goes_does_not_lock_the_user_out(
+    qapp: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    (folder / LOCK_NAME).mkdir(parents=True)
+    ws = Workspace(folder)
+    try:
+        assert not ws.read_only and ws.notices == []
+        conv = ws.new_conversation("draft", composer="saved without a lock file")
+        ws.writer.flush()
+    finally:
+        ws.close()
+    assert (folder / LOCK_NAME).is_dir()
+    store = Store.open(folder)
+    assert [c["id"] for c in store.list_conversations()] == [conv.id]
+    store.close()
+
+
 READ_ONLY_FOLDER = """
 import json, sys
 from gpt2desk.core.store import Store
