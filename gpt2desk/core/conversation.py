@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, UserError
+from gpt2desk.core.i18n import UserError
 from gpt2desk.core.prompts import ChatTemplate, Mode
 
 TITLE_WORDS = 6
@@ -256,7 +256,10 @@ EXPORT_VERSION = 1
 
 
 class ImportFailed(UserError, ValueError):
-    """A file is not a gpt2desk export this version can read; ``str()`` says why."""
+    """A file is not a gpt2desk export this version can read; ``str()`` says why.
+
+    Reading one is :mod:`gpt2desk.core.import_schema`.
+    """
 
 
 def to_markdown(conv: Conversation, user_name: str = "You") -> str:
@@ -288,57 +291,12 @@ def export_all(convs: Sequence[Conversation | dict[str, Any]]) -> dict[str, Any]
     }
 
 
-def import_all(doc: Any, existing_ids: set[str]) -> list[Conversation]:
-    """Conversations from an :func:`export_all` document.
-
-    A conversation whose id already exists gets new ids (for it and its
-    turns), so importing twice keeps both copies.
-
-    Raises:
-        ImportFailed (a ValueError): If the document is not a gpt2desk export.
-    """
-    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
-        raise ImportFailed(
-            QT_TRANSLATE_NOOP("Import", 'This is not a gpt2desk export (no "format": "gpt2desk").')
-        )
-    if int(doc.get("version", 0)) > EXPORT_VERSION:
-        raise ImportFailed(
-            QT_TRANSLATE_NOOP("Import", "This export was written by a newer gpt2desk.")
-        )
-    out = []
-    for raw in doc.get("conversations", []):
-        try:
-            conv = Conversation.from_dict(raw)
-        except (KeyError, TypeError, ValueError) as exc:
-            incomplete = QT_TRANSLATE_NOOP(
-                "Import", "A conversation in the file is incomplete: {error}"
-            )
-            raise ImportFailed(incomplete, error=exc) from exc
-        if conv.id in existing_ids:
-            conv = _renumbered(conv)
-        existing_ids.add(conv.id)
-        out.append(conv)
-    return out
-
-
 def draft_from_text(text: str, name: str) -> Conversation:
     """A new draft holding an imported text or Markdown file."""
     conv = Conversation.new("draft")
     conv.add_turn(None, "user", text)
     conv.title = auto_title(name) if name else auto_title(text)
     return conv
-
-
-def _renumbered(conv: Conversation) -> Conversation:
-    mapping = {old: new_id() for old in conv.turns}
-    d = conv.to_dict()
-    d["id"] = new_id()
-    d["active_child"] = mapping.get(d["active_child"] or "")
-    for t in d["turns"]:
-        t["id"] = mapping[t["id"]]
-        t["parent_id"] = mapping.get(t["parent_id"] or "")
-        t["active_child"] = mapping.get(t["active_child"] or "")
-    return Conversation.from_dict(d)
 
 
 # -- undo -------------------------------------------------------------------

@@ -12,7 +12,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from gpt2desk.core.conversation import UndoStack
-from gpt2desk.ui import conversation_files
 
 if TYPE_CHECKING:
     from gpt2desk.ui.workspace_ui import WorkspaceController
@@ -77,14 +76,10 @@ class ConversationMenu(QObject):
         )
 
     def _ask_export(self, fmt: str) -> None:
-        message = conversation_files.ask_export(self.ui.w, self.ui.workspace, fmt)
-        if message:
-            self.ui.w.stats_label.setText(message)
+        self.ui.ask_export(fmt)  # the status bar says how it went
 
     def _ask_import(self) -> None:
-        message = conversation_files.ask_import(self.ui.w, self.ui.workspace)
-        if message:
-            self.ui.w.stats_label.setText(message)
+        self.ui.ask_import()
 
 
 def _label(change: str) -> str:

@@ -22,8 +22,9 @@ from gpt2desk.ui import conversation_files
 from gpt2desk.ui.chat_view import ShownTurn
 from gpt2desk.ui.context_indicator import ContextIndicator
 from gpt2desk.ui.conversation_menu import ConversationMenu
-from gpt2desk.ui.displayable import displayable, shown_or_original
+from gpt2desk.ui.displayable import displayable, literal, shown_or_original
 from gpt2desk.ui.edit_dialog import EditTurnDialog
+from gpt2desk.ui.file_job import FileJob, Work, run_now
 from gpt2desk.ui.generation_flow import GenerationFlow, mode_of
 from gpt2desk.ui.scroll_position import ScrollPosition
 from gpt2desk.ui.sidebar import Sidebar
@@ -44,6 +45,8 @@ class WorkspaceController(QObject):
         self.workspace = Workspace(folder, self)
         self.sidebar = Sidebar()
         self._edit_dialog: EditTurnDialog | None = None
+        #: The import or export under way (one at a time).
+        self.file_job: FileJob | None = None
         self._shown_id: str | None = ""  # the conversation whose composer text is shown
         dock = QDockWidget(self.tr("Conversations"), window)
         dock.setObjectName("conversationsDock")
@@ -54,6 +57,7 @@ class WorkspaceController(QObject):
         self.context = ContextIndicator(self)
         self.context_label = self.context.label
         self.storage_label = QLabel()
+        self.storage_label.setTextFormat(Qt.TextFormat.PlainText)  # paths and error texts
         self.storage_label.setStyleSheet("color: #b00020")
         self.storage_label.setWordWrap(True)
         self.undo_delete_button = QPushButton(self.tr("Undo"))
@@ -170,7 +174,7 @@ class WorkspaceController(QObject):
 
     def show_storage_message(self, text: str) -> None:
         self.storage_label.setText(text)
-        self.storage_label.setToolTip(text)
+        self.storage_label.setToolTip(literal(text))
 
     # -- conversations --------------------------------------------------------------
 
@@ -299,17 +303,67 @@ class WorkspaceController(QObject):
             conv.choose(siblings[index].id)
             self.workspace.change("Choose version", conv, before)
 
-    # -- files (ui/conversation_files.py) ---------------------------------------------------
+    # -- files (ui/conversation_files.py, run by ui/file_job.py) ------------------------------
+
+    def ask_export(self, fmt: str) -> FileJob | None:
+        """Asks where to export, then exports in a job thread (None if the user cancelled)."""
+        path = conversation_files.ask_export_path(self.w, fmt)
+        return self.start_export(path, fmt) if path else None
+
+    def ask_import(self) -> FileJob | None:
+        """Asks for a file, then imports it in a job thread (None if the user cancelled)."""
+        path = conversation_files.ask_import_path(self.w)
+        return self.start_import(path) if path else None
+
+    def start_export(self, path: str, fmt: str) -> FileJob | None:
+        """Exports off the GUI thread with progress and Cancel; the status bar says how it went."""
+        work = conversation_files.export_work(self.workspace, path, fmt)
+        label = self.tr("Exporting to {path}…").format(path=path)
+        return self._start_file_job(work, label, conversation_files.export_cancelled())
+
+    def start_import(self, path: str) -> FileJob | None:
+        """Imports off the GUI thread with progress and Cancel; the status bar says how it went."""
+        work = conversation_files.import_work(self.workspace, path)
+        label = self.tr("Importing {path}…").format(path=path)
+        return self._start_file_job(work, label, conversation_files.import_cancelled())
+
+    def _start_file_job(self, work: Work, label: str, cancelled_text: str) -> FileJob | None:
+        if self.file_job is not None:
+            self.w.stats_label.setText(self.tr("Wait for the import or export under way."))
+            return None
+        job = FileJob(work, label, cancelled_text, self.w)
+        job.done.connect(self._file_job_done)
+        self.file_job = job
+        job.start()
+        return job
+
+    def _file_job_done(self, ok: bool, message: str) -> None:
+        job, self.file_job = self.file_job, None
+        if job is not None:
+            job.deleteLater()
+        self.w.stats_label.setText(message)
 
     def export(self, path: str, fmt: str) -> str:
-        """Writes the current conversation (md, txt) or everything (json); returns "" or why not."""
-        return conversation_files.export(self.workspace, path, fmt)
+        """Exports in this thread (scripts, tests); returns "" or why it could not be done.
+
+        Never waits for the writer: what is in memory is written as it is.
+        """
+        convs = self.workspace.all_conversations() if fmt == "json" else None
+        work = conversation_files.export_work(self.workspace, path, fmt, convs)
+        ok, message = run_now(work, conversation_files.export_cancelled())
+        return "" if ok else message
 
     def import_file(self, path: str) -> str:
-        """A .json export comes back whole; any other file becomes a new draft."""
-        return conversation_files.import_file(self.workspace, path)
+        """Imports in this thread (scripts, tests); returns "" or why it could not be done."""
+        work = conversation_files.import_work(self.workspace, path)
+        ok, message = run_now(work, conversation_files.import_cancelled())
+        return "" if ok else message
 
     def close(self) -> None:
+        if self.file_job is not None:
+            # Cancelled, and waited for: nothing of it is half-saved when the store closes.
+            self.file_job.wait()
+            self.file_job = None
         if self.streaming():
             # Keep what was written; the model thread is stopped by the window.
             self.finished({"reason": "cancelled"})

@@ -11,10 +11,10 @@ from gpt2desk.core.conversation import (
     UndoStack,
     draft_from_text,
     export_all,
-    import_all,
     to_markdown,
     to_plain_text,
 )
+from gpt2desk.core.import_schema import read_export, store_new
 from gpt2desk.core.prompts import ChatTemplate, Mode
 from gpt2desk.core.store import Store
 from tests.core.test_store import NASTY
@@ -88,14 +88,26 @@ def test_json_round_trip_through_a_database_loses_nothing(tmp_path: Path) -> Non
     conv.turns[conv.path()[-1].id].passages = [{"start": 0, "end": 3, "seed": 5}]
     text = json.dumps(export_all([conv]))
     store = Store.open(tmp_path)
-    imported = import_all(json.loads(text), set())
-    store.save_many([c.to_dict() for c in imported])
+    saved, skipped = store_new(store, read_export(json.loads(text)))
+    assert ([c.id for c in saved], skipped) == ([conv.id], 0)
     again = json.dumps(export_all(store.load_all()))
     assert json.loads(again) == json.loads(text)
-    # A second import keeps both copies under new ids.
-    twice = import_all(json.loads(text), {c["id"] for c in store.list_conversations()})
-    assert twice[0].id != conv.id
-    assert [t.text for t in twice[0].path()] == [t.text for t in conv.path()]
+    # A second import adds nothing: the conversation is already here.
+    assert store_new(store, read_export(json.loads(text))) == ([], 1)
+    assert len(store.list_conversations()) == 1
+
+
+def test_an_imported_copy_whose_turn_ids_are_taken_gets_new_turn_ids(tmp_path: Path) -> None:
+    conv = _chat()
+    store = Store.open(tmp_path)
+    store.save_conversation(conv.to_dict())
+    doc = export_all([conv])
+    doc["conversations"][0]["id"] = "another"  # the same turns under another conversation id
+    saved, _ = store_new(store, read_export(doc))
+    assert set(saved[0].turns).isdisjoint(conv.turns)
+    assert [t.text for t in saved[0].path()] == [t.text for t in conv.path()]
+    loaded = store.load_conversation(conv.id)
+    assert loaded is not None and len(loaded["turns"]) == len(conv.turns)
 
 
 def test_undo_and_redo_walk_the_changes() -> None:
