@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from gpt2desk.core.conversation import Conversation
 from gpt2desk.core.store import Store
 from gpt2desk.ui.edit_dialog import EditTurnDialog
 from gpt2desk.ui.main_window import MainWindow
@@ -136,3 +137,48 @@ def test_save_and_continue_then_undo_redo_keeps_the_continued_text_after_restart
     window.close()
     assert set(continued) <= _saved_texts(isolated_data_dir, conv.id)
     assert _path(make_window(start=False)) == continued
+
+
+def _saved_path(folder: Path, conversation_id: str) -> list[str]:
+    """The texts along the chosen versions, as the database holds them."""
+    store = Store.open(folder)
+    try:
+        saved = store.load_conversation(conversation_id)
+    finally:
+        store.close()
+    assert saved is not None
+    return [t.text for t in Conversation.from_dict(saved).path()]
+
+
+@pytest.mark.parametrize("action", ["regenerate", "continue"])
+def test_regenerate_or_continue_then_undo_redo_is_saved_and_restored_after_a_restart(
+    qtbot: Any, make_window: MakeWindow, isolated_data_dir: Path, action: str
+) -> None:
+    window = _chat_window(qtbot, make_window)
+    conv = window.workspace_ui.workspace.current
+    assert conv is not None
+    first = _path(window)
+    window.workspace_ui.turn_action(action, conv.path()[-1].id)
+    _idle(qtbot, window)
+    changed = _path(window)
+    assert changed != first and len(changed) == 2
+    if action == "continue":
+        assert changed[1].startswith(first[1]) and len(changed[1]) > len(first[1])
+    else:
+        assert "◀ 2/2 ▶" in window.chat.toPlainText()
+
+    _undo(window)
+    assert _path(window) == first
+    window.workspace_ui.workspace.writer.flush()
+    assert _saved_path(isolated_data_dir, conv.id) == first  # undone on disk too
+    _redo(window)
+    _undo_redo(window, 2)
+
+    assert _path(window) == changed
+    assert changed[1] in window.chat.toPlainText()
+    window.close()
+    assert _saved_path(isolated_data_dir, conv.id) == changed
+    restarted = make_window(start=False)
+    assert _path(restarted) == changed
+    if action == "regenerate":  # the first reply is still there, one ◀ away
+        assert "◀ 2/2 ▶" in restarted.chat.toPlainText()
