@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel
 
 from gpt2desk.core.conversation import Conversation
 from gpt2desk.core.prompts import Mode
 from gpt2desk.core.settings import SettingsError
-from gpt2desk.ui.displayable import displayable
+from gpt2desk.ui.displayable import displayable, literal
 
 if TYPE_CHECKING:
     from gpt2desk.ui.workspace_ui import WorkspaceController
@@ -31,6 +31,7 @@ class ContextIndicator(QObject):
         self.w = window = controller.w
         self.label = QLabel()
         self.label.setObjectName("contextLabel")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self._request: tuple[int, str] = (0, "")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -91,4 +92,4 @@ class ContextIndicator(QObject):
             tip += "\n" + self.tr("Left out because it no longer fits (oldest first):")
             tip += f"\n“{preview}”"
         self.label.setText(label)
-        self.label.setToolTip(tip)
+        self.label.setToolTip(literal(tip))  # quotes the user's text: never markup

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtGui import Qt
+
 STAND_IN = "\ufffd"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -23,3 +25,16 @@ def displayable(text: str) -> str:
 def shown_or_original(shown: str, original: str) -> str:
     """The widget's text, or ``original`` when it shows exactly that (stand-ins included)."""
     return original if shown == displayable(original) else shown
+
+
+def literal(text: str) -> str:
+    """``text`` for a tooltip or a static message box, shown as written, never as markup.
+
+    Tooltips and ``QMessageBox.question`` have no text format setting: Qt
+    renders what looks like HTML (``Qt.mightBeRichText``) as HTML, so a
+    folder name or Hub answer holding ``<a href=...>`` would show a link.
+    Such text is turned into escaped HTML that shows the characters; other
+    text is returned unchanged.
+    """
+    text = displayable(text)
+    return Qt.convertFromPlainText(text) if Qt.mightBeRichText(text) else text

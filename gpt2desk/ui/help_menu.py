@@ -10,7 +10,7 @@ import importlib.metadata
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QObject, QUrl, qVersion
+from PySide6.QtCore import QObject, Qt, QUrl, qVersion
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -161,6 +161,7 @@ class HelpMenu(QObject):
         box = QMessageBox(self.window)
         box.setObjectName("aboutBox")
         box.setWindowTitle(self.tr("About gpt2desk"))
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the log file's path may hold anything
         box.setText(self.about_text())
         box.setIconPixmap(self.window.windowIcon().pixmap(64, 64))
         box.open()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ from gpt2desk.ui.settings_panel import SettingsPanel
 from gpt2desk.ui.view_menu import AppearanceMenu
 from gpt2desk.ui.worker import WorkerHost
 from gpt2desk.ui.workspace_ui import WorkspaceController
+
+log = logging.getLogger(__name__)
 
 
 def state_text(state: str) -> str:
@@ -101,6 +104,9 @@ class MainWindow(QMainWindow):
 
         self.model_label = QLabel()
         self.stats_label = QLabel()
+        # Both show outside text (model names, folder names, error texts): never markup.
+        self.model_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.stats_label.setTextFormat(Qt.TextFormat.PlainText)
         self.stats_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addWidget(self.model_label)
         self.statusBar().addWidget(self.stats_label, 1)
@@ -281,6 +287,8 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: str, detail: str) -> None:
         text = state_text(state).format(detail=detail)
+        if state == "failed":
+            log.warning("loading a model failed: %s", detail)  # for Help > Open log file
         if state == "ready":
             self._model_ready = True
             self._model_name = detail

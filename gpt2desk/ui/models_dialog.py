@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from gpt2desk.core import cache
 from gpt2desk.core.catalog import format_bytes
 from gpt2desk.core.models import ModelLoadError
+from gpt2desk.ui.displayable import literal
 from gpt2desk.ui.downloads import DownloadHost
 from gpt2desk.ui.hub_prefs import HubPrefs
 from gpt2desk.ui.model_rows import COLUMN_COUNT, Row, columns, memory_formula, row_cells, table_rows
@@ -76,10 +77,12 @@ class ModelsDialog(QDialog):
 
     def _build(self) -> None:
         self.cache_label = QLabel()
+        self.cache_label.setTextFormat(Qt.TextFormat.PlainText)  # holds a folder name
         self.cache_label.setWordWrap(True)
         # GPT-2 was trained on English text only; the user may be reading another language.
         self.english_note = QLabel(self.tr("All GPT-2 models read and write English only."))
         self.english_note.setObjectName("englishOnlyNote")
+        self.english_note.setTextFormat(Qt.TextFormat.PlainText)
         self.english_note.setWordWrap(True)
         self.table = QTableWidget(0, COLUMN_COUNT)
         self.table.setAccessibleName(self.tr("Models"))
@@ -99,7 +102,8 @@ class ModelsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.progress_bar = QProgressBar()
         self.progress_label = QLabel()
-        self.message = QLabel()
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)  # Hub ids, server texts
+        self.message = _MessageLine()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.download_button = QPushButton(self.tr("Download"))
@@ -187,7 +191,7 @@ class ModelsDialog(QDialog):
             running = any(r in self._running for r in row.ids)
             for col, (text, tip) in enumerate(row_cells(row, self.active, running)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(tip)
+                item.setToolTip(literal(tip))
                 self.table.setItem(i, col, item)
             if selected is not None and row.name == selected.name:
                 self.table.selectRow(i)
@@ -290,10 +294,12 @@ class ModelsDialog(QDialog):
         answer = QMessageBox.question(
             self,
             self.tr("Delete model"),
-            self.tr("Delete {models} from disk ({size})?").format(
-                models=", ".join(present), size=format_bytes(size)
-            )
-            + in_use,
+            literal(
+                self.tr("Delete {models} from disk ({size})?").format(
+                    models=", ".join(present), size=format_bytes(size)
+                )
+                + in_use
+            ),
         )
         if answer != QMessageBox.StandardButton.Yes or self._refuse_while_loading(row):
             return
@@ -400,7 +406,7 @@ class ModelsDialog(QDialog):
         self._update_buttons()
 
     def _error(self, text: str) -> None:
-        self.message.setText(f'<span style="color:#b00020">{_escape(text)}</span>')
+        self.message.show_error(text)
 
     def shutdown(self) -> None:
         self.downloads.shutdown()
@@ -462,5 +468,20 @@ class ModelsDialog(QDialog):
             self.message.setText(detail)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+class _MessageLine(QLabel):
+    """The dialog's message line: plain text (it shows Hub answers, folder names and
+    error texts, never markup), red while it shows an error."""
+
+    ERROR_STYLE = "color: #b00020"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def setText(self, text: str) -> None:  # a plain message ends the red of an error
+        self.setStyleSheet("")
+        super().setText(text)
+
+    def show_error(self, text: str) -> None:
+        self.setText(text)
+        self.setStyleSheet(self.ERROR_STYLE)

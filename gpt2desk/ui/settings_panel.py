@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -73,12 +73,14 @@ class SettingsPanel(QWidget):
         self.assistant_name = QLineEdit(ChatTemplate().assistant_name)
         self.template_preview = QLabel()
         self.template_preview.setObjectName("templatePreview")
+        self.template_preview.setTextFormat(Qt.TextFormat.PlainText)  # names the user typed
         self.template_preview.setWordWrap(True)
         self.template_preview.setToolTip(self.tr("What the model sees in chat mode"))
         self.user_name.setToolTip(self.tr("Your name in the chat transcript the model sees"))
         self.assistant_name.setToolTip(self.tr("The model's name in the chat transcript"))
         self.error = QLabel()
         self.error.setObjectName("settingsError")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # quotes the bad value
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
         self.error.hide()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gpt2desk.ui.displayable import displayable, shown_or_original
+from gpt2desk.ui.displayable import displayable, literal, shown_or_original
 from gpt2desk.ui.workspace import format_date
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -143,7 +143,7 @@ class Sidebar(QWidget):
                     self._keys[conv["id"]] = key
                     item = self._items[conv["id"]]
                     item.setText(_label(conv))
-                    item.setToolTip(displayable(conv["title"]))
+                    item.setToolTip(literal(conv["title"]))
             # A search hides rows rather than removing them: no items to rebuild.
             for row, cid in enumerate(self._rows):
                 hide = self._filter is not None and cid not in self._filter
