@@ -1,7 +1,9 @@
 """Runs the app until killed: ``kill_child.py MODEL_DIR type|generate``.
 
-Prints one JSON line once it has typed or streamed for a while, with what
-the user sees at that moment; the test then sends SIGKILL.
+Once it has typed, or sent a long prompt, it prints a JSON line every 0.1 s
+with what the user sees at that moment and the time (``time.monotonic()``,
+one clock for every process on the machine); the test sends SIGKILL when it
+likes and compares the database with what was shown a second before.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication
 
 from gpt2desk.ui.main_window import MainWindow
+
+TYPED = "typed but never sent \u202e<b>"
 
 
 def main() -> int:
@@ -35,17 +39,21 @@ def main() -> int:
         window.composer.setPlainText("Tell a very long story")
         window.send()
     else:
-        window.composer.setPlainText("typed but never sent \u202e<b>")
-    start = time.monotonic()
-    while time.monotonic() - start < 1.5:
-        app.processEvents()
-        time.sleep(0.005)
+        window.composer.setPlainText(TYPED)
     ui = window.workspace_ui
-    conv = ui.workspace.current
-    shown = conv.path()[-1].text if conv is not None and conv.turns else ""
-    print(json.dumps({"conversation": conv.id if conv else None, "shown": shown}), flush=True)
+    last = 0.0
     while True:
         app.processEvents()
+        now = time.monotonic()
+        if now - last >= 0.1:
+            last = now
+            conv = ui.workspace.current
+            if what == "generate":
+                shown = conv.path()[-1].text if conv is not None and conv.turns else ""
+            else:
+                shown = window.composer.toPlainText()
+            report = {"t": time.monotonic(), "conversation": conv.id if conv else None}
+            print(json.dumps({**report, "shown": shown}), flush=True)
         time.sleep(0.005)
 
 
