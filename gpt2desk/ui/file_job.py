@@ -152,6 +152,7 @@ class FileJob(QObject):
         self.job_thread.quit()
         self.job_thread.wait()
         self.dialog.close()
+        self.dialog.setParent(None)  # goes with this job, not with the window
         if not callable(result):
             self.done.emit(False, result)
             return

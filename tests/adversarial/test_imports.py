@@ -332,6 +332,17 @@ def test_a_device_or_pipe_is_never_read(make_window: MakeWindow, tmp_path: Path)
     assert ui.workspace.summaries == []
 
 
+def test_a_100000_deep_file_is_refused_by_the_import_thread_too(
+    qtbot: Any, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window = make_window(start=False)
+    (tmp_path / "deep.json").write_text(_deep(_doc(_conv("x"))))
+    ok, message = _run(qtbot, window.workspace_ui.start_import(str(tmp_path / "deep.json")))
+    assert not ok and message.startswith("Cannot import deep.json: The file is nested too deeply")
+    assert window.stats_label.text() == message
+    assert window.workspace_ui.workspace.summaries == []
+
+
 def test_a_file_that_is_not_json_or_not_an_export_is_refused_in_one_sentence(
     make_window: MakeWindow, tmp_path: Path
 ) -> None:
