@@ -6,9 +6,13 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from gpt2desk import __version__
+from gpt2desk.core.escaping import OneLineFormatter
 from gpt2desk.core.models import DEFAULT_MODEL
+
+EXIT_CANNOT_START = 2
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -25,7 +29,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
+    # The terminal: one line per warning; tracebacks go to the log file. The
+    # handler's own level: gpt2desk's logger takes INFO for the log file.
+    terminal = logging.StreamHandler()
+    terminal.setFormatter(OneLineFormatter(logging.BASIC_FORMAT))
+    terminal.setLevel(logging.WARNING)
+    logging.basicConfig(level=logging.WARNING, handlers=[terminal])  # unless already set up
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
@@ -47,8 +56,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_path = install_log_file()
     install_translations(str(pref("appearance/language")))
     logging.getLogger(__name__).info("gpt2desk %s starting; log file %s", __version__, log_path)
-    window = MainWindow(args.model, offline=args.offline)
+    try:
+        window = MainWindow(args.model, offline=args.offline)
+    except Exception as exc:  # a bug: a message for the user, the traceback in the log
+        return _cannot_start(exc, log_path)
     window.show()
     # Load after the first paint: TensorFlow is imported in the worker thread.
     QTimer.singleShot(0, window.start)
     return int(app.exec())
+
+
+def _cannot_start(exc: Exception, log_path: Path | None) -> int:
+    """Says in a message box that the window could not be built; returns the exit code.
+
+    The log file gets the traceback; the terminal (if any) one line.
+    """
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    error = str(exc).strip().split("\n", 1)[0][:200] or type(exc).__name__
+    logging.getLogger(__name__).error("gpt2desk could not start: %s", error, exc_info=exc)
+    text = QCoreApplication.translate("App", "gpt2desk could not start: {error}").format(
+        error=error
+    )
+    if log_path is not None:
+        text += "\n" + QCoreApplication.translate("App", "Details are in {path}.").format(
+            path=log_path
+        )
+    box = QMessageBox(QMessageBox.Icon.Critical, "gpt2desk", text)
+    box.setObjectName("cannotStartBox")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the error may quote anything
+    box.exec()
+    return EXIT_CANNOT_START

@@ -54,3 +54,16 @@ class EscapingFormatter(logging.Formatter):
     def _indent(self, text: str) -> str:
         lines = text.split("\n")
         return "\n".join(self.CONTINUATION + escape_controls(line) for line in lines)
+
+
+class OneLineFormatter(EscapingFormatter):
+    """Each record as one escaped line and no traceback: for a terminal, where a
+    user reads messages; the log file keeps the tracebacks."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -235,3 +237,57 @@ def test_traceback_in_the_log_cannot_start_a_record() -> None:
     assert lines[0] == "ERROR gpt2desk.x: saving failed"
     assert all(line.startswith(EscapingFormatter.CONTINUATION) for line in lines[1:]), lines
     assert any("forged" in line for line in lines)
+
+
+# -- the app's start: a bug building the window --------------------------------------------
+
+# A bug cannot be produced on demand once fixed: one is planted in the window, the
+# only fake here, to check the net under the app's start. The message box is read
+# and closed by a timer that polls for it.
+_PLANTED = """
+import sys
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+import gpt2desk.ui.main_window as mw
+
+def broken(*args, **kwargs):
+    raise RuntimeError(sys.argv[1] + "\\n2026-01-01 00:00:00,000 INFO gpt2desk: forged")
+
+mw.MainWindow.__init__ = broken
+app = QApplication(sys.argv[:1])
+
+def answer_box():
+    box = QApplication.activeModalWidget()
+    if isinstance(box, QMessageBox):
+        plain = box.textFormat() == Qt.TextFormat.PlainText
+        print("BOX", plain, box.text().replace("\\n", " | "), flush=True)
+        box.done(0)
+
+timer = QTimer()
+timer.timeout.connect(answer_box)
+timer.start(20)
+from gpt2desk.app import main
+sys.exit(main(["--model", "unused", "--offline"]))
+"""
+
+
+def test_a_bug_building_the_window_is_one_plain_message_and_a_logged_traceback(
+    isolated_data_dir: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    proc = subprocess.run(
+        [sys.executable, "-c", _PLANTED, HTML],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert [line for line in proc.stderr.splitlines() if "could not start" in line] == [
+        f"ERROR:gpt2desk.app:gpt2desk could not start: {HTML}"
+    ]
+    log = isolated_data_dir / "gpt2desk.log"
+    assert proc.stdout.splitlines() == [
+        f"BOX True gpt2desk could not start: {HTML} | Details are in {log}."
+    ]
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "RuntimeError" in text
+    assert not any(line.startswith("2026-01-01") for line in text.splitlines())
