@@ -13,8 +13,8 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from gpt2desk.core.i18n import UserError
 from gpt2desk.core.import_schema import Cancelled
@@ -111,6 +111,9 @@ class FileJob(QObject):
         self.runner.finished.connect(self._on_finished)
         cancel = QCoreApplication.translate("FileJob", "Cancel")
         self.dialog = QProgressDialog(label, cancel, 0, 100, parent)
+        shown = QLabel(label)
+        shown.setTextFormat(Qt.TextFormat.PlainText)  # names a file: never markup
+        self.dialog.setLabel(shown)
         self.dialog.setWindowTitle(QCoreApplication.translate("FileJob", "gpt2desk"))
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)

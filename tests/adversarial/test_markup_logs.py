@@ -187,6 +187,21 @@ def test_context_tooltip_quoting_html_text_shows_it_as_written(
     assert HTML in shown(label.toolTip())
 
 
+def test_import_of_an_html_file_name_shows_it_as_written(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / (HTML_NAME + ".json")
+    path.write_text("[1]", encoding="utf-8")  # refused: not a gpt2desk export
+    job = window.workspace_ui.start_import(str(path))
+    assert job is not None
+    progress = job.dialog.findChild(QLabel)
+    assert progress is not None
+    assert_shown_as_written([progress], HTML_NAME)
+    with qtbot.waitSignal(job.done, timeout=LOAD_TIMEOUT_MS):
+        pass
+    assert_shown_as_written(labels_showing(window, "color:red"), HTML_NAME)
+
+
 # -- logs: a value cannot forge a record ---------------------------------------------------
 
 
