@@ -68,7 +68,9 @@ class GPT2Runner:
         self._tf = tf
         cfg = model.config
         self.n_ctx: int = int(cfg.n_positions)
-        self.sizes = tuple(sorted(set(sizes), reverse=True))
+        # A chunk never exceeds the window: a model with n_positions 128 would
+        # otherwise write 256 rows into a cache of ~160 slots and fail to load.
+        self.sizes = tuple(sorted({min(s, self.n_ctx) for s in sizes}, reverse=True))
         self.decode_chunk = DECODE_CHUNK
         self.buckets = tuple(sorted({b for b in buckets if b < self.n_ctx} | {self.n_ctx}))
         self._n_head = int(cfg.n_head)

@@ -278,6 +278,22 @@ def _stats(done: Any) -> dict[str, Any]:
     }
 
 
+class ModelThread(QThread):
+    """The model's thread: its event loop runs inside one Python call.
+
+    Without it, PySide gives the thread a new Python thread state for every
+    slot call and deletes it afterwards, while TensorFlow's pybind11 layer
+    keeps the first one it saw for the thread: the second model load then
+    took a freed thread state (a segfault in libpython, or a hang waiting for
+    the GIL inside TensorFlow's error handling). ``run`` calling ``exec``
+    from Python keeps one thread state for the thread's whole life.
+    No slots here (a QThread object lives in the thread that created it).
+    """
+
+    def run(self) -> None:
+        self.exec()
+
+
 class WorkerHost(QObject):
     """Owns the worker thread; lives in the GUI thread.
 
@@ -296,7 +312,7 @@ class WorkerHost(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.model_thread = QThread()
+        self.model_thread = ModelThread()
         self.model_thread.setObjectName("gpt2desk-model")
         self.worker = ModelWorker()
         self.worker.moveToThread(self.model_thread)

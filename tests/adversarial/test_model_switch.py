@@ -1,0 +1,202 @@
+"""Switching models in the real window, any number of times, and after a failed load.
+
+Each case runs the app in a child process (``python -m
+tests.adversarial.test_model_switch SCENARIO ...``): the bug these cases keep
+fixed ended the process with a segfault in libpython, which would take pytest
+with it. The child prints one JSON line per step with what the window shows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILD_TIMEOUT_S = 240
+SWITCHES = 5
+
+
+@pytest.fixture(scope="module")
+def second_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Another tiny GPT-2, of another shape (1 layer, 32 wide, a 128-token window)."""
+    from tests.tinymodel import build_tiny_model
+
+    return build_tiny_model(
+        tmp_path_factory.mktemp("second"), n_layer=1, n_embd=32, n_head=2, n_positions=128, seed=1
+    )
+
+
+@pytest.fixture(scope="module")
+def truncated_dir(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny model with its tf_model.h5 cut in half."""
+    import shutil
+
+    folder = Path(shutil.copytree(tiny_model_dir, tmp_path_factory.mktemp("bad") / "truncated"))
+    weights = folder / "tf_model.h5"
+    data = weights.read_bytes()
+    weights.write_bytes(data[: len(data) // 2])
+    return folder
+
+
+def _run_child(scenario: str, *models: Path, data: Path) -> list[dict[str, Any]]:
+    """Runs the scenario; returns its steps (the test fails on a crash or a hang)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GPT2DESK_DATA_DIR": str(data)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.adversarial.test_model_switch", scenario]
+        + [str(m) for m in models],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=env,
+        timeout=CHILD_TIMEOUT_S,
+    )
+    steps = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    # -11: the segfault this file is about; 3: a wait that never ended (a hang).
+    assert proc.returncode == 0, (proc.returncode, steps, proc.stderr[-3000:])
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    return steps
+
+
+@pytest.fixture(scope="module")
+def switch_steps(
+    tiny_model_dir: Path,
+    second_model_dir: Path,
+    truncated_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> list[dict[str, Any]]:
+    """One run of the app: 5 switches between two models, the truncated one, a reply."""
+    data = tmp_path_factory.mktemp("data")
+    return _run_child("switch", tiny_model_dir, second_model_dir, truncated_dir, data=data)
+
+
+def test_five_switches_back_and_forth_then_generate(
+    switch_steps: list[dict[str, Any]], tiny_model_dir: Path, second_model_dir: Path
+) -> None:
+    steps = switch_steps
+    loads = [s for s in steps if s["step"] == "load"]
+    expected = [tiny_model_dir] + [
+        second_model_dir if i % 2 == 0 else tiny_model_dir for i in range(SWITCHES)
+    ]
+    assert [s["status"] for s in loads] == [f"Ready — {m}" for m in expected]
+    assert all(s["send_enabled"] for s in loads)
+    reply = next(s for s in steps if s["step"] == "reply")
+    assert reply["reason"] == "length"
+    assert reply["new_tokens"] == 5
+    assert reply["text"].strip()
+
+
+def test_a_truncated_weights_file_fails_and_the_old_model_still_answers(
+    switch_steps: list[dict[str, Any]], second_model_dir: Path
+) -> None:
+    steps = switch_steps
+    bad = next(s for s in steps if s["step"] == "bad")
+    # The last good switch was to the second model: it stays, and says so.
+    assert "tf_model.h5" in bad["status"]
+    assert "damaged or incomplete" in bad["status"]
+    assert bad["status"].endswith(f"still using {second_model_dir}")
+    assert bad["send_enabled"]
+    reply = next(s for s in steps if s["step"] == "reply")
+    assert reply["model"] == str(second_model_dir)
+    assert reply["text"].strip()
+
+
+def test_a_failed_first_load_does_not_block_the_next_one(
+    tiny_model_dir: Path, truncated_dir: Path, isolated_data_dir: Path
+) -> None:
+    """``--model`` on a truncated file, then File > Open model folder… on a good one."""
+    steps = _run_child("bad-first", truncated_dir, tiny_model_dir, data=isolated_data_dir)
+    first = next(s for s in steps if s["step"] == "bad")
+    assert first["status"].startswith("Model failed: ")
+    assert "tf_model.h5" in first["status"]
+    assert not first["send_enabled"]
+    good = next(s for s in steps if s["step"] == "load")
+    assert good["status"] == f"Ready — {tiny_model_dir}"
+    assert good["send_enabled"]
+    reply = next(s for s in steps if s["step"] == "reply")
+    assert reply["model"] == str(tiny_model_dir)
+    assert reply["text"].strip()
+
+
+# -- the child ----------------------------------------------------------------
+
+
+def _child(scenario: str, models: list[str]) -> int:  # pragma: no cover (runs in the child)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings, QStandardPaths
+    from PySide6.QtWidgets import QApplication
+
+    from gpt2desk.ui.main_window import MainWindow
+
+    QStandardPaths.setTestModeEnabled(True)
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        folder = os.path.join(os.environ["GPT2DESK_DATA_DIR"], "qsettings")
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+    app = QApplication(sys.argv[:1])
+    states: list[tuple[str, str]] = []
+    finished: list[dict[str, Any]] = []
+
+    def wait(what: str, done: Any) -> None:
+        deadline = time.monotonic() + 60
+        while not done():
+            if time.monotonic() > deadline:
+                report("timeout", what=what, states=states[-4:])
+                sys.exit(3)
+            app.processEvents()
+            time.sleep(0.005)
+
+    def report(step: str, **values: Any) -> None:
+        values.update(status=window.model_label.text(), send_enabled=window.send_button.isEnabled())
+        print(json.dumps({"step": step, **values}), flush=True)
+
+    def load(model: str) -> None:
+        seen = len(states)
+        window.load_model(model)
+        wait(model, lambda: any(s in ("ready", "failed") for s, _ in states[seen:]))
+        app.processEvents()  # the window's own slot has seen the state too
+
+    def reply(model: str) -> None:
+        window.settings_panel.max_new_tokens.setValue(5)
+        window.composer.setPlainText("Once upon a time")
+        window.send()
+        wait("the reply", lambda: bool(finished))
+        app.processEvents()
+        conv = window.workspace_ui.workspace.current
+        text = conv.path()[-1].text if conv is not None else ""
+        report("reply", model=model, text=text, **finished[0])
+
+    first, *rest = models
+    window = MainWindow(first, offline=True)
+    window.host.worker.state_changed.connect(lambda s, d: states.append((s, d)))
+    window.host.worker.generation_finished.connect(lambda _id, stats: finished.append(stats))
+    window.show()
+    window.start()
+    wait(first, lambda: any(s in ("ready", "failed") for s, _ in states))
+    app.processEvents()
+    if scenario == "switch":
+        good, other, bad = first, rest[0], rest[1]
+        report("load")
+        for i in range(SWITCHES):
+            load(other if i % 2 == 0 else good)
+            report("load")
+        load(bad)
+        report("bad")
+        reply(other)
+    else:  # "bad-first": the first model fails, then a good one
+        report("bad")
+        load(rest[0])
+        report("load")
+        reply(rest[0])
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1], sys.argv[2:]))
