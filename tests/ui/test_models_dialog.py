@@ -274,7 +274,8 @@ def test_switching_models_from_the_main_window(
     qtbot.waitUntil(
         lambda: window.model_label.text() == f"Ready — {TINY_ID}", timeout=LOAD_TIMEOUT_MS
     )
-    assert cell(dialog, TINY_ID, 0) == f"{TINY_ID} — in use"
+    # The dialog hears of the switch through its own queued slot, after the label.
+    qtbot.waitUntil(lambda: cell(dialog, TINY_ID, 0) == f"{TINY_ID} — in use", timeout=WAIT_MS)
     assert hub_server.requests("GET", "/lfs/")
     wait_ready(qtbot, window)
 
