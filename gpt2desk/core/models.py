@@ -81,6 +81,15 @@ def parse_model_ref(text: str) -> ModelRef:
 def check_local_folder(path: Path) -> None:
     """Raises ModelLoadError naming what a Hugging Face model folder lacks."""
     if not path.is_dir():
+        if path.exists():
+            raise ModelLoadError(
+                QT_TRANSLATE_NOOP(
+                    "Models",
+                    "{path} is a file, not a model folder. Give the folder that holds "
+                    "config.json, the weights and the tokenizer files.",
+                ),
+                path=path,
+            )
         raise ModelLoadError(
             QT_TRANSLATE_NOOP("Models", "The model folder {path} does not exist."), path=path
         )
@@ -205,6 +214,12 @@ def load_model(
         folder = _cached_or_download(
             ref.name, offline, endpoint, cache_dir, stage, on_progress, cancel
         )
+    from gpt2desk.core.model_folder import check_config, check_memory, check_tokenizer_files
+
+    # Every file checked, and the memory the model needs, before anything is built.
+    fields = check_config(folder)
+    check_memory(folder, fields)
+    check_tokenizer_files(folder, fields["vocab_size"])
     configure_tensorflow()
     tokenizer, model, wte_t = _load_files(ref.name, folder, keep_model)
     from gpt2desk.core.runner import GPT2Runner
@@ -313,8 +328,22 @@ def _load_files(name: str, folder: Path, keep_model: bool) -> tuple[Any, Any, An
         )
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False, **common)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelLoadError(_explain(name, exc)) from exc
+    except Exception as exc:  # the tokenizers library raises plain Exception
+        files = [f for group in TOKENIZER_FILES for f in group if (folder / f).is_file()]
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ModelLoadError(
+            QT_TRANSLATE_NOOP(
+                "Models",
+                "The tokenizer of “{name}” cannot be read from {files}: {error}. "
+                "Copy the tokenizer files that came with the model.",
+            ),
+            name=name,
+            files=", ".join(files),
+            error=first_line,
+        ) from exc
+    from gpt2desk.core.model_folder import check_tokenizer_fits
+
+    check_tokenizer_fits(folder, tokenizer, int(config.vocab_size))
     weights = weights_file(folder)
     try:
         # Not from_pretrained: it reads the whole checkpoint into NumPy before

@@ -54,6 +54,17 @@ class _Transposed:
             write(self.target, tf.constant(block.T), tf.constant(row))
 
 
+class _Checked:
+    """Row blocks of ``value`` (an array or an h5py dataset), each passed through ``check``."""
+
+    def __init__(self, value: Any, check: Any) -> None:
+        self.value = value
+        self.check = check
+
+    def __getitem__(self, rows: slice) -> Any:
+        return self.check(self.value[rows])
+
+
 def _write_columns(target: Any, block: Any, column: Any) -> None:
     # An XLA dynamic-update-slice updates the variable in place (measured);
     # a strided-slice assign would copy all of it for every block.
@@ -147,17 +158,33 @@ def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
             )
         if tuple(value.shape) != shape:
             value = np.asarray(value).reshape(shape)
+
+        def finite(block: Any) -> Any:
+            block = np.asarray(block, dtype=np.float32)
+            if not np.isfinite(block).all():
+                # Every generated token would be the same one (seen: all '"').
+                raise WeightsError(
+                    QT_TRANSLATE_NOOP(
+                        "Weights",
+                        "{file}: {key} holds NaN or infinite numbers; a model with them "
+                        "cannot write text. Download or save the model again.",
+                    ),
+                    file=path.name,
+                    key=key,
+                )
+            return block
+
         if isinstance(var, _Transposed):
-            var.fill(value)
+            var.fill(_Checked(value, finite))
         elif len(shape) == 2 and shape[0] > _ROWS:
             # Row blocks through an in-place scatter: assigning a 150 MB
             # embedding whole makes two transient copies of it.
             tf = _tf()
             for row in range(0, shape[0], _ROWS):
-                block = np.asarray(value[row : row + _ROWS], dtype=np.float32)
+                block = finite(value[row : row + _ROWS])
                 var.scatter_update(tf.IndexedSlices(block, np.arange(row, row + len(block))))
         else:
-            var.assign(np.asarray(value, dtype=np.float32))
+            var.assign(finite(value))
         done.add(key)
 
     if path.suffix == ".safetensors":
