@@ -13,10 +13,11 @@ import json
 import math
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
-from gpt2desk.core.catalog import estimate_memory, format_bytes
+from gpt2desk.core.catalog import BASE_BYTES, estimate_memory, format_bytes
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP
 from gpt2desk.core.models import ModelLoadError
 
@@ -202,6 +203,9 @@ def check_memory(folder: Path, fields: dict[str, Any]) -> None:
     need = estimate_memory(
         parameters(fields), fields["n_layer"], fields["n_embd"], fields["n_positions"]
     )
+    if "tensorflow" in sys.modules:
+        # A switch, or a second load: the runtime's share is already in use, not available.
+        need -= BASE_BYTES
     have = available_memory()
     if have is not None and need > have:
         raise ModelLoadError(

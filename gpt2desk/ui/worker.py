@@ -133,7 +133,7 @@ class ModelWorker(QObject):
             log.exception("loading %s failed", model_text)
             message = QCoreApplication.translate(
                 "ModelWorker", "Loading “{model}” failed: {error}"
-            ).format(model=model_text, error=exc)
+            ).format(model=model_text, error=_first_line(exc))
             self.state_changed.emit("failed", message)
             return
         # Only now replace the old model: a failed switch keeps the old one.
@@ -250,6 +250,12 @@ class ModelWorker(QObject):
             return
         info = {"tokens": len(ids), "n_ctx": n_ctx, "left_out_chars": max(0, len(prompt) - kept)}
         self.context_measured.emit(request_id, info)
+
+
+def _first_line(exc: BaseException) -> str:
+    """An exception's first line (TF's run to pages; the log has them whole)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0][:300] if lines else type(exc).__name__
 
 
 def _cancelled_text(model: str) -> str:

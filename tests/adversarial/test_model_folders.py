@@ -269,3 +269,28 @@ def test_after_a_refused_folder_a_good_one_loads(model_copy: Path, tiny_model_di
         load_model(parse_model_ref(str(model_copy)), offline=True)
     loaded = load_model(parse_model_ref(str(tiny_model_dir)), offline=True)
     assert loaded.runner.prefill(loaded.tokenizer.encode("Hello")).shape == (len(loaded.tokenizer),)
+
+
+def test_the_real_command_refuses_100000_layers_at_once(model_copy: Path) -> None:
+    """As a user runs it: ``python -m gpt2desk`` ends quickly with one line and exit 2."""
+    import os
+    import subprocess
+    import sys
+
+    edit_config(n_layer=100_000)(model_copy)
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "gpt2desk", "generate", "--model", str(model_copy), "--prompt", "x"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("gpt2desk: error: The model in ")
+    assert "100000 layers" in lines[0]
+    assert time.monotonic() - started < 30

@@ -218,3 +218,28 @@ def test_unreachable_hub_fails_fast_with_a_message(tmp_path: Path) -> None:
     assert "cannot be reached" in lines[0]
     assert "local model folder" in lines[0]
     assert elapsed < 60
+
+
+# -- what a model folder's config says it needs -------------------------------
+
+
+def test_parameters_from_a_config_match_the_catalog() -> None:
+    from gpt2desk.core.catalog import FAMILY
+    from gpt2desk.core.model_folder import parameters
+
+    for entry in FAMILY:
+        fields = {
+            "n_embd": entry.n_embd,
+            "n_layer": entry.n_layer,
+            "vocab_size": 50257,
+            "n_positions": 1024,
+        }
+        assert parameters(fields) == entry.params, entry.repo_id
+
+
+def test_available_memory_is_known_here() -> None:
+    from gpt2desk.core.model_folder import available_memory
+
+    have = available_memory()
+    assert have is not None
+    assert 0 < have < 1 << 50
