@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QSaveFile
+from PySide6.QtCore import QCoreApplication, QObject, QSaveFile
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gpt2desk.core import import_schema
@@ -40,20 +40,14 @@ MAX_IMPORT_BYTES = 1 << 30
 CHUNK_BYTES = 1 << 20
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConversationFiles", text)
-
-
-def _count(text: str, n: int) -> str:
-    return QCoreApplication.translate("ConversationFiles", text, None, n)
-
-
 def import_cancelled() -> str:
-    return _tr("Import cancelled: nothing was imported.")
+    return QCoreApplication.translate(
+        "ConversationFiles", "Import cancelled: nothing was imported."
+    )
 
 
 def export_cancelled() -> str:
-    return _tr("Export cancelled: no file was written.")
+    return QCoreApplication.translate("ConversationFiles", "Export cancelled: no file was written.")
 
 
 # -- export -----------------------------------------------------------------------
@@ -109,7 +103,9 @@ def _saved(writer: Writer, control: Control) -> list[dict[str, Any]]:
 
 
 def _nothing_to_export(control: Control) -> Finish:
-    raise FileProblem(_tr("There is no conversation to export."))
+    raise FileProblem(
+        QCoreApplication.translate("ConversationFiles", "There is no conversation to export.")
+    )
 
 
 def _write(path: str, text: str, control: Control, start: int = 0) -> Finish:
@@ -118,7 +114,9 @@ def _write(path: str, text: str, control: Control, start: int = 0) -> Finish:
     out = QSaveFile(path)
     if not out.open(QSaveFile.OpenModeFlag.WriteOnly):
         raise FileProblem(
-            _tr("Cannot write {path}: {error}").format(path=path, error=out.errorString())
+            QCoreApplication.translate("ConversationFiles", "Cannot write {path}: {error}").format(
+                path=path, error=out.errorString()
+            )
         )
     try:
         for at in range(0, len(data), CHUNK_BYTES):
@@ -130,9 +128,13 @@ def _write(path: str, text: str, control: Control, start: int = 0) -> Finish:
         raise
     if not out.commit():
         raise FileProblem(
-            _tr("Writing {path} failed: {error}").format(path=path, error=out.errorString())
+            QCoreApplication.translate(
+                "ConversationFiles", "Writing {path} failed: {error}"
+            ).format(path=path, error=out.errorString())
         )
-    return lambda: _tr("Exported to {path}").format(path=path)
+    return lambda: QCoreApplication.translate("ConversationFiles", "Exported to {path}").format(
+        path=path
+    )
 
 
 # -- import -----------------------------------------------------------------------
@@ -158,7 +160,9 @@ def import_work(workspace: Workspace, path: str) -> Work:
             )
         except ImportFailed as exc:
             raise FileProblem(
-                _tr("Cannot import {file}: {error}").format(file=name, error=exc)
+                QCoreApplication.translate(
+                    "ConversationFiles", "Cannot import {file}: {error}"
+                ).format(file=name, error=exc)
             ) from exc
         control.tick(85)
         cancelled = control.cancelled
@@ -176,7 +180,11 @@ def _read(path: str, control: Control) -> str:
     try:
         info = file.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise FileProblem(_tr("Cannot import {path}: it is not a file.").format(path=path))
+            raise FileProblem(
+                QCoreApplication.translate(
+                    "ConversationFiles", "Cannot import {path}: it is not a file."
+                ).format(path=path)
+            )
         if info.st_size > MAX_IMPORT_BYTES:
             raise _too_big(path)
         chunks: list[bytes] = []
@@ -190,33 +198,48 @@ def _read(path: str, control: Control) -> str:
                 control.tick(30 * size // max(info.st_size, size))
     except OSError as exc:
         raise FileProblem(
-            _tr("Cannot read {path}: {error}").format(path=path, error=exc.strerror or exc)
+            QCoreApplication.translate("ConversationFiles", "Cannot read {path}: {error}").format(
+                path=path, error=exc.strerror or exc
+            )
         ) from exc
     return b"".join(chunks).decode("utf-8", "surrogateescape")
 
 
 def _too_big(path: str) -> FileProblem:
-    return FileProblem(_tr("Cannot import {path}: it is larger than 1 GB.").format(path=path))
+    return FileProblem(
+        QCoreApplication.translate(
+            "ConversationFiles", "Cannot import {path}: it is larger than 1 GB."
+        ).format(path=path)
+    )
 
 
 def _add_draft(workspace: Workspace, draft: Conversation, path: str) -> str:
     workspace.add_conversations([draft])
     workspace.select(draft.id)
-    return _tr("Imported {path}").format(path=path)
+    return QCoreApplication.translate("ConversationFiles", "Imported {path}").format(path=path)
 
 
 def _list_imported(workspace: Workspace, saved: list[Conversation], skipped: int, name: str) -> str:
     workspace.add_saved(saved)
-    if not saved and skipped:
-        return _count(
-            "Nothing new in {file}: its %n conversations are already here (same id).", skipped
-        ).format(file=name)
-    message = _count("Imported %n conversations from {file}.", len(saved)).format(file=name)
-    if skipped:
-        message += " " + _count(
-            "%n conversations were already here (same id) and were skipped.", skipped
-        )
-    return message
+    return ConversationFiles().imported(len(saved), skipped, name)
+
+
+class ConversationFiles(QObject):
+    """The translation context of the counted messages (lupdate finds "%n" only in self.tr)."""
+
+    def imported(self, saved: int, skipped: int, name: str) -> str:
+        if not saved and skipped:
+            return self.tr(
+                "Nothing new in {file}: its %n conversations are already here (same id).",
+                "",
+                skipped,
+            ).format(file=name)
+        message = self.tr("Imported %n conversations from {file}.", "", saved).format(file=name)
+        if skipped:
+            message += " " + self.tr(
+                "%n conversations were already here (same id) and were skipped.", "", skipped
+            )
+        return message
 
 
 # -- asking for a file --------------------------------------------------------------
@@ -225,16 +248,25 @@ def _list_imported(workspace: Workspace, saved: list[Conversation], skipped: int
 def ask_export_path(parent: QWidget, fmt: str) -> str:
     """Where to export ("" if the user cancelled)."""
     filters = {
-        "md": _tr("Markdown (*.md)"),
-        "txt": _tr("Text (*.txt)"),
-        "json": _tr("JSON (*.json)"),
+        "md": QCoreApplication.translate("ConversationFiles", "Markdown (*.md)"),
+        "txt": QCoreApplication.translate("ConversationFiles", "Text (*.txt)"),
+        "json": QCoreApplication.translate("ConversationFiles", "JSON (*.json)"),
     }
-    path, _ = QFileDialog.getSaveFileName(parent, _tr("Export"), f"export.{fmt}", filters[fmt])
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        QCoreApplication.translate("ConversationFiles", "Export"),
+        f"export.{fmt}",
+        filters[fmt],
+    )
     return path
 
 
 def ask_import_path(parent: QWidget) -> str:
     """Which file to import ("" if the user cancelled)."""
-    filters = _tr("Text, Markdown or JSON (*.txt *.md *.markdown *.json);;All files (*)")
-    path, _ = QFileDialog.getOpenFileName(parent, _tr("Import"), "", filters)
+    filters = QCoreApplication.translate(
+        "ConversationFiles", "Text, Markdown or JSON (*.txt *.md *.markdown *.json);;All files (*)"
+    )
+    path, _ = QFileDialog.getOpenFileName(
+        parent, QCoreApplication.translate("ConversationFiles", "Import"), "", filters
+    )
     return path

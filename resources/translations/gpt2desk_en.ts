@@ -19,6 +19,30 @@
     </message>
 </context>
 <context>
+    <name>ConversationFiles</name>
+    <message numerus="yes">
+        <source>Nothing new in {file}: its %n conversations are already here (same id).</source>
+        <translation>
+            <numerusform>Nothing new in {file}: its %n conversation is already here (same id).</numerusform>
+            <numerusform>Nothing new in {file}: its %n conversations are already here (same id).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n conversations from {file}.</source>
+        <translation>
+            <numerusform>Imported %n conversation from {file}.</numerusform>
+            <numerusform>Imported %n conversations from {file}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversations were already here (same id) and were skipped.</source>
+        <translation>
+            <numerusform>%n conversation was already here (same id) and was skipped.</numerusform>
+            <numerusform>%n conversations were already here (same id) and were skipped.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n tokens</source>

@@ -140,6 +140,15 @@
 <context>
     <name>ConversationFiles</name>
     <message>
+        <source>Import cancelled: nothing was imported.</source>
+        <extracomment>Larger files are refused before being read (and a device is never read).</extracomment>
+        <translation>已取消匯入：沒有匯入任何東西。</translation>
+    </message>
+    <message>
+        <source>Export cancelled: no file was written.</source>
+        <translation>已取消匯出：沒有寫入任何檔案。</translation>
+    </message>
+    <message>
         <source>There is no conversation to export.</source>
         <translation>沒有可匯出的對話。</translation>
     </message>
@@ -152,12 +161,46 @@
         <translation>寫入 {path} 失敗：{error}</translation>
     </message>
     <message>
-        <source>Cannot read {path}: {error}</source>
-        <translation>無法讀取 {path}：{error}</translation>
+        <source>Exported to {path}</source>
+        <translation>已匯出到 {path}</translation>
     </message>
     <message>
         <source>Cannot import {file}: {error}</source>
         <translation>無法匯入 {file}：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot import {path}: it is not a file.</source>
+        <translation>無法匯入 {path}：它不是檔案。</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {error}</source>
+        <translation>無法讀取 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot import {path}: it is larger than 1 GB.</source>
+        <translation>無法匯入 {path}：它大於 1 GB。</translation>
+    </message>
+    <message>
+        <source>Imported {path}</source>
+        <translation>已匯入 {path}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing new in {file}: its %n conversations are already here (same id).</source>
+        <translation>
+            <numerusform>{file} 沒有新內容：其中 %n 個對話都已經在這裡（ID 相同）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n conversations from {file}.</source>
+        <translation>
+            <numerusform>已從 {file} 匯入 %n 個對話。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversations were already here (same id) and were skipped.</source>
+        <translation>
+            <numerusform>%n 個對話已經在這裡（ID 相同），已略過。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Markdown (*.md)</source>
@@ -176,20 +219,12 @@
         <translation>匯出</translation>
     </message>
     <message>
-        <source>Exported to {path}</source>
-        <translation>已匯出到 {path}</translation>
-    </message>
-    <message>
         <source>Text, Markdown or JSON (*.txt *.md *.markdown *.json);;All files (*)</source>
         <translation>文字、Markdown 或 JSON (*.txt *.md *.markdown *.json);;所有檔案 (*)</translation>
     </message>
     <message>
         <source>Import</source>
         <translation>匯入</translation>
-    </message>
-    <message>
-        <source>Imported {path}</source>
-        <translation>已匯入 {path}</translation>
     </message>
 </context>
 <context>
@@ -337,6 +372,22 @@
     </message>
 </context>
 <context>
+    <name>FileJob</name>
+    <message>
+        <source>That failed because of a bug in gpt2desk ({error}); the log has the details.</source>
+        <extracomment>Shown after this long, so that a quick job never flashes a dialog.</extracomment>
+        <translation>因 gpt2desk 的程式錯誤而失敗（{error}）；詳情請見記錄檔。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>gpt2desk</source>
+        <translation>gpt2desk</translation>
+    </message>
+</context>
+<context>
     <name>GenerationFlow</name>
     <message>
         <source>The model is not ready yet.</source>
@@ -394,6 +445,7 @@
     </message>
     <message>
         <source>There is no model named “{model}” on {host}.</source>
+        <extracomment>Larger &quot;sizes&quot; are not a GPT-2&apos;s file (the largest is ~6.5 GB): dropped, not summed.</extracomment>
         <translation>{host} 上沒有名為「{model}」的模型。</translation>
     </message>
     <message>
@@ -418,7 +470,7 @@
     </message>
     <message>
         <source>The connection to {host} kept dropping while downloading {file} of “{model}” ({tries} tries). What arrived is kept: press Resume to continue.</source>
-        <extracomment>Bytes per read while streaming: also how often progress moves and cancel is seen. Attempts per file in all, even when each one brings new bytes.</extracomment>
+        <extracomment>Bytes per read while streaming: also how often progress moves and cancel is seen. Attempts per file in all, even when each one brings new bytes. Seconds without a byte after which a server is taken to have stopped sending.</extracomment>
         <translation>下載「{model}」的 {file} 時，與 {host} 的連線一再中斷（已嘗試 {tries} 次）。已下載的部分會保留：按「繼續下載」即可接著下載。</translation>
     </message>
     <message>
@@ -434,8 +486,32 @@
         <translation>「{model}」的 {file} 下載後已損壞：它的 sha256 是 {actual}…，Hub 上記載的是 {expected}…。損壞的檔案已刪除；請重新下載模型。</translation>
     </message>
     <message>
+        <source>{host} sent “{value}” as the commit id of “{model}”, but a commit id is 40 hex digits. The download was refused so that nothing is written outside the model cache: check the Hub endpoint setting.</source>
+        <translation>{host} 傳來「{value}」作為「{model}」的提交 ID，但提交 ID 應為 40 位十六進位數字。為了不在模型快取以外寫入任何檔案，已拒絕這次下載：請檢查 Hub 端點設定。</translation>
+    </message>
+    <message>
+        <source>{host} sent “{value}” as the id of {file} of “{model}”, but a file id is 40 or 64 hex digits. The download was refused so that nothing is written outside the model cache: check the Hub endpoint setting.</source>
+        <translation>{host} 傳來「{value}」作為「{model}」的 {file} 的檔案 ID，但檔案 ID 應為 40 或 64 位十六進位數字。為了不在模型快取以外寫入任何檔案，已拒絕這次下載：請檢查 Hub 端點設定。</translation>
+    </message>
+    <message>
+        <source>{host} listed a file named “{value}” in “{model}”, which is not a file name inside the model&apos;s folder. The download was refused so that nothing is written outside the model cache: check the Hub endpoint setting.</source>
+        <translation>{host} 在「{model}」中列出名為「{value}」的檔案，這不是模型資料夾內的檔名。為了不在模型快取以外寫入任何檔案，已拒絕這次下載：請檢查 Hub 端點設定。</translation>
+    </message>
+    <message>
+        <source>The model information {host} sent for “{model}” is malformed ({detail}): it is not what the Hub sends. Check the Hub endpoint setting. Nothing was saved.</source>
+        <translation>{host} 傳來的「{model}」模型資訊格式錯誤（{detail}）：這不是 Hub 會傳送的內容。請檢查 Hub 端點設定。沒有儲存任何東西。</translation>
+    </message>
+    <message>
+        <source>{host} stopped sending {file} of “{model}” (nothing arrived for {seconds:g} s). What arrived is kept: press Resume to continue.</source>
+        <translation>{host} 停止傳送「{model}」的 {file}（已有 {seconds:g} 秒沒有收到資料）。已收到的部分會保留：按「繼續下載」即可接續。</translation>
+    </message>
+    <message>
         <source>{file} of “{model}”</source>
         <translation>「{model}」的 {file}</translation>
+    </message>
+    <message>
+        <source>{host} redirects in a loop when asked for {what}: its answers lead back to where they started. Check the Hub endpoint setting, or try again later.</source>
+        <translation>向 {host} 要求 {what} 時發生循環重新導向：它的回應又導回原處。請檢查 Hub 端點設定，或稍後再試。</translation>
     </message>
     <message>
         <source>{host} answered with a web page instead of the Hub&apos;s data: a captive portal (a Wi-Fi login page) or a proxy is in the way. Log in to the network in a web browser, or check the Hub endpoint setting. Nothing was saved.</source>
@@ -473,6 +549,86 @@
 <context>
     <name>Import</name>
     <message>
+        <source>{field}: missing. Nothing was imported.</source>
+        <translation>{field}：缺少此欄位。沒有匯入任何東西。</translation>
+    </message>
+    <message>
+        <source>{field}: {problem}, got {got}. Nothing was imported.</source>
+        <translation>{field}：{problem}，但收到的是 {got}。沒有匯入任何東西。</translation>
+    </message>
+    <message>
+        <source>{field}: {problem}. Nothing was imported.</source>
+        <translation>{field}：{problem}。沒有匯入任何東西。</translation>
+    </message>
+    <message>
+        <source>expected a string</source>
+        <translation>應為字串</translation>
+    </message>
+    <message>
+        <source>expected an id (a string of 1 to 200 printable characters)</source>
+        <translation>應為 ID（1 到 200 個可列印字元的字串）</translation>
+    </message>
+    <message>
+        <source>expected a string or null</source>
+        <translation>應為字串或 null</translation>
+    </message>
+    <message>
+        <source>expected a finite number</source>
+        <translation>應為有限的數字</translation>
+    </message>
+    <message>
+        <source>expected true or false</source>
+        <translation>應為 true 或 false</translation>
+    </message>
+    <message>
+        <source>expected true, false or null</source>
+        <translation>應為 true、false 或 null</translation>
+    </message>
+    <message>
+        <source>expected a whole number from 0 to 2^53</source>
+        <translation>應為 0 到 2^53 的整數</translation>
+    </message>
+    <message>
+        <source>expected a whole number from 0 to 2^53, or null</source>
+        <translation>應為 0 到 2^53 的整數，或 null</translation>
+    </message>
+    <message>
+        <source>expected a whole number from 0 to 2147483647</source>
+        <translation>應為 0 到 2147483647 的整數</translation>
+    </message>
+    <message>
+        <source>expected a whole number (the export&apos;s version, 1 or more)</source>
+        <translation>應為整數（匯出檔的版本，1 或以上）</translation>
+    </message>
+    <message>
+        <source>expected &quot;chat&quot; or &quot;draft&quot;</source>
+        <translation>應為 &quot;chat&quot; 或 &quot;draft&quot;</translation>
+    </message>
+    <message>
+        <source>expected &quot;user&quot; or &quot;assistant&quot;</source>
+        <translation>應為 &quot;user&quot; 或 &quot;assistant&quot;</translation>
+    </message>
+    <message>
+        <source>expected &quot;done&quot;, &quot;streaming&quot;, &quot;stopped&quot; or &quot;failed&quot;</source>
+        <translation>應為 &quot;done&quot;、&quot;streaming&quot;、&quot;stopped&quot; 或 &quot;failed&quot;</translation>
+    </message>
+    <message>
+        <source>expected a JSON value nested at most 32 deep, with no NaN</source>
+        <translation>應為巢狀最多 32 層、不含 NaN 的 JSON 值</translation>
+    </message>
+    <message>
+        <source>expected an object nested at most 32 deep, with no NaN</source>
+        <translation>應為巢狀最多 32 層、不含 NaN 的物件</translation>
+    </message>
+    <message>
+        <source>expected an object</source>
+        <translation>應為物件</translation>
+    </message>
+    <message>
+        <source>expected a list</source>
+        <translation>應為清單</translation>
+    </message>
+    <message>
         <source>This is not a gpt2desk export (no &quot;format&quot;: &quot;gpt2desk&quot;).</source>
         <translation>這不是 gpt2desk 匯出的檔案（沒有 &quot;format&quot;: &quot;gpt2desk&quot;）。</translation>
     </message>
@@ -481,8 +637,40 @@
         <translation>這個匯出檔是由較新版本的 gpt2desk 寫入的。</translation>
     </message>
     <message>
-        <source>A conversation in the file is incomplete: {error}</source>
-        <translation>檔案中有一則對話不完整：{error}</translation>
+        <source>another conversation of this file has this id</source>
+        <translation>此檔案中另一個對話已使用這個 ID</translation>
+    </message>
+    <message>
+        <source>another turn of this conversation has this id</source>
+        <translation>此對話中另一則訊息已使用這個 ID</translation>
+    </message>
+    <message>
+        <source>no turn of this conversation has this id</source>
+        <translation>此對話中沒有訊息使用這個 ID</translation>
+    </message>
+    <message>
+        <source>the turns&apos; parents go round in a loop</source>
+        <translation>訊息的上層關係形成循環</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>清單</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>物件</translation>
+    </message>
+    <message>
+        <source>a number of {n} digits</source>
+        <translation>{n} 位數的數字</translation>
+    </message>
+    <message>
+        <source>The file is nested too deeply to be a gpt2desk export. Nothing was imported.</source>
+        <translation>這個檔案的巢狀層數太深，不可能是 gpt2desk 的匯出檔。沒有匯入任何東西。</translation>
+    </message>
+    <message>
+        <source>The file is not valid JSON ({error}). Nothing was imported.</source>
+        <translation>這個檔案不是有效的 JSON（{error}）。沒有匯入任何東西。</translation>
     </message>
 </context>
 <context>
@@ -755,6 +943,10 @@
         <translation>「{text}」既不是模型資料夾，也不是有效的 Hugging Face Hub ID。</translation>
     </message>
     <message>
+        <source>{path} is a file, not a model folder. Give the folder that holds config.json, the weights and the tokenizer files.</source>
+        <translation>{path} 是檔案，不是模型資料夾。請指定包含 config.json、權重與分詞器檔案的資料夾。</translation>
+    </message>
+    <message>
         <source>The model folder {path} does not exist.</source>
         <translation>模型資料夾 {path} 不存在。</translation>
     </message>
@@ -783,8 +975,85 @@
         <translation>模型「{name}」不在這台電腦上，而且無法連線到 Hugging Face Hub（{host}）：{error}。請連上網路一次讓 gpt2desk 下載它，或選擇本機的模型資料夾（--model /path/to/folder）。</translation>
     </message>
     <message>
+        <source>The tokenizer of “{name}” cannot be read from {files}: {error}. Copy the tokenizer files that came with the model.</source>
+        <translation>無法從 {files} 讀取「{name}」的分詞器：{error}。請複製模型隨附的分詞器檔案。</translation>
+    </message>
+    <message>
+        <source>{file} cannot be used: {problem}</source>
+        <extracomment>Most bytes read from a JSON file of a model folder (gpt2&apos;s tokenizer.json is 1.4 MB). GPT-2&apos;s fields that are whole numbers, with the smallest value each may take. transformers&apos; TF activations (transformers.activations_tf.ACT2FN), without importing TF. GPT2Config&apos;s defaults for fields a config.json may leave out.</extracomment>
+        <translation>無法使用 {file}：{problem}</translation>
+    </message>
+    <message>
+        <source>it is not a regular file</source>
+        <translation>它不是一般檔案</translation>
+    </message>
+    <message>
+        <source>it cannot be read ({error})</source>
+        <translation>無法讀取它（{error}）</translation>
+    </message>
+    <message>
+        <source>it is larger than {size}, too large for this file</source>
+        <translation>它大於 {size}，以這種檔案來說太大了</translation>
+    </message>
+    <message>
+        <source>it is not UTF-8 text</source>
+        <translation>它不是 UTF-8 文字</translation>
+    </message>
+    <message>
+        <source>it is not valid JSON ({error} at line {line})</source>
+        <translation>它不是有效的 JSON（第 {line} 行：{error}）</translation>
+    </message>
+    <message>
+        <source>its JSON is nested too deeply</source>
+        <translation>它的 JSON 巢狀層數太深</translation>
+    </message>
+    <message>
+        <source>it is not a JSON object</source>
+        <translation>它不是 JSON 物件</translation>
+    </message>
+    <message>
+        <source>it has no model_type; gpt2desk runs GPT-2 models (&quot;model_type&quot;: &quot;gpt2&quot;)</source>
+        <translation>它沒有 model_type；gpt2desk 執行的是 GPT-2 模型（&quot;model_type&quot;: &quot;gpt2&quot;）</translation>
+    </message>
+    <message>
         <source>“{name}” is a {type} model; gpt2desk runs GPT-2 models only.</source>
         <translation>「{name}」是 {type} 模型；gpt2desk 只能執行 GPT-2 模型。</translation>
+    </message>
+    <message>
+        <source>{key} is {value}, not a whole number of at least 1</source>
+        <translation>{key} 是 {value}，不是至少為 1 的整數</translation>
+    </message>
+    <message>
+        <source>n_embd ({embd}) is not a multiple of n_head ({head})</source>
+        <translation>n_embd（{embd}）不是 n_head（{head}）的倍數</translation>
+    </message>
+    <message>
+        <source>{key} is {value}, not a number in its range</source>
+        <translation>{key} 是 {value}，不在允許的數值範圍內</translation>
+    </message>
+    <message>
+        <source>activation_function {value} is not one GPT-2 can use</source>
+        <translation>activation_function {value} 不是 GPT-2 能使用的激活函數</translation>
+    </message>
+    <message>
+        <source>{key} is {value}, not a token id of the model (0 to {last})</source>
+        <translation>{key} 是 {value}，不是此模型的詞元 ID（0 到 {last}）</translation>
+    </message>
+    <message>
+        <source>The model in {folder} would need about {need} of memory (config.json: {layers} layers, {width} wide, a {window}-token window), and this computer has {have} available. Choose a smaller model or close other programs.</source>
+        <translation>{folder} 中的模型約需 {need} 記憶體（config.json：{layers} 層、寬度 {width}、{window} 個詞元的視窗），而這台電腦只有 {have} 可用。請選擇較小的模型，或關閉其他程式。</translation>
+    </message>
+    <message>
+        <source>it is not a tokenizer saved by the tokenizers library (no &quot;model&quot; object or no &quot;added_tokens&quot; list)</source>
+        <translation>它不是 tokenizers 函式庫儲存的分詞器（沒有 &quot;model&quot; 物件或 &quot;added_tokens&quot; 清單）</translation>
+    </message>
+    <message>
+        <source>the token {token} has the id {id}, but the model has {count} tokens (ids 0 to {last}): the tokenizer does not belong to this model</source>
+        <translation>詞元 {token} 的 ID 是 {id}，但模型只有 {count} 個詞元（ID 0 到 {last}）：這個分詞器不屬於此模型</translation>
+    </message>
+    <message>
+        <source>The tokenizer in {folder} has {size} tokens and the model {count}: they do not belong together. Copy the tokenizer files that came with the model.</source>
+        <translation>{folder} 中的分詞器有 {size} 個詞元，模型則有 {count} 個：兩者不是一組。請複製模型隨附的分詞器檔案。</translation>
     </message>
     <message>
         <source>The model “{name}” does not fit its weights file: {error}</source>
@@ -1378,20 +1647,36 @@ Stops at a new line starting with “{user}:”</source>
         <translation>無法寫入資料夾。你的內容只保留在記憶體中，不會儲存。</translation>
     </message>
     <message>
-        <source>The disk is full: free some space. Your work is kept in memory.</source>
-        <translation>磁碟已滿：請釋出一些空間。你的內容暫時保留在記憶體中。</translation>
+        <source>The database in {folder} cannot be written to (the folder or a file in it is read-only, or you may not write there). It was left untouched. Your work is kept in memory only and will not be saved.</source>
+        <translation>無法寫入 {folder} 中的資料庫（資料夾或其中的檔案為唯讀，或您沒有寫入權限）。資料庫未被更動。您的工作只保留在記憶體中，不會被儲存。</translation>
     </message>
     <message>
-        <source>Another program is using the database; try again.</source>
-        <translation>有其他程式正在使用資料庫；請再試一次。</translation>
+        <source>The disk is full, {file} cannot grow: free some space. Your work is kept in memory.</source>
+        <translation>磁碟已滿，{file} 無法再變大：請釋出一些空間。您的工作暫時保留在記憶體中。</translation>
     </message>
     <message>
-        <source>The database file is damaged.</source>
-        <translation>資料庫檔案已損壞。</translation>
+        <source>Another program is using the database {file}; close it and start gpt2desk again. Your work is kept in memory.</source>
+        <translation>另一個程式正在使用資料庫 {file}；請關閉它後重新啟動 gpt2desk。您的工作暫時保留在記憶體中。</translation>
+    </message>
+    <message>
+        <source>The disk could not read or write {file} ({error}); the disk may be full or failing. Your work is kept in memory.</source>
+        <translation>磁碟無法讀寫 {file}（{error}）；磁碟可能已滿或故障。您的工作暫時保留在記憶體中。</translation>
+    </message>
+    <message>
+        <source>The database file {file} is damaged.</source>
+        <translation>資料庫檔案 {file} 已損壞。</translation>
+    </message>
+    <message>
+        <source>Saving failed because of a bug in gpt2desk ({error}); see the log file.</source>
+        <translation>因 gpt2desk 的程式錯誤而儲存失敗（{error}）；請見記錄檔。</translation>
     </message>
     <message>
         <source>Saving failed: {error}</source>
         <translation>儲存失敗：{error}</translation>
+    </message>
+    <message>
+        <source>Another gpt2desk window is using the data folder {folder}, so this window is read-only: nothing you do here is saved. Close the other window and start gpt2desk again to save your work.</source>
+        <translation>另一個 gpt2desk 視窗正在使用資料夾 {folder}，因此這個視窗為唯讀：在這裡做的任何事都不會被儲存。請關閉另一個視窗並重新啟動 gpt2desk，才能儲存您的工作。</translation>
     </message>
     <message>
         <source>The database is damaged and could not be moved: {error}</source>
@@ -1404,6 +1689,22 @@ Stops at a new line starting with “{user}:”</source>
     <message>
         <source>A new database could not be created either: {error}</source>
         <translation>也無法建立新的資料庫：{error}</translation>
+    </message>
+    <message>
+        <source>{file} is not a gpt2desk database (it holds another program&apos;s tables). It was left untouched; move it away to start a new database. Your work here is kept in memory only.</source>
+        <translation>{file} 不是 gpt2desk 的資料庫（裡面是其他程式的資料表）。檔案未被更動；將它移走即可開始新的資料庫。您在這裡的工作只保留在記憶體中。</translation>
+    </message>
+    <message>
+        <source>The data folder {folder} is a file, not a folder; it was left untouched.</source>
+        <translation>資料夾 {folder} 其實是檔案，不是資料夾；它未被更動。</translation>
+    </message>
+    <message>
+        <source>The database {file} is a folder, not a database file; it was left untouched.</source>
+        <translation>資料庫 {file} 是資料夾，不是資料庫檔案；它未被更動。</translation>
+    </message>
+    <message>
+        <source>The database {file} is not a regular file (a pipe, device or socket); it was left untouched.</source>
+        <translation>資料庫 {file} 不是一般檔案（而是管線、裝置或通訊端）；它未被更動。</translation>
     </message>
     <message>
         <source>Opening the database failed: {error}</source>
@@ -1475,6 +1776,10 @@ Stops at a new line starting with “{user}:”</source>
         <translation>{file}：{key} 的形狀是 {shape}，模型需要的是 {expected}</translation>
     </message>
     <message>
+        <source>{file}: {key} holds NaN or infinite numbers; a model with them cannot write text. Download or save the model again.</source>
+        <translation>{file}：{key} 含有 NaN 或無限大的數值；這樣的模型無法產生文字。請重新下載或儲存模型。</translation>
+    </message>
+    <message>
         <source>{file} lacks {count} of the model&apos;s weights ({names})</source>
         <translation>{file} 缺少模型的 {count} 個權重（{names}）</translation>
     </message>
@@ -1483,6 +1788,7 @@ Stops at a new line starting with “{user}:”</source>
     <name>WorkspaceController</name>
     <message>
         <source>Conversations</source>
+        <extracomment>The import or export under way (one at a time).</extracomment>
         <translation>對話</translation>
     </message>
     <message>
@@ -1520,6 +1826,18 @@ Stops at a new line starting with “{user}:”</source>
     <message>
         <source>The text is unchanged: nothing to generate.</source>
         <translation>文字沒有變更：沒有需要產生的內容。</translation>
+    </message>
+    <message>
+        <source>Exporting to {path}…</source>
+        <translation>正在匯出至 {path}…</translation>
+    </message>
+    <message>
+        <source>Importing {path}…</source>
+        <translation>正在匯入 {path}…</translation>
+    </message>
+    <message>
+        <source>Wait for the import or export under way.</source>
+        <translation>請等待進行中的匯入或匯出完成。</translation>
     </message>
     <message>
         <source>You</source>
