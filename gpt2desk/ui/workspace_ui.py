@@ -94,6 +94,9 @@ class WorkspaceController(QObject):
         self.sidebar.search_changed.connect(self.search)
         if ws.notices:
             self.show_storage_message(" ".join(map(str, ws.notices)))
+        if ws.read_only:
+            # Seen at a glance, in the taskbar too: the status bar alone is easy to miss.
+            window.setWindowTitle(self.tr("gpt2desk (read-only: another window saves this folder)"))
         self._refresh_list()
         self._on_current_changed()
         self.menu.update_undo(ws.undo_stack)

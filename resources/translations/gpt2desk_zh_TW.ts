@@ -1804,6 +1804,10 @@ Stops at a new line starting with “{user}:”</source>
         <translation>找回剛刪除的對話</translation>
     </message>
     <message>
+        <source>gpt2desk (read-only: another window saves this folder)</source>
+        <translation>gpt2desk（唯讀：另一個視窗正在儲存這個資料夾）</translation>
+    </message>
+    <message>
         <source>Model</source>
         <translation>模型</translation>
     </message>

@@ -495,7 +495,7 @@ app.processEvents()
 ui = window.workspace_ui
 ws = ui.workspace
 seen = {"message": ui.storage_label.text(), "visible": ui.storage_label.isVisible(),
-        "titles": [c["title"] for c in ws.summaries]}
+        "titles": [c["title"] for c in ws.summaries], "window": window.windowTitle()}
 # The user works in the second window anyway: none of it may reach the file.
 ws.rename(ws.summaries[0]["id"], "renamed in the second window")
 window.composer.setPlainText("typed in the second window")
@@ -542,6 +542,7 @@ def test_a_second_window_on_the_same_data_folder_is_read_only_says_so_and_writes
     assert "Another gpt2desk window is using the data folder" in seen["message"]
     assert str(isolated_data_dir) in seen["message"]
     assert "read-only" in seen["message"] and seen["visible"]
+    assert "read-only" in seen["window"]
     assert seen["titles"] == ["The first window's draft"]
     assert _read(isolated_data_dir) == on_disk
     # The first window still saves, and its lock is still there.
@@ -588,7 +589,7 @@ def test_a_lock_left_by_a_killed_instance_is_taken_over_and_saving_works(
     assert (isolated_data_dir / LOCK_NAME).exists()
     window = make_window(start=False)
     ui = window.workspace_ui
-    assert ui.storage_label.text() == ""
+    assert ui.storage_label.text() == "" and window.windowTitle() == "gpt2desk"
     assert [c["title"] for c in ui.workspace.summaries] == ["written by the killed instance"]
     saved = _saved_draft(window, "written after taking the lock over")
     assert saved in [r["id"] for r in _read(isolated_data_dir)]
