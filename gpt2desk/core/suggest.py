@@ -7,6 +7,9 @@ prompt matters for a few words, so it is cut to a short tail first (a long
 draft would otherwise be prefilled in full, once per suggestion).
 """
 
+# Chinese sentence ends and quotes are fullwidth on purpose.
+# ruff: noqa: RUF001, RUF003
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,9 +27,14 @@ MAX_NEW_TOKENS = 8
 # Prompt tokens a suggestion sees: plenty for a few words, and cheap to prefill.
 CONTEXT_TOKENS = 256
 
-# A sentence ends at . ! ? … once a space follows (so "3.14" goes on), or at a
-# CJK full stop at once; closing quotes and brackets stay with the sentence.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]」』]*(?=\s)|[。！？][」』”’]*")  # noqa: RUF001
+# A sentence ends at . ! ? … once a space follows (so "3.14" goes on), at . ! ?
+# right before a CJK character (WordPiece models' text has no space there), or
+# at 。！？ at once; closing quotes and brackets stay with the sentence.
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[\"'”’)\]」』]*(?=\s)"
+    r"|[.!?]+[\"'”’)\]」』]*(?=[\u2e80-\u9fff\uf900-\ufaff])"
+    r"|[。！？]+[」』”’）》]*"
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,25 @@ def suggestion_settings(
     ]
 
 
+def prompt_tail(tokenizer: Any, prompt: str) -> str:
+    """The end of ``prompt`` a suggestion reads: its last ``CONTEXT_TOKENS`` tokens.
+
+    The tail still ends as the draft does: a WordPiece tokenizer's text keeps
+    no spaces or line breaks, and the first suggested word is spaced from the
+    draft's last character ("Hello " takes "world", "Hello" takes " world").
+    """
+    if not prompt:
+        return prompt
+    ids, cut = encode_tail(tokenizer, prompt, CONTEXT_TOKENS)
+    if not cut:
+        return prompt
+    tail = str(tokenizer.decode(ids))
+    ending = prompt[len(prompt.rstrip()) :]
+    if ending and not tail.endswith(ending):
+        tail = tail.rstrip() + ending
+    return tail
+
+
 class _Cutter:
     """Ends a suggestion after its first sentence or line (leading line breaks stay)."""
 
@@ -123,10 +150,7 @@ def suggest(
     token is shown and no further one starts.
     """
     settings.validate()
-    if prompt:
-        ids, cut = encode_tail(tokenizer, prompt, CONTEXT_TOKENS)
-        if cut:
-            prompt = tokenizer.decode(ids)
+    prompt = prompt_tail(tokenizer, prompt)
     for index, one in enumerate(suggestion_settings(settings, count, max_new_tokens)):
         if cancel is not None and cancel.is_set():
             return

@@ -1,5 +1,8 @@
 """Autocomplete suggestions: a few words each, one seed each, cut at a sentence end."""
 
+# Chinese text uses fullwidth punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import threading
@@ -14,6 +17,7 @@ from gpt2desk.core.suggest import (
     SuggestionDone,
     SuggestionPiece,
     _Cutter,
+    prompt_tail,
     suggest,
     suggestion_settings,
 )
@@ -58,6 +62,23 @@ def test_a_line_break_ends_it_but_leading_ones_stay() -> None:
 
 def test_chinese_full_stops_end_it_at_once() -> None:
     assert cut("我們去", "公園。散步")[0] == "我們去公園。"
+
+
+def test_chinese_exclamation_and_question_marks_end_it_at_once() -> None:
+    assert cut("好", "美！", "我們") == ("好美！", ["好", "美！"], True)
+    assert cut("真的", "嗎？", "他說") == ("真的嗎？", ["真的", "嗎？"], True)
+    # Doubled marks and a closing quote stay with the sentence.
+    assert cut("「真的", "嗎？！」", "他") == ("「真的嗎？！」", ["「真的", "嗎？！」"], True)
+    assert cut("他問：「去", "哪？」")[0] == "他問：「去哪？」"
+    # A comma or an enumeration mark does not end it.
+    assert cut("我們，", "你們、", "他們")[2] is False
+
+
+def test_a_latin_stop_right_before_chinese_ends_it() -> None:
+    # WordPiece models write no space between "OK." and Chinese that follows.
+    assert cut(" OK", ".", "我們") == (" OK.", [" OK", ".", ""], True)
+    assert cut(" wow", "!", "「好") == (" wow!", [" wow", "!", ""], True)
+    assert cut("圓周率是3.", "14。")[0] == "圓周率是3.14。"
 
 
 def test_seeds_follow_a_fixed_seed_and_greedy_samples_anyway() -> None:
@@ -124,3 +145,24 @@ def test_only_the_end_of_a_long_draft_is_read(tiny: Any, prompt_of: Any) -> None
 def test_bad_settings_are_refused_before_any_token(tiny: Any) -> None:
     with pytest.raises(ValueError, match="Temperature"):
         next(suggest(tiny.runner, tiny.tokenizer, PROMPT, GenerationSettings(temperature=-1)))
+
+
+def test_a_cut_draft_still_ends_as_written(tmp_path: Any, tiny_tokenizer: Any) -> None:
+    """A long draft ending in a space gets "world", not " world" (no double space)."""
+    from transformers import BertTokenizerFast
+
+    from tests.tinywordpiece import write_vocab
+
+    write_vocab(tmp_path)
+    bert = BertTokenizerFast(
+        vocab_file=str(tmp_path / "vocab.txt"), tokenize_chinese_chars=True, do_lower_case=False
+    )
+    for tok in (bert, tiny_tokenizer):
+        for ending in (" ", "\n", "\n\n", ""):
+            draft = "今天天氣很好，我們去公園散步。" * 200 + "Hello" + ending
+            assert encode_tail(tok, draft, CONTEXT_TOKENS)[1]  # long enough to be cut
+            tail = prompt_tail(tok, draft)
+            assert tail.endswith("Hello" + ending)
+            assert len(tail) < len(draft)
+    assert prompt_tail(bert, "short ") == "short "
+    assert prompt_tail(bert, "") == ""
