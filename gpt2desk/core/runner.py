@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from gpt2desk.core.memory import release_free_memory
-from gpt2desk.core.sampling import Sampling, pick_token
+from gpt2desk.core.sampling import BANNED_SLOTS, Sampling, pick_token
 from gpt2desk.core.settings import GenerationSettings
 
 DEFAULT_BUCKETS = (256, 512, 1024)
@@ -384,8 +384,8 @@ class GPT2Runner:
 
         Each picked token is fed in turn (at ``pos + 1``, ...) except the last,
         which the caller feeds with the next call. Ends early after picking
-        ``eos_id``. ``index`` is the number of ``token_id``'s successor within
-        the request (see core/sampling.py).
+        ``eos_id`` (-1: a model without one). ``index`` is the number of
+        ``token_id``'s successor within the request (see core/sampling.py).
         """
         if not 1 <= count <= self.decode_chunk:
             raise ValueError(f"count must be 1..{self.decode_chunk}, not {count}")
@@ -430,6 +430,7 @@ def _sampling_spec(tf: Any, vocab_size: int) -> list[Any]:
         scalar,
         scalar,
         tf.TensorSpec((2,), tf.int32),
+        tf.TensorSpec((BANNED_SLOTS,), tf.int32),
     ]
 
 

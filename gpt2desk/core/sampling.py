@@ -25,6 +25,9 @@ from gpt2desk.core.settings import GenerationSettings
 #: top-k or a very flat distribution needs.
 SMALL_K = 64
 LARGE_K = 1024
+#: Ids one request can keep sampling from ever picking (BERT's [PAD], [UNK],
+#: [CLS], [MASK]); a fixed number, so the compiled loop's inputs keep one shape.
+BANNED_SLOTS = 8
 
 
 def new_seed() -> int:
@@ -38,18 +41,28 @@ class Sampling:
 
     ``seen`` marks the ids in the context, for the repetition penalty: the
     caller marks the prompt (:meth:`start`, :meth:`restart`), the runner each
-    token it picks (:meth:`see`).
+    token it picks (:meth:`see`). ``banned`` are ids never picked (tokens
+    that stand for no text, such as WordPiece's [PAD]); GPT-2's BPE has none.
     """
 
     settings: GenerationSettings
     seed: int
     seen: np.ndarray
+    banned: tuple[int, ...] = ()
 
     @classmethod
     def start(
-        cls, settings: GenerationSettings, seed: int, vocab_size: int, context: Iterable[int]
+        cls,
+        settings: GenerationSettings,
+        seed: int,
+        vocab_size: int,
+        context: Iterable[int],
+        banned: Iterable[int] = (),
     ) -> Sampling:
-        sampling = cls(settings, seed, np.zeros(vocab_size, dtype=bool))
+        never = tuple(sorted({int(i) for i in banned if 0 <= int(i) < vocab_size}))
+        if len(never) > BANNED_SLOTS:
+            raise ValueError(f"at most {BANNED_SLOTS} ids can be banned, not {len(never)}")
+        sampling = cls(settings, seed, np.zeros(vocab_size, dtype=bool), never)
         sampling.see(context)
         return sampling
 
@@ -77,6 +90,10 @@ class Sampling:
             tf.constant(
                 np.array([self.seed >> 32, self.seed & 0xFFFFFFFF], np.uint32).view(np.int32)
             ),
+            # -1 fills the slots no id takes.
+            tf.constant(
+                np.array([*self.banned, *[-1] * (BANNED_SLOTS - len(self.banned))], np.int32)
+            ),
         )
 
 
@@ -89,15 +106,26 @@ def pick_token(
     top_p: Any,
     penalty: Any,
     seed: Any,
+    banned: Any,
 ) -> Any:
     """The id picked from one row of ``logits`` (an int32 scalar tensor).
 
     ``index`` is the token's number within the request; with ``seed`` it
-    decides the random draw. ``temperature`` 0 is greedy.
+    decides the random draw. ``temperature`` 0 is greedy. The ids in
+    ``banned`` (BANNED_SLOTS of them, -1 for none) are never picked.
     """
     import tensorflow as tf
 
     vocab = int(logits.shape[0])
+    # The banned ids' logits become -inf (as transformers' suppress_tokens does):
+    # a scatter of BANNED_SLOTS values, min'd with +inf where a slot is empty,
+    # so a model with nothing banned pays for 8 elements, not the vocabulary.
+    used = banned >= 0
+    logits = tf.tensor_scatter_nd_min(
+        logits,
+        tf.where(used, banned, 0)[:, None],
+        tf.where(used, tf.constant(-np.inf, logits.dtype), tf.constant(np.inf, logits.dtype)),
+    )
     small, large = min(SMALL_K, vocab), min(LARGE_K, vocab)
     # CTRL-style penalty, as transformers applies it: divide positive, multiply negative.
     scores = tf.where(seen, tf.where(logits < 0, logits * penalty, logits / penalty), logits)

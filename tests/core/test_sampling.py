@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gpt2desk.core.sampling import LARGE_K, SMALL_K, Sampling, pick_token
+from gpt2desk.core.sampling import BANNED_SLOTS, LARGE_K, SMALL_K, Sampling, pick_token
 from gpt2desk.core.settings import GenerationSettings
 
 VOCAB = 5000
@@ -28,10 +28,16 @@ def pick() -> Any:
     return tf.function(pick_token, jit_compile=True)
 
 
-def draws(pick: Any, logits: np.ndarray, settings: GenerationSettings, seen: Any = ()) -> Any:
+def draws(
+    pick: Any,
+    logits: np.ndarray,
+    settings: GenerationSettings,
+    seen: Any = (),
+    banned: Any = (),
+) -> Any:
     import tensorflow as tf
 
-    sampling = Sampling.start(settings, 1234, VOCAB, seen)
+    sampling = Sampling.start(settings, 1234, VOCAB, seen, banned)
     inputs = sampling.tensors()
     row = tf.constant(logits, tf.float32)
     return np.array([int(pick(row, tf.constant(i), *inputs)) for i in range(DRAWS)])
@@ -104,3 +110,44 @@ def test_a_seed_and_a_token_number_always_give_the_same_pick(pick: Any) -> None:
     first, again = draws(pick, logits, settings), draws(pick, logits, settings)
     assert first.tolist() == again.tolist()
     assert len(set(first)) > DRAWS // 2
+
+
+#: WordPiece's [PAD] is id 0: a banned id 0 must be masked, an empty slot must not mask it.
+BANNED = [0, 1, 2, 4]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        GenerationSettings(temperature=0),
+        GenerationSettings(temperature=5.0, top_k=0, top_p=1.0),
+        GenerationSettings(temperature=2.0, top_k=3, top_p=1.0),
+        GenerationSettings(temperature=1.0, top_k=LARGE_K * 2, top_p=0.9),
+        GenerationSettings(temperature=1.5, top_k=0, top_p=0.5, repetition_penalty=1e6),
+    ],
+    ids=["greedy", "hot", "top-k", "large-k", "nucleus-penalty"],
+)
+def test_banned_ids_are_never_picked_however_likely(
+    pick: Any, settings: GenerationSettings
+) -> None:
+    logits = logits_with(1.0)
+    logits[BANNED] = 60.0  # far ahead of every other id, even at temperature 5
+    # Unmasked, they are nearly all that comes up...
+    assert np.mean(np.isin(draws(pick, logits, settings), BANNED)) > 0.95
+    # ...masked, never; and the seen ones (penalised) are still masked.
+    picked = draws(pick, logits, settings, seen=BANNED, banned=BANNED)
+    assert not set(picked.tolist()) & set(BANNED)
+
+
+def test_no_banned_ids_masks_nothing(pick: Any) -> None:
+    # GPT-2's BPE bans nothing: the empty slots must not touch id 0 (their filler index).
+    logits = logits_with(1.0)
+    logits[0] = 30.0
+    assert set(draws(pick, logits, GenerationSettings(temperature=0))) == {0}
+    hot = GenerationSettings(temperature=1.0, top_k=0, top_p=1.0)
+    assert np.mean(draws(pick, logits, hot) == 0) > 0.99
+
+
+def test_more_banned_ids_than_slots_are_refused() -> None:
+    with pytest.raises(ValueError, match="at most"):
+        Sampling.start(GenerationSettings(), 1, VOCAB, (), range(BANNED_SLOTS + 1))
