@@ -23,7 +23,8 @@ from gpt2desk.core.memory import release_free_memory
 from gpt2desk.core.weights import WeightsError, build_model
 
 DEFAULT_MODEL = "gpt2"
-WEIGHT_FILES = ("model.safetensors", "tf_model.h5")
+#: In the order they are preferred; pytorch_model.bin is never opened (unpickling runs code).
+WEIGHT_FILES = ("model.safetensors", "tf_model.h5", "flax_model.msgpack")
 TOKENIZER_FILES = (("tokenizer.json",), ("vocab.json", "merges.txt"))
 
 _tf_lock = threading.Lock()
@@ -105,16 +106,16 @@ def check_local_folder(path: Path) -> None:
             raise ModelLoadError(
                 QT_TRANSLATE_NOOP(
                     "Models",
-                    "{path} has no model.safetensors or tf_model.h5 weights (pytorch_model.bin "
-                    "is never loaded: it can run code). Save the model with save_pretrained() "
-                    "from transformers.",
+                    "{path} has no model.safetensors, tf_model.h5 or flax_model.msgpack weights "
+                    "(pytorch_model.bin is never loaded: it can run code). Save the model with "
+                    "save_pretrained() from transformers.",
                 ),
                 path=path,
             )
         raise ModelLoadError(
             QT_TRANSLATE_NOOP(
                 "Models",
-                "{path} has no model.safetensors or tf_model.h5 weights. "
+                "{path} has no model.safetensors, tf_model.h5 or flax_model.msgpack weights. "
                 "Save the model with save_pretrained() from transformers.",
             ),
             path=path,
@@ -298,7 +299,7 @@ def _require_hub(name: str, endpoint: str | None = None, timeout: float = 3.0) -
 
 
 def weights_file(folder: Path) -> Path:
-    """The weights file transformers loads from ``folder`` (safetensors first)."""
+    """The weights file loaded from ``folder``: the first of WEIGHT_FILES it has."""
     for name in WEIGHT_FILES:
         if (folder / name).is_file():
             return folder / name
@@ -400,11 +401,14 @@ def _explain(name: str, exc: BaseException, weights: Path | None = None) -> Mess
             name=name,
         )
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    from gpt2desk.core.weights_msgpack import DamagedWeightsError
+
     if (
         first_line.startswith(
             ("Unable to load weights", "Unable to open file", "Unable to synchronously")
         )
         or "safetensors" in type(exc).__module__
+        or isinstance(exc, DamagedWeightsError)
     ):
         # transformers' OSError for an unreadable weights file; its advice
         # ("set from_pt=True") is about its own API, not something a user can do.

@@ -3,8 +3,10 @@
 transformers' loaders read the whole checkpoint into NumPy before assigning
 it, so loading gpt2 briefly needs the weights twice (~1.9 GB peak for a
 500 MB model, measured). Assigning tensor by tensor keeps the peak near one
-copy. Reads TF ``.h5`` files written by ``save_pretrained`` and safetensors in
-either TF or PyTorch naming; never pickle.
+copy. Reads TF ``.h5`` files written by ``save_pretrained``, safetensors in
+either TF or PyTorch naming (CKIP's from the Hub's conversion carry PyTorch's
+attention-mask buffers too) and flax's ``flax_model.msgpack`` as plain data
+(core/weights_msgpack.py); never pickle.
 """
 
 from __future__ import annotations
@@ -83,11 +85,11 @@ def pt_key(name: str) -> str | None:
     parts = name.removeprefix("transformer.").split(".")
     if parts[0] in ("wte", "wpe") and parts[1:] == ["weight"]:
         return f"{parts[0]}/embeddings"
-    if parts[0] == "ln_f" and len(parts) == 2:
+    if parts[0] == "ln_f" and len(parts) == 2 and parts[1] in _PT_PARTS:
         return f"ln_f/{_PT_PARTS[parts[1]]}"
     if parts[0] == "h" and len(parts) >= 4:
         layer, rest = parts[1], parts[2:]
-        if rest[0] in ("ln_1", "ln_2"):
+        if rest[0] in ("ln_1", "ln_2") and len(rest) == 2 and rest[1] in _PT_PARTS:
             return f"h_._{layer}/{rest[0]}/{_PT_PARTS[rest[1]]}"
         if rest[0] in ("attn", "mlp") and len(rest) == 3 and rest[2] in ("weight", "bias"):
             return f"h_._{layer}/{rest[0]}/{rest[1]}/{rest[2]}"
@@ -123,7 +125,7 @@ def build_model(config: Any, path: Path, *, keep_embedding: bool) -> tuple[Any, 
 
 
 def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
-    """Assigns every weight of ``model`` from ``path`` (.h5 or .safetensors).
+    """Assigns every weight of ``model`` from ``path`` (.h5, .safetensors or .msgpack).
 
     Args:
         model: a built ``TFGPT2LMHeadModel``.
@@ -133,7 +135,7 @@ def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
 
     Raises:
         WeightsError: a weight is missing or has the wrong shape, naming it.
-        OSError: the file cannot be read (truncated, not HDF5/safetensors).
+        OSError: the file cannot be read (truncated, not HDF5/safetensors/msgpack).
     """
     targets = {tf_key(v.name): v for v in model.weights}
     if wte_t is not None:
@@ -194,6 +196,18 @@ def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
             for name in f.keys():  # noqa: SIM118 (safe_open is not a dict)
                 key = tf_key(name) if "/" in name else pt_key(name)
                 assign(key, f.get_tensor(name))
+    elif path.suffix == ".msgpack":
+        from gpt2desk.core.weights_msgpack import MsgpackWeightsError, read_weights
+
+        try:
+            for key, value in read_weights(path):
+                assign(key, value)
+        except MsgpackWeightsError as exc:
+            raise WeightsError(
+                QT_TRANSLATE_NOOP("Weights", "{file} cannot be read as flax weights: {problem}"),
+                file=path.name,
+                problem=exc.message,
+            ) from exc
     else:
         import h5py
 

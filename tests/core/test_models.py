@@ -96,7 +96,7 @@ def test_the_tiny_folder_is_complete(tiny_model_dir: Path) -> None:
     ("delete", "expected"),
     [
         (["config.json"], "has no config.json"),
-        (["tf_model.h5"], "has no model.safetensors or tf_model.h5 weights"),
+        (["tf_model.h5"], "has no model.safetensors, tf_model.h5 or flax_model.msgpack weights"),
         (["tokenizer.json", "vocab.json"], "has no tokenizer files"),
         (["tokenizer.json", "merges.txt"], "has no tokenizer files"),
     ],

@@ -1,7 +1,8 @@
-"""Weights read tensor by tensor: TF .h5, and safetensors in PyTorch naming."""
+"""Weights read tensor by tensor: TF .h5, safetensors in PyTorch naming, flax msgpack."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,23 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gpt2desk.core.models import ModelLoadError, load_model, parse_model_ref
-from gpt2desk.core.weights import pt_key, tf_key
+from gpt2desk.core.models import (
+    ModelLoadError,
+    check_local_folder,
+    load_model,
+    parse_model_ref,
+    weights_file,
+)
+from gpt2desk.core.weights import build_model, pt_key, tf_key
+from gpt2desk.core.weights_msgpack import MsgpackWeightsError, read_weights
+from tests.tinywordpiece import (
+    WEIGHT_FORMATS,
+    build_tiny_wordpiece_model,
+    flax_msgpack_bytes,
+    flax_tree,
+    reference_weights,
+    weights_filename,
+)
 
 
 def _pt_name(tf_name: str) -> str:
@@ -78,3 +94,192 @@ def test_embedding_loaded_transposed_gives_the_same_model(tiny_model_dir: Path) 
     assert slim.model is None
     assert slim.runner.vocab_size == full.runner.vocab_size == len(full.tokenizer)
     np.testing.assert_allclose(_logits(slim), _logits(full), atol=1e-6)
+
+
+# --- WordPiece GPT-2 folders as CKIP and UER publish them (issue 13) ---------------------------
+
+_IDS = [5, 6, 7, 8, 9, 200, 30, 31]
+
+
+def _reference_logits(folder: Path, ids: list[int], seed: int = 0) -> np.ndarray:
+    import tensorflow as tf
+
+    from tests.tinywordpiece import reference_model
+
+    out = reference_model(folder, seed=seed)(tf.constant([ids], dtype=tf.int32))
+    return np.asarray(out.logits[0, -1])
+
+
+def _loaded_logits(folder: Path, ids: list[int]) -> np.ndarray:
+    """Logits of the model gpt2desk's loader builds from ``folder``'s preferred weights file.
+
+    build_model, not load_model: compiling the runner would triple the time, and
+    test_wordpiece_parity.py runs every format through load_model and the engine.
+    """
+    import tensorflow as tf
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(str(folder), local_files_only=True)
+    model, _ = build_model(config, weights_file(folder), keep_embedding=True)
+    return np.asarray(model(tf.constant([ids], dtype=tf.int32)).logits[0, -1])
+
+
+@pytest.mark.parametrize("weights", WEIGHT_FORMATS)
+def test_wordpiece_folder_loads_each_weight_format(weights: str, tmp_path: Path) -> None:
+    # PyTorch-named safetensors (1-D biases, attention-mask buffers, lm_head), Keras h5,
+    # and flax msgpack (kernels transposed) all give the network they were saved from.
+    folder = build_tiny_wordpiece_model(
+        tmp_path / weights, weights=weights, lm_head=True, n_positions=128
+    )
+    check_local_folder(folder)
+    found = [p.name for p in folder.iterdir() if p.suffix in (".safetensors", ".h5", ".msgpack")]
+    assert found == [weights_filename(weights)]
+    np.testing.assert_allclose(
+        _loaded_logits(folder, _IDS), _reference_logits(folder, _IDS), atol=1e-4
+    )
+
+
+def test_weights_file_preference_and_pickle_never_opened(tmp_path: Path) -> None:
+    # safetensors, then h5, then msgpack; pytorch_model.bin is never unpickled
+    # (this one would create a file if it were).
+    folder = tmp_path / "many"
+    build_tiny_wordpiece_model(folder, weights="msgpack", seed=1, n_positions=128)
+    build_tiny_wordpiece_model(tmp_path / "pt", weights="safetensors-pt", seed=2, n_positions=128)
+    shutil.copy(tmp_path / "pt" / "model.safetensors", folder)
+    marker = tmp_path / "unpickled"
+    (folder / "pytorch_model.bin").write_bytes(pickle.dumps(_Trap(str(marker))))
+    assert weights_file(folder).name == "model.safetensors"
+    np.testing.assert_allclose(
+        _loaded_logits(folder, _IDS), _reference_logits(folder, _IDS, seed=2), atol=1e-4
+    )
+    (folder / "model.safetensors").unlink()
+    assert weights_file(folder).name == "flax_model.msgpack"
+    np.testing.assert_allclose(
+        _loaded_logits(folder, _IDS), _reference_logits(folder, _IDS, seed=1), atol=1e-4
+    )
+    assert not marker.exists()
+
+
+class _Trap:
+    """Unpickling this opens (creates) ``path``."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (open, (self.path, "w"))
+
+
+def test_weights_file_order_without_tensorflow(tmp_path: Path) -> None:
+    for name in ("flax_model.msgpack", "tf_model.h5", "model.safetensors"):
+        (tmp_path / name).write_bytes(b"")
+        assert weights_file(tmp_path).name == name
+    (tmp_path / "model.safetensors").unlink()
+    assert weights_file(tmp_path).name == "tf_model.h5"
+
+
+def test_msgpack_only_folder_passes_the_folder_check(tmp_path: Path) -> None:
+    folder = build_tiny_wordpiece_model(tmp_path / "flax", weights="msgpack")
+    check_local_folder(folder)
+    (folder / "flax_model.msgpack").rename(folder / "pytorch_model.bin")
+    with pytest.raises(
+        ModelLoadError, match=r"flax_model\.msgpack weights \(pytorch_model\.bin is never"
+    ):
+        check_local_folder(folder)
+
+
+def _write_flax(folder: Path, tree: dict[str, Any]) -> None:
+    (folder / "flax_model.msgpack").write_bytes(flax_msgpack_bytes(tree))
+
+
+def test_chunked_flax_array_reads_as_one(tmp_path: Path) -> None:
+    # Flax splits arrays over 2**30 bytes into chunks; the reader joins them.
+    folder = build_tiny_wordpiece_model(tmp_path / "chunked", weights="msgpack")
+    tree = flax_tree(reference_weights())
+    wte = tree["transformer"]["wte"]["embedding"]
+    flat = wte.reshape(-1)
+    tree["transformer"]["wte"]["embedding"] = {
+        "__msgpack_chunked_array__": True,
+        "shape": {"0": wte.shape[0], "1": wte.shape[1]},
+        "chunks": {"0": flat[:1000], "1": flat[1000:]},
+    }
+    _write_flax(folder, tree)
+    values = dict(read_weights(folder / "flax_model.msgpack"))
+    np.testing.assert_array_equal(values["wte/embeddings"], wte)
+    np.testing.assert_array_equal(
+        values["h_._1/mlp/c_fc/weight"], reference_weights()["h_._1/mlp/c_fc/weight"]
+    )
+
+
+def test_flax_bfloat16_is_read_as_float32(tmp_path: Path) -> None:
+    import msgpack
+
+    value = np.array([1.0, -2.5, 3.140625], np.float32)
+    halves = (value.view(np.uint32) >> 16).astype("<u2")
+    payload = msgpack.packb(((3,), "bfloat16", halves.tobytes()), use_bin_type=True)
+    path = tmp_path / "flax_model.msgpack"
+    path.write_bytes(
+        msgpack.packb({"transformer": {"ln_f": {"bias": msgpack.ExtType(1, payload)}}})
+    )
+    assert [(k, list(v)) for k, v in read_weights(path)] == [("ln_f/beta", [1.0, -2.5, 3.140625])]
+
+
+@pytest.mark.parametrize(
+    ("code", "data"),
+    [(2, b"\x92\xcb?\xf0\x00\x00\x00\x00\x00\x00\x00"), (3, b""), (42, b"\x00")],
+)
+def test_msgpack_other_extension_types_are_refused(code: int, data: bytes, tmp_path: Path) -> None:
+    import msgpack
+
+    folder = build_tiny_wordpiece_model(tmp_path / "ext", weights="msgpack")
+    tree = flax_tree(reference_weights())
+    tree["transformer"]["h"]["0"]["attn"]["c_attn"]["bias"] = msgpack.ExtType(code, data)
+    (folder / "flax_model.msgpack").write_bytes(
+        msgpack.packb(
+            tree,
+            default=lambda a: msgpack.ExtType(
+                1, msgpack.packb((a.shape, a.dtype.name, a.tobytes()), use_bin_type=True)
+            ),
+        )
+    )
+    with pytest.raises(ModelLoadError) as caught:
+        load_model(parse_model_ref(str(folder)), offline=True)
+    assert "flax_model.msgpack" in str(caught.value)
+    assert f"extension of type {code}" in str(caught.value)
+
+
+def test_msgpack_object_array_is_refused(tmp_path: Path) -> None:
+    import msgpack
+
+    path = tmp_path / "flax_model.msgpack"
+    payload = msgpack.packb(((1,), "object", b"\x00" * 8), use_bin_type=True)
+    path.write_bytes(
+        msgpack.packb({"transformer": {"ln_f": {"bias": msgpack.ExtType(1, payload)}}})
+    )
+    with pytest.raises(MsgpackWeightsError, match="array of object"):
+        list(read_weights(path))
+
+
+def test_truncated_msgpack_is_damaged(tmp_path: Path) -> None:
+    folder = build_tiny_wordpiece_model(tmp_path / "cut", weights="msgpack")
+    path = folder / "flax_model.msgpack"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(ModelLoadError, match=r"flax_model\.msgpack is damaged or incomplete"):
+        load_model(parse_model_ref(str(folder)), offline=True)
+
+
+@pytest.mark.parametrize("weights", ["safetensors-pt", "msgpack"])
+def test_nan_weights_refused_in_every_format(weights: str, tmp_path: Path) -> None:
+    from safetensors.numpy import save_file
+
+    from tests.tinywordpiece import pytorch_tensors
+
+    folder = build_tiny_wordpiece_model(tmp_path / weights, weights=weights)
+    values = reference_weights()
+    values["h_._1/mlp/c_proj/weight"][3, 4] = np.nan
+    if weights == "msgpack":
+        _write_flax(folder, flax_tree(values))
+    else:
+        save_file(pytorch_tensors(values, n_positions=1024), str(folder / "model.safetensors"))
+    with pytest.raises(ModelLoadError, match=r"h_\._1/mlp/c_proj/weight holds NaN or infinite"):
+        load_model(parse_model_ref(str(folder)), offline=True)
