@@ -9,6 +9,10 @@ Serves models (dicts of file name -> bytes) on 127.0.0.1 at a random port:
   and ``X-Linked-Size``, and a 302 to ``/lfs/{sha256}`` as the Hub redirects to
   its CDN. 404s carry ``X-Error-Code: RepoNotFound`` or ``EntryNotFound``.
 - Range requests (206 with ``Content-Range``).
+- Revisions other than main (``Repo.add_revision``, e.g. ``refs/pr/1`` with the
+  Hub's safetensors conversion), sent URL-quoted as the client does
+  (``refs%2Fpr%2F1``), and ``GET /api/models/{repo}/discussions?p=N``: the
+  discussions listing (``Repo.discussions``, pages of 50, as the Hub sends it).
 
 Every request is logged (``server.log``), and faults can be injected: drop the
 connection mid-body once, corrupt a body (same size, wrong sha256), answer
@@ -31,6 +35,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
 
 LFS_SUFFIXES = (".h5", ".safetensors", ".bin", ".msgpack")
 PORTAL_PAGE = b"<!doctype html><html><body><h1>Hotel Wi-Fi</h1>Please log in.</body></html>"
@@ -74,14 +79,45 @@ class Faults:
     stall_after: dict[str, int] = field(default_factory=dict)
     #: file names whose GETs get no answer at all, not even headers (HEADs do).
     silent: set[str] = field(default_factory=set)
+    #: gets a page of the discussions listing (a dict) and returns what is sent instead.
+    discussions_edit: Callable[[dict[str, Any]], Any] | None = None
+    #: False: the discussions route answers a plain 404, as a mirror without it does.
+    discussions: bool = True
 
 
 def git_blob_sha1(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+CONVERSION_TITLE = "Adding `safetensors` variant of this model"
+DISCUSSIONS_PER_PAGE = 50
+
+
+def discussion(
+    num: int,
+    *,
+    title: str = CONVERSION_TITLE,
+    author: str = "SFconvertbot",
+    status: str = "open",
+    pull_request: bool = True,
+    repo_id: str = "",
+) -> dict[str, Any]:
+    """One entry of the Hub's discussions listing (by default the conversion bot's PR)."""
+    return {
+        "num": num,
+        "author": {"name": author, "type": "user"},
+        "repo": {"name": repo_id, "type": "model"},
+        "title": title,
+        "status": status,
+        "createdAt": "2023-11-17T00:00:00.000Z",
+        "isPullRequest": pull_request,
+        "numComments": 1,
+        "pinned": False,
+    }
+
+
 class Repo:
-    """One model repository: files and a fixed commit id."""
+    """One model repository: files and a fixed commit id (main), other revisions, discussions."""
 
     def __init__(self, repo_id: str, files: dict[str, bytes], config: Any = None) -> None:
         self.repo_id = repo_id
@@ -90,6 +126,29 @@ class Repo:
         if config is None and "config.json" in files:
             config = json.loads(files["config.json"])
         self.config = config
+        #: revision name (e.g. "refs/pr/1") -> its files and commit.
+        self.revisions: dict[str, Repo] = {}
+        #: the discussions listing, newest first as the Hub sends it.
+        self.discussions: list[dict[str, Any]] = []
+
+    def add_revision(self, revision: str, files: dict[str, bytes]) -> Repo:
+        """Serves ``files`` at ``revision`` too, with a commit id of its own."""
+        tree = Repo(self.repo_id, files)
+        tree.commit = hashlib.sha1(f"{self.repo_id}@{revision}".encode()).hexdigest()
+        self.revisions[revision] = tree
+        return tree
+
+    def at(self, revision: str | None) -> Repo | None:
+        """The tree of a revision: main (or its commit), a named revision or its commit."""
+        if revision in (None, "main", self.commit):
+            return self
+        for name, tree in self.revisions.items():
+            if revision in (name, tree.commit):
+                return tree
+        return None
+
+    def trees(self) -> list[Repo]:
+        return [self, *self.revisions.values()]
 
     @staticmethod
     def is_lfs(name: str) -> bool:
@@ -191,6 +250,7 @@ class _Server(ThreadingHTTPServer):
 
 
 _RESOLVE = re.compile(r"^/(?P<repo>.+?)/resolve/(?P<rev>[^/]+)/(?P<file>.+)$")
+_DISCUSSIONS = re.compile(r"^/api/models/(?P<repo>.+?)/discussions$")
 _API = re.compile(r"^/api/models/(?P<repo>.+?)(?:/revision/(?P<rev>[^/]+))?$")
 _LFS = re.compile(r"^/lfs/(?P<sha>[0-9a-f]{64})$")
 _LOOP = re.compile(r"^/loop/(?P<file>.+)$")
@@ -222,35 +282,62 @@ class _Handler(BaseHTTPRequestHandler):
                 {"Content-Type": "text/html"},
                 length=len(PORTAL_PAGE),
             )
+        faults = self.hub.faults
+        if (m := _DISCUSSIONS.match(path)) and faults.api and faults.discussions:
+            return self._discussions(m["repo"], body)
         if (m := _API.match(path)) and self.hub.faults.api:
             if self.hub.faults.redirect_loop == "api":
                 return self._send(302, b"", {"Location": path}, length=0)
-            return self._api(m["repo"], body)
+            return self._api(m["repo"], m["rev"], body)
         if _LOOP.match(path):
             return self._send(302, b"", {"Location": path}, length=0)
         if m := _RESOLVE.match(path):
-            return self._resolve(m["repo"], m["file"], body)
+            return self._resolve(m["repo"], unquote(m["rev"]), m["file"], body)
         if m := _LFS.match(path):
             for repo in self.hub.repos.values():
-                for name in repo.files:
-                    if repo.is_lfs(name) and repo.sha256(name) == m["sha"]:
-                        return self._file(repo, name, body)
+                for tree in repo.trees():
+                    for name in tree.files:
+                        if tree.is_lfs(name) and tree.sha256(name) == m["sha"]:
+                            return self._file(tree, name, body)
         # An unknown route: a plain 404, as any web server answers.
         self._send(404, b"Not Found" if body else b"", {"Content-Type": "text/plain"}, 9)
 
-    def _api(self, repo_id: str, body: bool) -> None:
+    def _discussions(self, repo_id: str, body: bool) -> None:
         repo = self.hub.repos.get(repo_id)
         if repo is None:
             return self._error(404, "RepoNotFound", "Repository not found")
-        info = repo.info(blobs="blobs=True" in self.path)
+        query = parse_qs(urlparse(self.path).query)
+        page = int(query.get("p", ["0"])[0])
+        start = page * DISCUSSIONS_PER_PAGE
+        listing: Any = {
+            "discussions": repo.discussions[start : start + DISCUSSIONS_PER_PAGE],
+            "count": len(repo.discussions),
+            "start": start,
+            "numClosedDiscussions": sum(d.get("status") != "open" for d in repo.discussions),
+        }
+        edit = self.hub.faults.discussions_edit
+        data = json.dumps(listing if edit is None else edit(listing)).encode()
+        self._send(200, data if body else b"", {"Content-Type": "application/json"}, len(data))
+
+    def _api(self, repo_id: str, revision: str | None, body: bool) -> None:
+        repo = self.hub.repos.get(repo_id)
+        if repo is None:
+            return self._error(404, "RepoNotFound", "Repository not found")
+        tree = repo.at(unquote(revision) if revision else None)
+        if tree is None:
+            return self._error(404, "RevisionNotFound", "Invalid rev id")
+        info = tree.info(blobs="blobs=True" in self.path)
         sent: Any = info if self.hub.faults.info_edit is None else self.hub.faults.info_edit(info)
         data = json.dumps(sent).encode()
         self._send(200, data if body else b"", {"Content-Type": "application/json"}, len(data))
 
-    def _resolve(self, repo_id: str, name: str, body: bool) -> None:
-        repo = self.hub.repos.get(repo_id)
-        if repo is None:
+    def _resolve(self, repo_id: str, revision: str, name: str, body: bool) -> None:
+        found = self.hub.repos.get(repo_id)
+        if found is None:
             return self._error(404, "RepoNotFound", "Repository not found")
+        repo = found.at(revision)
+        if repo is None:
+            return self._error(404, "RevisionNotFound", "Invalid rev id")
         faults = self.hub.faults
         if name not in repo.files or name in faults.missing:
             return self._error(

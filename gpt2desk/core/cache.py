@@ -5,13 +5,17 @@ The cache is ``$HF_HUB_CACHE``, else ``$HF_HOME/hub``, else
 model another tool downloaded is found and not downloaded twice. A model is
 ``models--{org}--{name}/`` with ``blobs/`` (files named by hash; partial
 downloads end in ``.incomplete``), ``snapshots/{commit}/`` (links to blobs)
-and ``refs/main`` (the commit that loading without network uses).
+and ``refs/main`` (the commit that loading without network uses). A model
+whose main has only pickle weights is downloaded from the Hub's safetensors
+conversion pull request, whose commit is in ``refs/refs/pr/N``: such a
+snapshot counts when main's is not loadable.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,13 +50,18 @@ class CacheStatus:
     state: str
     disk_bytes: int
     snapshot: Path | None = None
+    #: The ref the snapshot was found by: "main" or a pull request's ``refs/pr/N``.
+    revision: str = "main"
 
 
-def snapshot_dir(repo_id: str, cache: Path | None = None) -> Path | None:
-    """The snapshot ``refs/main`` points at, if any."""
+_PR_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def snapshot_dir(repo_id: str, cache: Path | None = None, ref: str = "main") -> Path | None:
+    """The snapshot ``refs/{ref}`` points at, if any."""
     folder = repo_folder(repo_id, cache)
     try:
-        commit = (folder / "refs" / "main").read_text(encoding="utf-8").strip()
+        commit = (folder / "refs" / ref).read_text(encoding="utf-8").strip()
     except OSError:
         return None
     if not COMMIT_ID.fullmatch(commit):
@@ -61,20 +70,33 @@ def snapshot_dir(repo_id: str, cache: Path | None = None) -> Path | None:
     return path if path.is_dir() else None
 
 
+def _pull_requests(folder: Path) -> list[str]:
+    """The pull request refs the cache holds (``refs/pr/N``), newest first."""
+    try:
+        names = [p.name for p in (folder / "refs" / "refs" / "pr").iterdir()]
+    except OSError:
+        return []
+    numbers = sorted((int(n) for n in names if _PR_NUMBER.fullmatch(n)), reverse=True)
+    return [f"refs/pr/{n}" for n in numbers]
+
+
 def status(repo_id: str, cache: Path | None = None) -> CacheStatus:
     folder = repo_folder(repo_id, cache)
     if not folder.is_dir():
         return CacheStatus(repo_id, "absent", 0)
     size = folder_bytes(folder)
-    snapshot = snapshot_dir(repo_id, cache)
-    if snapshot is not None:
+    first: Path | None = None
+    for ref in ("main", *_pull_requests(folder)):
+        snapshot = snapshot_dir(repo_id, cache, ref)
+        if snapshot is None:
+            continue
+        first = first or snapshot
         try:
             check_local_folder(snapshot)
         except ModelLoadError:
-            pass
-        else:
-            return CacheStatus(repo_id, "complete", size, snapshot)
-    return CacheStatus(repo_id, "partial", size, snapshot)
+            continue
+        return CacheStatus(repo_id, "complete", size, snapshot, ref)
+    return CacheStatus(repo_id, "partial", size, first)
 
 
 def best_status(repo_ids: tuple[str, ...], cache: Path | None = None) -> CacheStatus:

@@ -1,7 +1,10 @@
-"""The GPT-2 family as the Models dialog lists it, and how much memory each needs.
+"""The GPT-2 models the Models dialog lists, and how much memory each needs.
 
-Sizes are those of the Hub's ``model.safetensors`` plus about 3 MB of
-tokenizer files; the download itself uses the exact sizes the Hub reports.
+OpenAI's GPT-2 family (English) and GPT-2 models trained on Chinese, which
+use a BERT WordPiece tokenizer. Sizes are those of the weights file gpt2desk
+downloads (``model.safetensors``, else ``tf_model.h5`` or
+``flax_model.msgpack``) plus the tokenizer files; the download itself uses the
+exact sizes the Hub reports.
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ BYTES_PER_PARAM = 5.15
 #: The static KV cache has n_ctx + 32 slots (the padding of a last prefill chunk).
 KV_SLACK = 32
 TOKENIZER_BYTES = 3 * MB
+#: vocab.txt (110 kB) and two small JSON files of a BERT WordPiece tokenizer.
+WORDPIECE_TOKENIZER_BYTES = 120_000
+
+#: The languages a model writes, as the Models dialog names them (in their own script).
+ENGLISH = "English"
+TRADITIONAL_CHINESE = "繁體中文"
+SIMPLIFIED_CHINESE = "简体中文"
+#: A licence not stated on the model card.
+UNKNOWN_LICENCE = ""
 
 MEMORY_FORMULA = (
     "Memory needed ≈ 0.9 GB (TensorFlow runtime and compiled decode loop) "
@@ -44,6 +56,10 @@ class CatalogEntry:
         n_layer, n_embd: depth and width, for the memory estimate.
         weights_bytes: size of ``model.safetensors`` on the Hub.
         aliases: other ids of the same repository, found in the cache too.
+        language: what it writes: ENGLISH, TRADITIONAL_CHINESE or SIMPLIFIED_CHINESE.
+        licence: the licence of the weights as the Hub's model card names it
+            (an SPDX id such as "GPL-3.0"); UNKNOWN_LICENCE when the card names none.
+        tokenizer_bytes: size of the tokenizer files.
     """
 
     repo_id: str
@@ -54,10 +70,23 @@ class CatalogEntry:
     weights_bytes: int
     aliases: tuple[str, ...] = ()
     n_ctx: int = 1024
+    language: str = ENGLISH
+    licence: str = "MIT"
+    tokenizer_bytes: int = TOKENIZER_BYTES
 
     @property
     def download_bytes(self) -> int:
-        return self.weights_bytes + TOKENIZER_BYTES
+        return self.weights_bytes + self.tokenizer_bytes
+
+    @property
+    def simplified(self) -> bool:
+        """Trained on Simplified Chinese: its output can be converted to Traditional."""
+        return self.language == SIMPLIFIED_CHINESE
+
+    @property
+    def licence_to_confirm(self) -> bool:
+        """Whether a download first asks the user to accept the licence (not MIT's)."""
+        return self.licence != "MIT"
 
     @property
     def memory_bytes(self) -> int:
@@ -85,9 +114,94 @@ FAMILY: tuple[CatalogEntry, ...] = (
 )
 
 
+def _wordpiece_gpt2(
+    repo_id: str,
+    label: str,
+    n_layer: int,
+    n_embd: int,
+    weights_bytes: int,
+    language: str,
+    licence: str,
+    vocab_size: int = 21128,
+) -> CatalogEntry:
+    """A GPT-2 with bert-base-chinese's WordPiece vocabulary (21,128 entries; CKIP's
+    configs say 21,130 rows) and 1024 positions; parameters as model_folder counts them."""
+    d = n_embd
+    per_layer = 4 * d + (3 * d * d + 3 * d) + (d * d + d) + 2 * (d * 4 * d) + 4 * d + d
+    params = n_layer * per_layer + (vocab_size + 1024 + 2) * d
+    return CatalogEntry(
+        repo_id,
+        label,
+        params,
+        n_layer,
+        n_embd,
+        weights_bytes,
+        language=language,
+        licence=licence,
+        tokenizer_bytes=WORDPIECE_TOKENIZER_BYTES,
+    )
+
+
+#: GPT-2 networks trained on Chinese text, with a BERT WordPiece tokenizer. Facts
+#: from their Hub pages: CKIP Lab (Academia Sinica, Taiwan) trained on Traditional
+#: Chinese, GPL-3.0; main holds flax_model.msgpack (408 MB) for the base model and
+#: only pickle weights for the tiny one, whose safetensors (50.6 MB) are in the
+#: Hub's conversion pull request. IDEA-CCNL's Wenzhong2.0 (Apache-2.0) and UER's
+#: model (its card names no licence) write Simplified Chinese; their weights are
+#: model.safetensors (421 MB, with the attention-mask buffers PyTorch saved) and
+#: tf_model.h5 (408 MB). Wenzhong's name says 110M; its shape (12 x 768, the
+#: size of its weights) makes 102M.
+CHINESE: tuple[CatalogEntry, ...] = (
+    _wordpiece_gpt2(
+        "ckiplab/gpt2-base-chinese",
+        "102M",
+        12,
+        768,
+        408_300_000,
+        TRADITIONAL_CHINESE,
+        "GPL-3.0",
+        vocab_size=21130,
+    ),
+    _wordpiece_gpt2(
+        "ckiplab/gpt2-tiny-chinese",
+        "12M",
+        4,
+        312,
+        50_600_000,
+        TRADITIONAL_CHINESE,
+        "GPL-3.0",
+        vocab_size=21130,
+    ),
+    _wordpiece_gpt2(
+        "IDEA-CCNL/Wenzhong2.0-GPT2-110M-BertTokenizer-chinese",
+        "102M",
+        12,
+        768,
+        421_000_000,
+        SIMPLIFIED_CHINESE,
+        "Apache-2.0",
+    ),
+    _wordpiece_gpt2(
+        "uer/gpt2-chinese-cluecorpussmall",
+        "102M",
+        12,
+        768,
+        408_000_000,
+        SIMPLIFIED_CHINESE,
+        UNKNOWN_LICENCE,
+    ),
+)
+
+#: Every model the Models dialog lists, in its order.
+CATALOG: tuple[CatalogEntry, ...] = FAMILY + CHINESE
+
+#: The model offered at the first start when the UI speaks Traditional Chinese.
+TRADITIONAL_CHINESE_DEFAULT = "ckiplab/gpt2-base-chinese"
+
+
 def family_entry(repo_id: str) -> CatalogEntry | None:
     """The catalog entry for ``repo_id`` or one of its aliases."""
-    for entry in FAMILY:
+    for entry in CATALOG:
         if repo_id == entry.repo_id or repo_id in entry.aliases:
             return entry
     return None

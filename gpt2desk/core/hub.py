@@ -18,11 +18,16 @@ huggingface_hub 0.36 lacks for a desktop app:
   stops sending mid-file (``stall_s`` without a byte) end with a message; what
   arrived is kept for Resume.
 
+A model whose main has only pickle weights is downloaded from the Hub's
+safetensors conversion pull request (``hub_files``); its progress reports say
+so (:class:`HubProgress`), and the cache keeps it under ``refs/refs/pr/N``.
+
 The endpoint is always passed explicitly (``huggingface_hub`` reads
 ``HF_ENDPOINT`` only once, at import), and no access token is ever sent.
 
 The parts live in modules of their own and are importable from here:
 ``hub_check`` (endpoint and id), ``hub_files`` (which files to fetch),
+``hub_conversion`` (the Hub's safetensors conversion of pickle-only models),
 ``hub_guard`` (checks of the server's answers), ``hub_progress`` (the hook),
 ``hub_verify`` (config and sha256 checks) and ``hub_errors`` (messages,
 captive portal included).
@@ -32,6 +37,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from gpt2desk.core.cache import default_cache_dir, repo_folder
@@ -41,6 +47,7 @@ from gpt2desk.core.hub_check import (
     normalize_endpoint,
     resolve_endpoint,
 )
+from gpt2desk.core.hub_conversion import revision_note
 from gpt2desk.core.hub_errors import (
     DownloadCancelled,
     HubError,
@@ -72,6 +79,7 @@ __all__ = [
     "DownloadCancelled",
     "DownloadPlan",
     "HubError",
+    "HubProgress",
     "RefusedAnswer",
     "RemoteFile",
     "check_hub_id",
@@ -80,6 +88,7 @@ __all__ = [
     "normalize_endpoint",
     "plan_download",
     "resolve_endpoint",
+    "revision_note",
 ]
 
 #: Bytes per read while streaming: also how often progress moves and cancel is seen.
@@ -88,6 +97,17 @@ CHUNK_SIZE = 256 * 1024
 MAX_TRIES = 50
 #: Seconds without a byte after which a server is taken to have stopped sending.
 STALL_S = 30.0
+
+
+@dataclass(frozen=True)
+class HubProgress(Progress):
+    """A download's progress, with the revision its files come from ("main" or refs/pr/N)."""
+
+    revision: str = "main"
+
+    def text(self) -> str:
+        note = revision_note(self.revision)
+        return f"{super().text()} · {note}" if note else super().text()
 
 
 # -- downloading -------------------------------------------------------------
@@ -132,13 +152,27 @@ def download_model(
     existed = repo_folder(repo_id, cache).exists()
     _prepare_client(stall_s)
     plan = plan_download(repo_id, endpoint=base, timeout=timeout)
-    meter = Meter(repo_id, plan.total_bytes, on_progress, cancel, cancelled_error=DownloadCancelled)
+
+    def report(progress: Progress) -> None:
+        if on_progress is not None:
+            on_progress(HubProgress(**asdict(progress), revision=plan.revision))
+
+    meter = Meter(repo_id, plan.total_bytes, report, cancel, cancelled_error=DownloadCancelled)
     pointer = Path()
     try:
         for remote in plan.files:
             meter.start_file(remote.name, remote.size)
             pointer = _fetch(
-                repo_id, remote, cache, base, meter, retries, backoff_s, timeout, stall_s
+                repo_id,
+                plan.revision,
+                remote,
+                cache,
+                base,
+                meter,
+                retries,
+                backoff_s,
+                timeout,
+                stall_s,
             )
             if remote.name == "config.json":
                 _check_config(repo_id, pointer, cache, created=not existed)
@@ -154,6 +188,7 @@ def download_model(
 
 def _fetch(
     repo_id: str,
+    revision: str,
     remote: RemoteFile,
     cache: Path,
     base: str,
@@ -178,7 +213,7 @@ def _fetch(
                 path = hf_hub_download(
                     repo_id,
                     remote.name,
-                    revision="main",
+                    revision=revision,
                     cache_dir=str(cache),
                     endpoint=base,
                     token=False,

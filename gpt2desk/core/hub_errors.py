@@ -44,6 +44,12 @@ _REFUSED = {
         "the model's folder. The download was refused so that nothing is written outside "
         "the model cache: check the Hub endpoint setting.",
     ),
+    "revision": QT_TRANSLATE_NOOP(
+        "Hub",
+        "{host} sent “{value}” as the pull request of the safetensors conversion of "
+        "“{model}”, but a pull request is refs/pr/ and a number. The download was refused "
+        "so that nothing is written outside the model cache: check the Hub endpoint setting.",
+    ),
 }
 
 

@@ -1,12 +1,23 @@
-"""Which files a model has on the Hub (or a mirror), and the ones gpt2desk downloads."""
+"""Which files a model has on the Hub (or a mirror), and the ones gpt2desk downloads.
+
+Weights are taken as ``model.safetensors``, ``tf_model.h5`` or
+``flax_model.msgpack`` (read as data). When ``main`` has only pickle weights
+(``pytorch_model.bin``, never downloaded), the Hub's own safetensors conversion
+is looked for as transformers 4.57 does (``safetensors_conversion.previous_pr``):
+an open pull request by the conversion bot, titled as the bot titles them, whose
+files (all of them, so config, tokenizer and weights are of one tree) are then
+downloaded from its revision ``refs/pr/N``.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from gpt2desk.core.hub_check import check_hub_id, resolve_endpoint
+from gpt2desk.core.hub_conversion import conversion_prs, revision_note
 from gpt2desk.core.hub_errors import (
     HubError,
     _host,
@@ -15,7 +26,13 @@ from gpt2desk.core.hub_errors import (
     _refused,
     _translate,
 )
-from gpt2desk.core.hub_guard import COMMIT_ID, install_guards, is_safe_file_name
+from gpt2desk.core.hub_guard import (
+    COMMIT_ID,
+    UnsafeAnswer,
+    check_pr_revision,
+    install_guards,
+    is_safe_file_name,
+)
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP
 
 CONFIG_FILES = ("config.json", "generation_config.json")
@@ -26,7 +43,12 @@ TOKENIZER_FILES = (
     "merges.txt",
     "special_tokens_map.json",
     "added_tokens.json",
+    "vocab.txt",
 )
+#: Weights gpt2desk reads, in the order it prefers them (none of them is pickle).
+WEIGHT_FILES = ("model.safetensors", "tf_model.h5", "flax_model.msgpack")
+#: Conversion pull requests tried, newest first, at most.
+MAX_CONVERSIONS_TRIED = 3
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 #: Larger "sizes" are not a GPT-2's file (the largest is ~6.5 GB): dropped, not summed.
 _MAX_SIZE = 1 << 38
@@ -41,14 +63,24 @@ class RemoteFile:
 
 @dataclass(frozen=True)
 class DownloadPlan:
-    """The files of one model that gpt2desk downloads: config, tokenizer, ONE weights file."""
+    """The files of one model that gpt2desk downloads: config, tokenizer, ONE weights file.
+
+    ``revision`` is "main", or ``refs/pr/N`` for the Hub's safetensors
+    conversion of a model whose main has only pickle weights.
+    """
 
     repo_id: str
     files: tuple[RemoteFile, ...]
+    revision: str = "main"
 
     @property
     def total_bytes(self) -> int:
         return sum(f.size or 0 for f in self.files)
+
+    @property
+    def note(self) -> str:
+        """What the Models window says about where the files come from ("" for main)."""
+        return revision_note(self.revision)
 
 
 def plan_download(
@@ -80,7 +112,43 @@ def plan_download(
         model_type, siblings = _parse_info(info, repo_id, base)
         if model_type is not None and model_type != "gpt2":
             raise _not_gpt2(repo_id, model_type)
+        if not any(w in siblings for w in WEIGHT_FILES) and "pytorch_model.bin" in siblings:
+            found = _conversion(repo_id, base, timeout)
+            if found is not None:
+                revision, converted = found
+                return DownloadPlan(repo_id, tuple(_pick_files(repo_id, converted)), revision)
     return DownloadPlan(repo_id, tuple(_pick_files(repo_id, siblings)))
+
+
+def _conversion(repo_id: str, base: str, timeout: float) -> tuple[str, dict[str, _Sibling]] | None:
+    """The revision and files of the Hub's safetensors conversion of ``repo_id``, if any.
+
+    Only open pull requests by the conversion bot with its title count (anyone
+    can open a pull request); the newest whose files include model.safetensors
+    and a GPT-2 config is taken. A Hub or mirror without the discussions API
+    has none.
+    """
+    from huggingface_hub.errors import HfHubHTTPError
+
+    try:
+        numbers = conversion_prs(repo_id, base, timeout)
+        for number in sorted(numbers, reverse=True)[:MAX_CONVERSIONS_TRIED]:
+            revision = check_pr_revision(f"refs/pr/{number}")
+            info = _model_info(repo_id, base, timeout, revision)
+            model_type, siblings = _parse_info(info, repo_id, base)
+            if model_type in (None, "gpt2") and "model.safetensors" in siblings:
+                return revision, siblings
+    except UnsafeAnswer as exc:
+        raise _refused(exc.kind, exc.value, repo_id, None, base) from exc
+    except HfHubHTTPError as exc:
+        if exc.response is not None and exc.response.status_code == 404:
+            return None  # no discussions here (a mirror), or the pull request is gone
+        raise _translate(exc, repo_id, None, base) from exc
+    except HubError:
+        raise
+    except Exception as exc:
+        raise _translate(exc, repo_id, None, base) from exc
+    return None
 
 
 @dataclass(frozen=True)
@@ -92,12 +160,13 @@ class _Sibling:
     sha256: str | None
 
 
-def _model_info(repo_id: str, base: str, timeout: float) -> Any:
+def _model_info(repo_id: str, base: str, timeout: float, revision: str | None = None) -> Any:
     """The model information JSON (``HfApi.model_info`` without building its objects)."""
     from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 
+    where = f"/revision/{quote(revision, safe='')}" if revision else ""
     response = get_session().get(
-        f"{base}/api/models/{repo_id}",
+        f"{base}/api/models/{repo_id}{where}",
         headers=build_hf_headers(token=False),
         params={"blobs": True},
         timeout=timeout,
@@ -151,7 +220,7 @@ def _probe_files(repo_id: str, base: str, timeout: float) -> dict[str, _Sibling]
     from huggingface_hub import file_download, hf_hub_url
     from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
 
-    weights = ("model.safetensors", "tf_model.h5", "pytorch_model.bin")
+    weights = (*WEIGHT_FILES, "pytorch_model.bin")
     names = (*CONFIG_FILES, *TOKENIZER_FILES, *weights, "model.safetensors.index.json")
     found: dict[str, _Sibling] = {}
     for name in names:
@@ -196,7 +265,7 @@ def _pick_files(repo_id: str, siblings: dict[str, _Sibling]) -> list[RemoteFile]
             ),
             model=repo_id,
         )
-    weights = next((w for w in ("model.safetensors", "tf_model.h5") if w in siblings), None)
+    weights = next((w for w in WEIGHT_FILES if w in siblings), None)
     if weights is None:
         if any(n.endswith(".index.json") for n in siblings):
             why = QT_TRANSLATE_NOOP(
@@ -206,20 +275,24 @@ def _pick_files(repo_id: str, siblings: dict[str, _Sibling]) -> list[RemoteFile]
             why = QT_TRANSLATE_NOOP(
                 "Hub",
                 "“{model}” has only pickle weights (pytorch_model.bin), which gpt2desk never "
-                "loads: they can run code.",
+                "loads: they can run code. The Hub has no safetensors conversion of them "
+                "either (an open pull request by SFconvertbot).",
             )
         else:
             why = QT_TRANSLATE_NOOP(
-                "Hub", "“{model}” has no model.safetensors or tf_model.h5 weights."
+                "Hub",
+                "“{model}” has no model.safetensors, tf_model.h5 or flax_model.msgpack weights.",
             )
         raise HubError(why, model=repo_id)
-    if "tokenizer.json" not in siblings and not {"vocab.json", "merges.txt"} <= set(siblings):
+    names = set(siblings)
+    if not ({"tokenizer.json", "vocab.txt"} & names or {"vocab.json", "merges.txt"} <= names):
         raise HubError(
             QT_TRANSLATE_NOOP(
                 "Hub",
-                "“{model}” has no tokenizer files (tokenizer.json, or vocab.json and merges.txt).",
+                "“{model}” has no tokenizer files (tokenizer.json, vocab.txt, or vocab.json "
+                "and merges.txt).",
             ),
             model=repo_id,
         )
-    names = [n for n in (*CONFIG_FILES, *TOKENIZER_FILES) if n in siblings] + [weights]
-    return [RemoteFile(n, siblings[n].size, siblings[n].sha256) for n in names]
+    wanted = [n for n in (*CONFIG_FILES, *TOKENIZER_FILES) if n in siblings] + [weights]
+    return [RemoteFile(n, siblings[n].size, siblings[n].sha256) for n in wanted]

@@ -28,6 +28,8 @@ from urllib.parse import urlparse
 COMMIT_ID = re.compile(r"[0-9a-f]{40}")
 #: A file id (``ETag``/``X-Linked-Etag``): a git blob sha1, or an LFS file's sha256.
 BLOB_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+#: The git reference of a pull request on the Hub; it becomes ``refs/refs/pr/N`` in the cache.
+PR_REVISION = re.compile(r"refs/pr/[1-9][0-9]{0,8}")
 #: Relative redirects followed for one HEAD (a renamed repository needs one).
 MAX_REDIRECTS = 10
 _MAX_NAME = 1000
@@ -38,7 +40,8 @@ _lock = threading.Lock()
 class UnsafeAnswer(Exception):
     """A server sent a value that would become a path but is not what the Hub sends.
 
-    ``kind`` is "commit", "blob" or "file" (a file name of a listing).
+    ``kind`` is "commit", "blob", "file" (a file name of a listing) or
+    "revision" (a pull request's git reference).
     """
 
     def __init__(self, kind: str, value: object) -> None:
@@ -70,6 +73,13 @@ class BodyStalled(Exception):
 def check_commit(value: object) -> str:
     if not isinstance(value, str) or not COMMIT_ID.fullmatch(value):
         raise UnsafeAnswer("commit", value)
+    return value
+
+
+def check_pr_revision(value: object) -> str:
+    """A pull request's revision ``refs/pr/<digits>``, or UnsafeAnswer ("revision")."""
+    if not isinstance(value, str) or not PR_REVISION.fullmatch(value):
+        raise UnsafeAnswer("revision", value)
     return value
 
 

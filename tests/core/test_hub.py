@@ -315,7 +315,7 @@ def test_a_model_of_another_architecture_is_refused_before_its_weights(hf_cache:
     [
         ({"pytorch_model.bin": b"x", "tokenizer.json": b"{}"}, "pickle weights"),
         ({"model.safetensors": b"x"}, "no tokenizer files"),
-        ({"tokenizer.json": b"{}"}, "no model.safetensors or tf_model.h5"),
+        ({"tokenizer.json": b"{}"}, "no model.safetensors, tf_model.h5 or flax_model.msgpack"),
         (
             {"model.safetensors.index.json": b"{}", "tokenizer.json": b"{}"},
             r"split \(sharded\) weights",
