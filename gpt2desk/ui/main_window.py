@@ -31,6 +31,7 @@ from gpt2desk.ui.chat_view import ChatView
 from gpt2desk.ui.help_menu import HelpMenu
 from gpt2desk.ui.hub_prefs import HubPrefs
 from gpt2desk.ui.load_cancel import DownloadCancelButton
+from gpt2desk.ui.models_convert import ReplyConverter
 from gpt2desk.ui.settings_panel import SettingsPanel
 from gpt2desk.ui.view_menu import AppearanceMenu
 from gpt2desk.ui.worker import WorkerHost
@@ -111,6 +112,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.model_label)
         self.statusBar().addWidget(self.stats_label, 1)
 
+        # Simplified-Chinese models' replies in Taiwan Traditional, if the user chose so.
+        self.script = ReplyConverter()
         self.host = WorkerHost(self)
         w = self.host.worker
         w.state_changed.connect(self._on_state)
@@ -303,6 +306,10 @@ class MainWindow(QMainWindow):
 
     def _on_token(self, request_id: int, text: str) -> None:
         if request_id == self._request_id:
+            self._show_reply_text(self.script.feed(request_id, self._model_name, text))
+
+    def _show_reply_text(self, text: str) -> None:
+        if text:
             self.chat.append_model_text(text)
             self.announcer.feed(text)
             self.workspace_ui.on_token(text)
@@ -310,6 +317,7 @@ class MainWindow(QMainWindow):
     def _on_finished(self, request_id: int, stats: dict[str, Any]) -> None:
         if request_id != self._request_id:
             return
+        self._show_reply_text(self.script.finish(request_id))
         self.announcer.finish()
         self.chat.end_model_turn(self.tr("(stopped)") if stats["reason"] == "cancelled" else "")
         self.workspace_ui.finished(stats)
@@ -323,12 +331,15 @@ class MainWindow(QMainWindow):
             parts.append(self.tr("the start of the prompt was left out to fit the model's window"))
         if stats["context_shifts"]:
             parts.append(self.tr("the window slid forward during the reply"))
+        if stats.get("unknown_chars"):
+            parts.append(stats["unknown_chars"])
         self.stats_label.setText(" · ".join(parts))
         self._set_busy(False)
 
     def _on_failed(self, request_id: int, message: str) -> None:
         if request_id != self._request_id:
             return
+        self._show_reply_text(self.script.finish(request_id))
         self.chat.end_model_turn(f"[{message}]")
         self.workspace_ui.failed(message)
         self.stats_label.setText(message)
