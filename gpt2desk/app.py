@@ -19,8 +19,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="gpt2desk", description="Offline GPT-2 writing assistant")
     parser.add_argument(
         "--model",
-        default=DEFAULT_MODEL,
-        help=f"Hugging Face Hub id or model folder (default: {DEFAULT_MODEL})",
+        default=None,
+        help=(
+            f"Hugging Face Hub id or model folder (default: {DEFAULT_MODEL}, or the model "
+            "chosen at the first start)"
+        ),
     )
     parser.add_argument("--offline", action="store_true", help="never use the network")
     parser.add_argument("--version", action="version", version=f"gpt2desk {__version__}")
@@ -43,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gpt2desk.ui.appearance import pref
     from gpt2desk.ui.logfile import install_log_file
     from gpt2desk.ui.main_window import MainWindow
+    from gpt2desk.ui.models_first_start import start_model
     from gpt2desk.ui.translations import install_translations
 
     existing = QApplication.instance()
@@ -57,7 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_translations(str(pref("appearance/language")))
     logging.getLogger(__name__).info("gpt2desk %s starting; log file %s", __version__, log_path)
     try:
-        window = MainWindow(args.model, offline=args.offline)
+        # The first start in a Traditional Chinese UI offers a Traditional Chinese model.
+        model = start_model(args.model, offline=args.offline)
+        window = MainWindow(model, offline=args.offline)
     except Exception as exc:  # a bug: a message for the user, the traceback in the log
         return _cannot_start(exc, log_path)
     window.show()

@@ -11,11 +11,23 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 
 from gpt2desk.core import cache
-from gpt2desk.core.catalog import FAMILY, MEMORY_FORMULA, CatalogEntry, format_bytes
+from gpt2desk.core.catalog import (
+    CATALOG,
+    ENGLISH,
+    MEMORY_FORMULA,
+    SIMPLIFIED_CHINESE,
+    TRADITIONAL_CHINESE,
+    UNKNOWN_LICENCE,
+    CatalogEntry,
+    format_bytes,
+)
 from gpt2desk.core.models import ModelLoadError
 from gpt2desk.ui.translations import current_language
 
-COLUMN_COUNT = 6
+COLUMN_COUNT = 8
+#: Columns whose index tests and the dialog use.
+LANGUAGE_COLUMN = 6
+LICENCE_COLUMN = 7
 
 
 def columns() -> tuple[str, ...]:
@@ -27,7 +39,46 @@ def columns() -> tuple[str, ...]:
         QCoreApplication.translate("ModelRows", "Memory needed"),
         QCoreApplication.translate("ModelRows", "On disk"),
         QCoreApplication.translate("ModelRows", "Disk use"),
+        QCoreApplication.translate("ModelRows", "Language"),
+        QCoreApplication.translate("ModelRows", "Licence"),
     )
+
+
+def language_name(language: str) -> str:
+    """A catalog language as the table shows it: each Chinese in its own script."""
+    if language == ENGLISH:
+        return QCoreApplication.translate("ModelRows", "English")
+    return language  # 繁體中文 and 简体中文 are written as their readers write them
+
+
+def licence_name(licence: str) -> str:
+    """A licence id as the table shows it ("GPL-3.0"), or that the card names none."""
+    return licence or QCoreApplication.translate("ModelRows", "not stated")
+
+
+def language_tip(row_name: str, language: str) -> str:
+    """What a model writes, for its name's tooltip."""
+    texts = {
+        # Every GPT-2 of OpenAI was trained on English web text.
+        ENGLISH: QCoreApplication.translate("ModelRows", "{name}: reads and writes English only"),
+        TRADITIONAL_CHINESE: QCoreApplication.translate(
+            "ModelRows", "{name}: writes Traditional Chinese (trained on text from Taiwan)"
+        ),
+        SIMPLIFIED_CHINESE: QCoreApplication.translate(
+            "ModelRows",
+            "{name}: writes Simplified Chinese; its output can be converted to "
+            "Traditional Chinese (Taiwan)",
+        ),
+    }
+    return texts[language].format(name=row_name)
+
+
+def licence_tip(licence: str) -> str:
+    if licence == UNKNOWN_LICENCE:
+        return QCoreApplication.translate(
+            "ModelRows", "The model card names no licence: ask its authors before you publish"
+        )
+    return QCoreApplication.translate("ModelRows", "The licence of the model's weights")
 
 
 def memory_formula() -> str:
@@ -64,7 +115,7 @@ class Row:
 
 def table_rows(added: list[tuple[str, str]]) -> list[Row]:
     """The family, then the models the user added, then other GPT-2s found in the cache."""
-    rows = [Row("hub", e.repo_id, e, (e.repo_id, *e.aliases)) for e in FAMILY]
+    rows = [Row("hub", e.repo_id, e, (e.repo_id, *e.aliases)) for e in CATALOG]
     for kind, name in added:
         rows.append(Row(kind, name, None, (name,) if kind == "hub" else ()))
     known = {i for r in rows for i in r.ids}
@@ -87,10 +138,7 @@ def row_cells(row: Row, active: str, downloading: bool) -> list[tuple[str, str]]
         name += f" ({row.note})"
     if active and active in (row.name, *row.ids):
         name += QCoreApplication.translate("ModelRows", " — in use")
-    # Every GPT-2 was trained on English web text: it reads and writes English only.
-    tip = QCoreApplication.translate("ModelRows", "{name}: reads and writes English only").format(
-        name=row.name
-    )
+    tip = language_tip(row.name, e.language) if e else ""
     params = (
         (
             e.label,
@@ -102,7 +150,7 @@ def row_cells(row: Row, active: str, downloading: bool) -> list[tuple[str, str]]
     size = (
         (
             "≈ " + format_bytes(e.download_bytes),
-            QCoreApplication.translate("ModelRows", "model.safetensors + tokenizer files"),
+            QCoreApplication.translate("ModelRows", "weights + tokenizer files"),
         )
         if e
         else ("—", "")
@@ -110,7 +158,9 @@ def row_cells(row: Row, active: str, downloading: bool) -> list[tuple[str, str]]
     formula = memory_formula()
     memory = (format_bytes(e.memory_bytes), formula) if e else ("—", formula)
     state, disk_tip, used = _disk_state(row, downloading)
-    return [(name, tip), params, size, memory, (state, disk_tip), (used, "")]
+    language = (language_name(e.language), tip) if e else ("—", "")
+    licence = (licence_name(e.licence), licence_tip(e.licence)) if e else ("—", "")
+    return [(name, tip), params, size, memory, (state, disk_tip), (used, ""), language, licence]
 
 
 def _disk_state(row: Row, downloading: bool) -> tuple[str, str, str]:
@@ -125,4 +175,10 @@ def _disk_state(row: Row, downloading: bool) -> tuple[str, str, str]:
     text = QCoreApplication.translate("ModelRows", "Downloading…") if downloading else ""
     text = text or _state_text(found.state)
     used = format_bytes(found.disk_bytes) if found.state != "absent" else "—"
-    return text, str(cache.repo_folder(found.repo_id)), used
+    where = str(cache.repo_folder(found.repo_id))
+    if found.state == "complete" and found.revision != "main":
+        from gpt2desk.core.hub import revision_note
+
+        text = QCoreApplication.translate("ModelRows", "On disk (conversion pull request)")
+        where = f"{where}\n{revision_note(found.revision)}"
+    return text, where, used

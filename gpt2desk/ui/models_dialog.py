@@ -1,4 +1,5 @@
-"""The Models dialog: the GPT-2 family and added models, downloads, disk use, settings.
+"""The Models dialog: the GPT-2 family, Chinese GPT-2s and added models, downloads,
+disk use, licences, conversion of Simplified Chinese output, settings.
 
 Downloads run in the ``DownloadHost``'s thread; the model switch itself is
 the main window's (``use_requested``), which loads in the model thread.
@@ -33,11 +34,14 @@ from PySide6.QtWidgets import (
 
 from gpt2desk.core import cache
 from gpt2desk.core.catalog import format_bytes
+from gpt2desk.core.convert_script import available as opencc_available
 from gpt2desk.core.models import ModelLoadError
 from gpt2desk.ui.displayable import literal
 from gpt2desk.ui.downloads import DownloadHost
 from gpt2desk.ui.hub_prefs import HubPrefs
 from gpt2desk.ui.model_rows import COLUMN_COUNT, Row, columns, memory_formula, row_cells, table_rows
+from gpt2desk.ui.models_convert import converted_models, set_converted
+from gpt2desk.ui.models_licence import licence_accepted
 from gpt2desk.ui.worker import WorkerHost
 
 
@@ -79,8 +83,14 @@ class ModelsDialog(QDialog):
         self.cache_label = QLabel()
         self.cache_label.setTextFormat(Qt.TextFormat.PlainText)  # holds a folder name
         self.cache_label.setWordWrap(True)
-        # GPT-2 was trained on English text only; the user may be reading another language.
-        self.english_note = QLabel(self.tr("All GPT-2 models read and write English only."))
+        # OpenAI's GPT-2 was trained on English text only; the user may be reading another
+        # language, and the Chinese models are GPT-2 networks trained on Chinese.
+        self.english_note = QLabel(
+            self.tr(
+                "OpenAI's GPT-2 models read and write English only; the Chinese models "
+                "write Chinese (繁體中文: Traditional, 简体中文: Simplified)."
+            )
+        )
         self.english_note.setObjectName("englishOnlyNote")
         self.english_note.setTextFormat(Qt.TextFormat.PlainText)
         self.english_note.setWordWrap(True)
@@ -122,6 +132,16 @@ class ModelsDialog(QDialog):
         for b in (self.download_button, self.cancel_button, self.use_button, self.delete_button):
             actions.addWidget(b)
         actions.addStretch(1)
+        self.convert_check = QCheckBox(self.tr("Convert to Traditional Chinese (Taiwan)"))
+        self.convert_check.setObjectName("convertS2twp")
+        self.convert_check.setToolTip(
+            self.tr(
+                "Converts what this Simplified-Chinese model writes into Traditional Chinese "
+                "with Taiwan's words (OpenCC s2twp), from its next reply on"
+            )
+        )
+        self.convert_check.clicked.connect(self._on_convert_clicked)
+        actions.addWidget(self.convert_check)
         self.hub_id_edit = QLineEdit()
         self.hub_id_edit.setPlaceholderText(self.tr("Hub id of a GPT-2 model, e.g. user/my-gpt2"))
         self.hub_id_edit.setAccessibleName(self.tr("Hub id"))
@@ -233,12 +253,20 @@ class ModelsDialog(QDialog):
         self.delete_button.setText(self.tr("Remove from list") if local else self.tr("Delete…"))
         deletable = bool(found and found.state != "absent" and not running)
         self.delete_button.setEnabled(deletable or local)
+        simplified = row is not None and row.entry is not None and row.entry.simplified
+        self.convert_check.setVisible(simplified)
+        self.convert_check.setEnabled(simplified and opencc_available())
+        self.convert_check.setChecked(row is not None and row.name in converted_models())
 
     # -- actions -------------------------------------------------------------
 
     def download_selected(self) -> None:
         row = self.selected()
         if row is None or row.kind != "hub" or self.prefs.offline:
+            return
+        if not licence_accepted(self, row.entry):
+            self._use_after.discard(cache.best_status(row.ids).repo_id)
+            self.message.setText(self.tr("{model} was not downloaded.").format(model=row.name))
             return
         loading = self._being_loaded(row)
         if loading:
@@ -254,6 +282,18 @@ class ModelsDialog(QDialog):
         self._running[repo_id] = self.downloads.download(repo_id, self.prefs.endpoint)
         self.message.setText(self.tr("Downloading {model}…").format(model=repo_id))
         self.refresh()
+
+    def _on_convert_clicked(self, on: bool) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        set_converted(row.name, on)
+        text = (
+            self.tr("{model}: its replies will be converted to Traditional Chinese (Taiwan).")
+            if on
+            else self.tr("{model}: its replies are shown as it writes them.")
+        )
+        self.message.setText(text.format(model=row.name))
 
     def cancel_selected(self) -> None:
         row = self.selected()
@@ -425,7 +465,13 @@ class ModelsDialog(QDialog):
     def _on_finished(self, _request_id: int, repo_id: str) -> None:
         self._running.pop(repo_id, None)
         self.progress_bar.setValue(self.progress_bar.maximum())
-        self.message.setText(self.tr("{model} is downloaded and checked.").format(model=repo_id))
+        done = self.tr("{model} is downloaded and checked.").format(model=repo_id)
+        found = cache.status(repo_id)
+        if found.state == "complete" and found.revision != "main":
+            from gpt2desk.core.hub import revision_note
+
+            done += " " + revision_note(found.revision)
+        self.message.setText(done)
         if repo_id in self._use_after:
             self._use_after.discard(repo_id)
             self.use_requested.emit(repo_id)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
 from gpt2desk.core import cache, hub
@@ -18,8 +19,8 @@ from gpt2desk.ui.hub_prefs import HubPrefs
 from gpt2desk.ui.main_window import MainWindow
 from gpt2desk.ui.models_dialog import ModelsDialog
 from gpt2desk.ui.worker import WorkerHost
-from tests.hubfixtures import TINY_ID
-from tests.hubserver import HubServer
+from tests.hubfixtures import TINY_ID, serve_conversion
+from tests.hubserver import HubServer, folder_files
 from tests.ui.helpers import GEN_TIMEOUT_MS, LOAD_TIMEOUT_MS, Recorder, wait_ready
 
 WEIGHTS = "tf_model.h5"
@@ -342,3 +343,208 @@ def test_saved_offline_mode_applies_to_the_main_window(
         assert hub_server.requests() == []
     finally:
         window.close()
+
+
+# -- the Chinese models: language, licence, conversion, first start ------------------
+
+
+CKIP_TINY = "ckiplab/gpt2-tiny-chinese"
+WENZHONG = "IDEA-CCNL/Wenzhong2.0-GPT2-110M-BertTokenizer-chinese"
+UER = "uer/gpt2-chinese-cluecorpussmall"
+
+
+@pytest.fixture(scope="module")
+def wordpiece_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    from tests.tinywordpiece import build_tiny_wordpiece_model
+
+    folder = tmp_path_factory.mktemp("wordpiece")
+    return folder_files(build_tiny_wordpiece_model(folder, weights="safetensors-pt"))
+
+
+def test_chinese_models_are_listed_with_language_and_licence(
+    make_dialog: Callable[..., ModelsDialog],
+) -> None:
+    dialog = make_dialog()
+    chinese = ["ckiplab/gpt2-base-chinese", CKIP_TINY, WENZHONG, UER]
+    assert names(dialog)[5:9] == chinese
+    assert [dialog.table.horizontalHeaderItem(c).text() for c in (6, 7)] == ["Language", "Licence"]
+    assert [cell(dialog, m, 6) for m in ("gpt2", *chinese)] == [
+        "English",
+        "繁體中文",
+        "繁體中文",
+        "简体中文",
+        "简体中文",
+    ]
+    assert [cell(dialog, m, 7) for m in ("gpt2", *chinese)] == [
+        "MIT",
+        "GPL-3.0",
+        "GPL-3.0",
+        "Apache-2.0",
+        "not stated",
+    ]
+    assert cell(dialog, "ckiplab/gpt2-base-chinese", 1) == "102M"
+    assert cell(dialog, "ckiplab/gpt2-base-chinese", 2) == "≈ 408.4 MB"
+    assert cell(dialog, "ckiplab/gpt2-base-chinese", 3) == "1.50 GB"
+    # No claim that every model writes English only.
+    note = dialog.english_note.text()
+    assert "All GPT-2 models" not in note
+    assert (
+        note.startswith("OpenAI's GPT-2 models read and write English only") and "Chinese" in note
+    )
+    tip = dialog.table.item(names(dialog).index(CKIP_TINY), 0).toolTip()
+    assert "Traditional Chinese" in tip and "English" not in tip
+    assert "English only" in dialog.table.item(0, 0).toolTip()
+
+
+def test_a_gpl_model_asks_before_downloading_and_uses_the_conversion(
+    make_dialog: Callable[..., ModelsDialog],
+    qtbot: Any,
+    hub_server: HubServer,
+    wordpiece_files: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    serve_conversion(hub_server, CKIP_TINY, wordpiece_files)
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(_parent: Any, _title: str, text: str, *args: Any) -> Any:
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = make_dialog()
+    dialog.select(CKIP_TINY)
+    dialog.download_button.click()
+    assert len(asked) == 1 and "GPL-3.0" in asked[0] and CKIP_TINY in asked[0]
+    assert "MB" in asked[0]
+    assert "not downloaded" in dialog.message.text()
+    assert hub_server.requests() == []
+    dialog.use_button.click()  # Use downloads first: it asks too
+    assert len(asked) == 2 and hub_server.requests() == []
+
+    answer[0] = QMessageBox.StandardButton.Yes
+    dialog.download_button.click()
+    wait_state(qtbot, dialog, CKIP_TINY, "On disk (conversion pull request)")
+    assert "pull request #1 (not yet merged on the Hub)" in dialog.message.text()
+    assert "pull request #1" in dialog.table.item(names(dialog).index(CKIP_TINY), 4).toolTip()
+    assert not hub_server.requests(contains="pytorch_model.bin")
+
+
+def test_gpt2_downloads_without_a_licence_question(
+    make_dialog: Callable[..., ModelsDialog],
+    qtbot: Any,
+    hub_server: HubServer,
+    tiny_repo: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hub_server.add("distilgpt2", tiny_repo)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("asked"))
+    dialog = make_dialog()
+    dialog.select("distilgpt2")
+    dialog.download_button.click()
+    wait_state(qtbot, dialog, "distilgpt2", "On disk")
+
+
+def test_converting_simplified_chinese_is_per_model_and_off_by_default(
+    make_dialog: Callable[..., ModelsDialog],
+) -> None:
+    from gpt2desk.ui.models_convert import converted_models
+
+    dialog = make_dialog()
+    check = dialog.convert_check
+    dialog.select("gpt2")
+    assert not check.isVisible()
+    dialog.select(CKIP_TINY)  # Traditional already
+    assert not check.isVisible()
+    dialog.select(WENZHONG)
+    assert check.isVisible() and check.isEnabled() and not check.isChecked()
+    assert check.text() == "Convert to Traditional Chinese (Taiwan)"
+    check.click()
+    assert converted_models() == {WENZHONG}
+    assert "converted to Traditional Chinese" in dialog.message.text()
+    dialog.select(UER)
+    assert check.isVisible() and not check.isChecked()
+    # Kept between windows (QSettings).
+    other = make_dialog()
+    other.select(WENZHONG)
+    assert other.convert_check.isChecked()
+    other.convert_check.click()
+    assert converted_models() == set()
+
+
+def test_a_converted_reply_streams_in_traditional_chinese_and_never_rewrites_itself(
+    make_window: Callable[..., MainWindow],
+) -> None:
+    from gpt2desk.ui.models_convert import set_converted
+
+    window = make_window(start=False)
+    set_converted(WENZHONG, True)
+    window._model_name = WENZHONG  # as after "ready"
+    window._request_id = 7
+    window.chat.begin_model_turn("GPT-2")
+    signals = window.host.worker
+    pieces = ["我们在计", "算机上使用软", "件。内存", "条和鼠标", "很好"]
+    shown = []
+    for piece in pieces:
+        signals.token_generated.emit(7, piece)
+        shown.append(window.chat.toPlainText().rstrip())
+    stats = {
+        "reason": "length",
+        "new_tokens": 5,
+        "ttft_ms": 1.0,
+        "tokens_per_s": 1.0,
+        "seed": 1,
+        "prompt_truncated": False,
+        "context_shifts": 0,
+    }
+    signals.generation_finished.emit(7, stats)
+    shown.append(window.chat.toPlainText().rstrip())
+    assert all(b.startswith(a) for a, b in itertools.pairwise(shown)), shown
+    assert "我們在計算機上使用軟體。記憶體模組和滑鼠很好" in shown[-1]
+    assert "软" not in shown[-1] and "软件" not in "".join(shown)
+    # Another model's reply is shown as written.
+    window._model_name = UER
+    window._request_id = 8
+    window.chat.begin_model_turn("GPT-2")
+    signals.token_generated.emit(8, "软件")
+    assert window.chat.toPlainText().rstrip().endswith("软件")
+
+
+def test_first_start_in_zh_tw_offers_the_traditional_chinese_model(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch, hf_cache: Path
+) -> None:
+    from gpt2desk.ui.models_first_start import start_model
+    from gpt2desk.ui.translations import install_translations
+
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(_parent: Any, _title: str, text: str, *args: Any) -> Any:
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    # English: gpt2, no question, nothing remembered.
+    assert install_translations("en") == "en"
+    assert start_model(None, offline=False) == "gpt2"
+    assert asked == []
+    try:
+        assert install_translations("zh_TW") == "zh_TW"
+        # A model given on the command line is used as given.
+        assert start_model("distilgpt2", offline=False) == "distilgpt2"
+        # Offline: nothing to download, nothing offered.
+        assert start_model(None, offline=True) == "gpt2" and asked == []
+        # The first start asks, naming size and licence; No keeps gpt2, and is kept.
+        assert start_model(None, offline=False) == "gpt2"
+        assert len(asked) == 1
+        assert "ckiplab/gpt2-base-chinese" in asked[0] and "GPL-3.0" in asked[0]
+        assert "408.4 MB" in asked[0]
+        assert start_model(None, offline=False) == "gpt2" and len(asked) == 1
+        # A first start that says Yes loads (and so downloads) CKIP's model.
+        QSettings().remove("models/start_model")
+        answer[0] = QMessageBox.StandardButton.Yes
+        assert start_model(None, offline=False) == "ckiplab/gpt2-base-chinese"
+        assert start_model(None, offline=False) == "ckiplab/gpt2-base-chinese"
+        assert len(asked) == 2
+    finally:
+        install_translations("en")
