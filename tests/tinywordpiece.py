@@ -101,17 +101,17 @@ def reference_weights(
     n_positions: int = 1024,
     vocab_size: int = len(VOCAB),
     seed: int = 0,
-    sep_like: int | None = None,
+    like: dict[int, int] | None = None,
 ) -> dict[str, np.ndarray]:
     """The model's weights by TF key ("h_._0/attn/c_attn/weight"), in TF shapes.
 
     Biases and layer norms are random too (not 0 and 1), so a bias or norm
     mapped to the wrong place changes the output. The embedding is wide
-    enough that greedy choices are not near-ties. With ``sep_like``, [SEP]'s
-    embedding row is 1.5 times that token's: wherever greedy decoding would
-    pick ``sep_like`` (with a positive logit) it picks [SEP] instead, so a
-    test can make the model write [SEP] (the output and input embeddings are
-    tied, so this changes what [SEP] means as an input too).
+    enough that greedy choices are not near-ties. ``like`` maps token ids to
+    others: ``{SEP_ID: t}`` makes [SEP]'s embedding row 1.5 times token t's,
+    so wherever greedy decoding would pick t (with a positive logit) it picks
+    [SEP] instead. A test can so make the model write [SEP] or [MASK] (the
+    output and input embeddings are tied: this changes the token as an input too).
     """
     rng = np.random.default_rng(seed)
     d = n_embd
@@ -138,8 +138,8 @@ def reference_weights(
             out[f"{h}/{name}/bias"] = normal((1, n_out), 0.02)
     out["ln_f/gamma"] = normal((d,), 0.1, 1.0)
     out["ln_f/beta"] = normal((d,), 0.02)
-    if sep_like is not None:
-        out["wte/embeddings"][SEP_ID] = 1.5 * out["wte/embeddings"][sep_like]
+    for token, source in (like or {}).items():
+        out["wte/embeddings"][token] = 1.5 * out["wte/embeddings"][source]
     return out
 
 
@@ -279,12 +279,12 @@ def reference_model(
     target: Path,
     *,
     seed: int = 0,
-    sep_like: int | None = None,
+    like: dict[int, int] | None = None,
     config: dict[str, Any] | None = None,
 ) -> Any:
     """A ``TFGPT2LMHeadModel`` with ``target``'s config.json and the reference weights.
 
-    ``seed`` and ``sep_like`` must be the ones the folder was built with; ``config`` (the
+    ``seed`` and ``like`` must be the ones the folder was built with; ``config`` (the
     config.json fields) is read from ``target`` when not given. transformers cannot
     load PyTorch-named safetensors into TF (transformers#40028) nor read
     msgpack without flax, so comparisons build the reference this way.
@@ -301,7 +301,7 @@ def reference_model(
         n_positions=gpt2.n_positions,
         vocab_size=gpt2.vocab_size,
         seed=seed,
-        sep_like=sep_like,
+        like=like,
     )
     model = TFGPT2LMHeadModel(gpt2)
     model(tf.constant([[CLS_ID, SEP_ID]], dtype=tf.int32))  # build the weights
@@ -328,7 +328,7 @@ def build_tiny_wordpiece_model(
     n_head: int = 4,
     n_positions: int = 1024,
     seed: int = 0,
-    sep_like: int | None = None,
+    like: dict[int, int] | None = None,
     lm_head: bool = False,
 ) -> Path:
     """Write a CKIP-like WordPiece GPT-2 folder to ``target``.
@@ -344,7 +344,7 @@ def build_tiny_wordpiece_model(
         n_head: Attention heads (must divide ``n_embd``).
         n_positions: Context window in tokens.
         seed: Seed for the random weights (see :func:`reference_weights`).
-        sep_like: Make [SEP] win where this token would (see :func:`reference_weights`).
+        like: Make tokens win where others would (see :func:`reference_weights`).
         lm_head: With "safetensors-pt", also store ``lm_head.weight`` (tied
             to the embedding, as some conversions keep it).
 
@@ -359,12 +359,12 @@ def build_tiny_wordpiece_model(
         eos=eos, n_layer=n_layer, n_embd=n_embd, n_head=n_head, n_positions=n_positions
     )
     values = reference_weights(
-        n_layer=n_layer, n_embd=n_embd, n_positions=n_positions, seed=seed, sep_like=sep_like
+        n_layer=n_layer, n_embd=n_embd, n_positions=n_positions, seed=seed, like=like
     )
     path = target / _FILES[weights]
     if weights == "h5":
         # save_pretrained writes its own config.json: ours is written after it.
-        model = reference_model(target, seed=seed, sep_like=sep_like, config=config)
+        model = reference_model(target, seed=seed, like=like, config=config)
         model.save_pretrained(target)
     elif weights == "safetensors-pt":
         from safetensors.numpy import save_file
