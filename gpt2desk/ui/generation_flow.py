@@ -152,6 +152,8 @@ class GenerationFlow(QObject):
         if self.current is None:
             return
         self.w.host.stop()
+        # Text a script conversion still holds (ui/models_convert.py) is shown and kept.
+        self.w._show_reply_text(self.w.script.finish(self.w._request_id))
         self.w._request_id = 0  # its late signals are stale now
         self.finished({"reason": "cancelled"})
         self.w.chat.end_model_turn(self.ui.note("stopped"))

@@ -510,6 +510,26 @@ def test_a_converted_reply_streams_in_traditional_chinese_and_never_rewrites_its
     assert window.chat.toPlainText().rstrip().endswith("软件")
 
 
+def test_stop_shows_and_keeps_the_converted_text_still_held(
+    make_window: Callable[..., MainWindow], tiny_model_dir: Path
+) -> None:
+    from gpt2desk.ui.models_convert import set_converted
+
+    set_converted(str(tiny_model_dir), True)
+    window = make_window()
+    window.composer.setPlainText("Hello")
+    window.send()
+    # Before any real token is delivered (no event is processed here): a piece whose
+    # conversion may still change (软件 could go on as a longer phrase) is held back.
+    window._on_token(window._request_id, "我们的软件很")
+    assert "我們" not in window.chat.toPlainText()
+    window.workspace_ui.stop_and_keep()
+    assert "我們的軟體很" in window.chat.toPlainText()
+    conv = window.workspace_ui.workspace.current
+    assert conv is not None and conv.last() is not None
+    assert conv.last().text == "我們的軟體很" and conv.last().status == "stopped"
+
+
 def test_first_start_in_zh_tw_offers_the_traditional_chinese_model(
     qapp: Any, monkeypatch: pytest.MonkeyPatch, hf_cache: Path
 ) -> None:
