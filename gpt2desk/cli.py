@@ -187,7 +187,14 @@ def _stream(
     # ends the stream with reason "cancelled", so the last JSON line is written.
     previous = signal.signal(signal.SIGINT, lambda _sig, _frame: cancel.set())
     try:
-        for event in generate(loaded.runner, loaded.tokenizer, prompt, settings, cancel=cancel):
+        for event in generate(
+            loaded.runner,
+            loaded.tokenizer,
+            prompt,
+            settings,
+            cancel=cancel,
+            on_unknown=_tell_unknown,
+        ):
             if isinstance(event, Done):
                 if jsonl:
                     out.write(_json_line(_done_record(event)))
@@ -209,6 +216,15 @@ def _stream(
     finally:
         signal.signal(signal.SIGINT, previous)
     return 0
+
+
+def _tell_unknown(chars: tuple[str, ...]) -> None:
+    """One line on stderr: the prompt's characters the model reads as [UNK] (it goes on)."""
+    from gpt2desk.core.wordpiece import unknown_chars_message
+
+    with contextlib.suppress(OSError, AttributeError):  # stderr closed or full: go on
+        line = escape_controls(str(unknown_chars_message(chars)))
+        print(f"gpt2desk: {line}", file=sys.stderr, flush=True)
 
 
 def _json_line(record: dict[str, object]) -> str:
@@ -233,6 +249,7 @@ def _done_record(done: Done) -> dict[str, object]:
         "tokens_per_s": round(done.tokens_per_s, 3),
         "seed": done.seed,
         "prompt_truncated": done.prompt_truncated,
+        "unknown_chars": list(done.unknown_chars),
     }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from gpt2desk.core.detok import IncrementalDetokenizer, Piece
+from gpt2desk.core.detok import Piece, detokenizer_for
 from gpt2desk.core.sampling import Sampling, new_seed
 from gpt2desk.core.settings import GenerationSettings
 from gpt2desk.core.stopping import StopScanner
@@ -54,6 +54,8 @@ class Done:
         ttft_ms: request start to the first sampled token.
         tokens_per_s: decode rate after the first token (0 with < 2 tokens).
         seed: the seed actually used (drawn at random when settings had none).
+        unknown_chars: characters of the prompt the vocabulary lacks (a
+            WordPiece model reads each as [UNK]); empty for GPT-2's BPE.
     """
 
     reason: str
@@ -64,6 +66,7 @@ class Done:
     ttft_ms: float
     tokens_per_s: float
     seed: int
+    unknown_chars: tuple[str, ...] = ()
 
 
 def encode_tail(tokenizer: Any, text: str, max_tokens: int) -> tuple[list[int], bool]:
@@ -121,12 +124,15 @@ def generate(
     *,
     cancel: CancelFlag | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    on_unknown: Callable[[tuple[str, ...]], None] | None = None,
 ) -> Iterator[Piece | Done]:
     """Streams the continuation of ``prompt``: ``Piece`` objects, then one ``Done``.
 
     ``cancel`` is checked before every token is shown, so a stop request
     ends the stream within one token (computing stops after the burst of
-    at most ``runner.decode_chunk`` tokens under way).
+    at most ``runner.decode_chunk`` tokens under way). ``on_unknown`` hears
+    of the prompt's characters the vocabulary lacks before the first token
+    (only when there are some); ``Done.unknown_chars`` has them too.
 
     Raises:
         SettingsError: before any token, if ``settings`` are not valid.
@@ -134,19 +140,31 @@ def generate(
     settings.validate()
     t_start = clock()
     n_ctx = runner.n_ctx
+    # None for a WordPiece model whose config.json names no valid EOS: only
+    # the length ends its text (the compiled loop takes -1 for "none").
     eos_id = tokenizer.eos_token_id
     budget = prompt_budget(settings.max_new_tokens, n_ctx)
     ids, truncated = fit_prompt(tokenizer, prompt, budget) if prompt else ([], False)
+    unknown: tuple[str, ...] = ()
+    find_unknown = getattr(tokenizer, "unknown_chars", None)
+    if find_unknown is not None and tokenizer.unk_token_id in ids:
+        unknown = tuple(find_unknown(prompt, last_tokens=len(ids)))
+        if unknown and on_unknown is not None:
+            on_unknown(unknown)
     if not ids:
         # GPT-2 was trained with <|endoftext|> between documents: an empty
-        # prompt means "start a new document".
+        # prompt means "start a new document" (a WordPiece GPT-2 starts from
+        # config.json's BOS, [CLS], as transformers' generate does).
         bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else eos_id
         ids = [int(bos)]
     seed = settings.seed if settings.seed is not None else new_seed()
     stops = StopScanner(settings.stop)
-    detok = IncrementalDetokenizer(tokenizer)
+    # WordPiece text needs the prompt's last character to space its first word.
+    detok = detokenizer_for(tokenizer, ids, eos_id, prompt)
     context = list(ids)
-    sampling = Sampling.start(settings, seed, runner.vocab_size, context)
+    banned = getattr(tokenizer, "never_generated", ())
+    sampling = Sampling.start(settings, seed, runner.vocab_size, context, banned)
+    loop_eos = -1 if eos_id is None else int(eos_id)
     new_ids: list[int] = []
     shifts = 0
     t_first = t_last = 0.0
@@ -189,7 +207,9 @@ def generate(
             continue
         burst = min(burst * 2, runner.decode_chunk)
         count = min(burst, settings.max_new_tokens - len(new_ids), n_ctx - len(context))
-        picked = runner.decode(context[-1], len(context) - 1, count, sampling, len(new_ids), eos_id)
+        picked = runner.decode(
+            context[-1], len(context) - 1, count, sampling, len(new_ids), loop_eos
+        )
 
     if reason != "stop":
         # Text still pending (a character whose bytes never all arrived) is
@@ -212,4 +232,5 @@ def generate(
         ttft_ms=(t_first - t_start) * 1000.0 if n else 0.0,
         tokens_per_s=rate,
         seed=seed,
+        unknown_chars=unknown,
     )

@@ -23,6 +23,8 @@ from gpt2desk.core.models import ModelLoadError
 
 #: Most bytes read from a JSON file of a model folder (gpt2's tokenizer.json is 1.4 MB).
 JSON_LIMITS = {"config.json": 1_000_000, "vocab.json": 64_000_000, "tokenizer.json": 128_000_000}
+#: Most bytes read from a WordPiece vocab.txt (bert-base-chinese's is 110 KB).
+VOCAB_TXT_LIMIT = 32_000_000
 #: GPT-2's fields that are whole numbers, with the smallest value each may take.
 _INT_FIELDS = {"vocab_size": 1, "n_positions": 1, "n_embd": 1, "n_layer": 1, "n_head": 1}
 _FLOAT_FIELDS = ("layer_norm_epsilon", "initializer_range")
@@ -67,9 +69,13 @@ def _bad(file: Path, problem: Any, **values: Any) -> ModelLoadError:
     )
 
 
-def read_json(path: Path) -> Any:
-    """The JSON in ``path``, read bounded; raises ModelLoadError naming the file."""
-    limit = JSON_LIMITS.get(path.name, 1_000_000)
+def bad_file(file: Path, problem: Any, **values: Any) -> ModelLoadError:
+    """:func:`_bad` for other core modules (core/wordpiece.py)."""
+    return _bad(file, problem, **values)
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, at most ``limit``; raises ModelLoadError naming the file."""
     try:
         with path.open("rb") as f:
             if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
@@ -85,6 +91,24 @@ def read_json(path: Path) -> Any:
             QT_TRANSLATE_NOOP("Models", "it is larger than {size}, too large for this file"),
             size=format_bytes(limit),
         )
+    return data
+
+
+def read_vocab_txt(path: Path) -> dict[str, int]:
+    """A WordPiece vocab.txt, read bounded: token -> id (its line number, as BERT reads it)."""
+    try:
+        text = _read_bounded(path, VOCAB_TXT_LIMIT).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _bad(path, QT_TRANSLATE_NOOP("Models", "it is not UTF-8 text")) from exc
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return {line.rstrip("\r"): i for i, line in enumerate(lines)}
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in ``path``, read bounded; raises ModelLoadError naming the file."""
+    data = _read_bounded(path, JSON_LIMITS.get(path.name, 1_000_000))
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -172,11 +196,13 @@ def check_config(folder: Path) -> dict[str, Any]:
         )
     for key in ("bos_token_id", "eos_token_id"):
         value = raw.get(key)
-        if value is not None and not (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and 0 <= value < fields["vocab_size"]
-        ):
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        inside = whole and 0 <= int(value or 0) < fields["vocab_size"]
+        if whole and not inside and _is_wordpiece(folder):
+            # UER's Chinese GPT-2s carry GPT-2's 50256 with a 21,128-token
+            # vocabulary: a WordPiece model then has no such token (core/wordpiece.py).
+            continue
+        if value is not None and not inside:
             raise _bad(
                 path,
                 QT_TRANSLATE_NOOP(
@@ -188,6 +214,12 @@ def check_config(folder: Path) -> dict[str, Any]:
             )
     fields["n_inner"] = n_inner
     return fields
+
+
+def _is_wordpiece(folder: Path) -> bool:
+    from gpt2desk.core.wordpiece import is_wordpiece_folder
+
+    return is_wordpiece_folder(folder)
 
 
 def parameters(fields: dict[str, Any]) -> int:
@@ -240,7 +272,23 @@ def available_memory() -> int | None:
 
 
 def check_tokenizer_files(folder: Path, vocab_size: int) -> None:
-    """vocab.json and tokenizer.json (those present) are JSON and their ids fit the model."""
+    """vocab.json, vocab.txt and tokenizer.json (those present) are readable and their ids fit."""
+    txt_path = folder / "vocab.txt"
+    if txt_path.is_file() and _is_wordpiece(folder) and not (folder / "tokenizer.json").is_file():
+        # A WordPiece vocab.txt: a token's id is its line number.
+        count = max(read_vocab_txt(txt_path).values(), default=-1) + 1
+        if count > vocab_size:
+            raise _bad(
+                txt_path,
+                QT_TRANSLATE_NOOP(
+                    "Models",
+                    "it has {size} tokens, but the model has {count} (ids 0 to {last}): "
+                    "the tokenizer does not belong to this model",
+                ),
+                size=count,
+                count=vocab_size,
+                last=vocab_size - 1,
+            )
     vocab_path = folder / "vocab.json"
     if vocab_path.is_file():
         vocab = read_json(vocab_path)

@@ -25,7 +25,11 @@ from gpt2desk.core.weights import WeightsError, build_model
 DEFAULT_MODEL = "gpt2"
 #: In the order they are preferred; pytorch_model.bin is never opened (unpickling runs code).
 WEIGHT_FILES = ("model.safetensors", "tf_model.h5", "flax_model.msgpack")
-TOKENIZER_FILES = (("tokenizer.json",), ("vocab.json", "merges.txt"))
+TOKENIZER_FILES = (
+    ("tokenizer.json",),
+    ("vocab.json", "merges.txt"),
+    ("vocab.txt",),  # BERT's WordPiece (core/wordpiece.py)
+)
 
 _tf_lock = threading.Lock()
 _tf_configured = False
@@ -124,7 +128,8 @@ def check_local_folder(path: Path) -> None:
         raise ModelLoadError(
             QT_TRANSLATE_NOOP(
                 "Models",
-                "{path} has no tokenizer files (tokenizer.json, or vocab.json and merges.txt).",
+                "{path} has no tokenizer files (tokenizer.json, vocab.json and merges.txt, "
+                "or vocab.txt).",
             ),
             path=path,
         )
@@ -311,6 +316,8 @@ def _load_files(name: str, folder: Path, keep_model: bool) -> tuple[Any, Any, An
     from safetensors import SafetensorError
     from transformers import AutoConfig, AutoTokenizer
 
+    from gpt2desk.core.wordpiece import is_wordpiece_folder, load_wordpiece
+
     # A Hub model is read from its cache snapshot folder like any local folder:
     # transformers fixes its default cache path at import, and never needs the network.
     source = str(folder)
@@ -328,7 +335,14 @@ def _load_files(name: str, folder: Path, keep_model: bool) -> tuple[Any, Any, An
             type=config.model_type,
         )
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False, **common)
+        if is_wordpiece_folder(folder):
+            # BERT's WordPiece (Chinese GPT-2s): BertTokenizerFast from the vocabulary, as
+            # their model cards ask; never AutoTokenizer, never tokenizer_config's auto_map.
+            tokenizer = load_wordpiece(folder, int(config.vocab_size))
+        else:
+            tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False, **common)
+    except ModelLoadError:
+        raise
     except Exception as exc:  # the tokenizers library raises plain Exception
         files = [f for group in TOKENIZER_FILES for f in group if (folder / f).is_file()]
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]

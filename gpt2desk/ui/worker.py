@@ -281,7 +281,15 @@ def _stats(done: Any) -> dict[str, Any]:
         "seed": done.seed,
         "prompt_truncated": done.prompt_truncated,
         "context_shifts": done.context_shifts,
+        # The sentence (translated here), or "": characters the model read as [UNK].
+        "unknown_chars": _unknown_text(done.unknown_chars),
     }
+
+
+def _unknown_text(chars: tuple[str, ...]) -> str:
+    from gpt2desk.core.wordpiece import unknown_chars_message
+
+    return str(unknown_chars_message(chars)) if chars else ""
 
 
 class ModelThread(QThread):
