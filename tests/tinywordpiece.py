@@ -156,12 +156,13 @@ def pytorch_name(key: str) -> str:
 
 
 def pytorch_tensors(
-    weights: dict[str, np.ndarray], *, n_positions: int, lm_head: bool = False
+    weights: dict[str, np.ndarray], *, n_positions: int, lm_head: bool | str = False
 ) -> dict[str, np.ndarray]:
     """``weights`` as a PyTorch state dict: 1-D biases, plus the attention buffers.
 
     Older GPT-2 checkpoints (CKIP's among them) carry ``attn.bias`` (the
     causal mask) and ``attn.masked_bias`` in every layer; they are not weights.
+    ``lm_head``: see :func:`build_tiny_wordpiece_model`.
     """
     tensors = {
         pytorch_name(k): (v.reshape(-1) if k.endswith("/bias") else v) for k, v in weights.items()
@@ -176,6 +177,8 @@ def pytorch_tensors(
         tensors[f"transformer.h.{layer}.attn.masked_bias"] = np.array(-1e4, dtype=np.float32)
     if lm_head:
         tensors["lm_head.weight"] = weights["wte/embeddings"]
+    if lm_head == "only":
+        del tensors["transformer.wte.weight"]
     return tensors
 
 
@@ -329,7 +332,7 @@ def build_tiny_wordpiece_model(
     n_positions: int = 1024,
     seed: int = 0,
     like: dict[int, int] | None = None,
-    lm_head: bool = False,
+    lm_head: bool | str = False,
 ) -> Path:
     """Write a CKIP-like WordPiece GPT-2 folder to ``target``.
 
@@ -345,8 +348,9 @@ def build_tiny_wordpiece_model(
         n_positions: Context window in tokens.
         seed: Seed for the random weights (see :func:`reference_weights`).
         like: Make tokens win where others would (see :func:`reference_weights`).
-        lm_head: With "safetensors-pt", also store ``lm_head.weight`` (tied
-            to the embedding, as some conversions keep it).
+        lm_head: With "safetensors-pt", True also stores ``lm_head.weight``
+            (tied to the embedding); "only" stores it instead of
+            ``transformer.wte.weight``, as the Hub's conversion may keep it.
 
     Returns:
         ``target``, for chaining.

@@ -193,9 +193,14 @@ def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
         from safetensors import safe_open
 
         with safe_open(str(path), framework="np") as f:
-            for name in f.keys():  # noqa: SIM118 (safe_open is not a dict)
-                key = tf_key(name) if "/" in name else pt_key(name)
-                assign(key, f.get_tensor(name))
+            names = list(f.keys())
+            keys = {name: tf_key(name) if "/" in name else pt_key(name) for name in names}
+            if _WTE not in keys.values() and "lm_head.weight" in keys:
+                # The Hub's conversion keeps one of two tied tensors, and older
+                # runs kept lm_head.weight (the first name sorted), not the embedding.
+                keys["lm_head.weight"] = _WTE
+            for name in names:
+                assign(keys[name], f.get_tensor(name))
     elif path.suffix == ".msgpack":
         from gpt2desk.core.weights_msgpack import MsgpackWeightsError, read_weights
 

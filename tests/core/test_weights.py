@@ -139,6 +139,17 @@ def test_wordpiece_folder_loads_each_weight_format(weights: str, tmp_path: Path)
     )
 
 
+def test_safetensors_with_lm_head_instead_of_wte(tmp_path: Path) -> None:
+    # Of two tied tensors the Hub's conversion keeps one; older runs kept
+    # lm_head.weight (first name sorted) and dropped transformer.wte.weight.
+    folder = build_tiny_wordpiece_model(
+        tmp_path / "lm", weights="safetensors-pt", lm_head="only", n_positions=128
+    )
+    np.testing.assert_allclose(
+        _loaded_logits(folder, _IDS), _reference_logits(folder, _IDS), atol=1e-4
+    )
+
+
 def test_weights_file_preference_and_pickle_never_opened(tmp_path: Path) -> None:
     # safetensors, then h5, then msgpack; pytorch_model.bin is never unpickled
     # (this one would create a file if it were).
