@@ -274,7 +274,11 @@ def available_memory() -> int | None:
 def check_tokenizer_files(folder: Path, vocab_size: int) -> None:
     """vocab.json, vocab.txt and tokenizer.json (those present) are readable and their ids fit."""
     txt_path = folder / "vocab.txt"
-    if txt_path.is_file() and _is_wordpiece(folder) and not (folder / "tokenizer.json").is_file():
+    if (
+        os.path.lexists(txt_path)
+        and _is_wordpiece(folder)
+        and not os.path.lexists(folder / "tokenizer.json")
+    ):
         # A WordPiece vocab.txt: a token's id is its line number.
         count = max(read_vocab_txt(txt_path).values(), default=-1) + 1
         if count > vocab_size:

@@ -14,6 +14,7 @@ carry GPT-2's 50256 with a 21,128-token vocabulary: no EOS).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,14 @@ def is_wordpiece_folder(folder: Path) -> bool:
     """
     from gpt2desk.core.model_folder import read_json
 
+    # lexists, not is_file: a link to a device is then read, and refused, by
+    # the bounded readers, instead of being skipped here and read whole later.
     tok_json = folder / "tokenizer.json"
-    if tok_json.is_file():
+    if os.path.lexists(tok_json):
         data = read_json(tok_json)
         model = data.get("model") if isinstance(data, dict) else None
         return isinstance(model, dict) and model.get("type") == "WordPiece"
-    if not (folder / "vocab.txt").is_file():
+    if not os.path.lexists(folder / "vocab.txt"):
         return False
     named = _tokenizer_class(folder)
     if named is not None:

@@ -279,3 +279,21 @@ def test_a_vocab_txt_named_bert_by_config_json_alone_is_wordpiece(
     tok = load_wordpiece(folder, len(VOCAB))
     assert tok.encode("今天") == [VOCAB.index("今"), VOCAB.index("天")]
     assert tok.eos_token_id is None
+
+
+@pytest.mark.parametrize(
+    ("name", "refusal"),
+    [
+        ("vocab.txt", "has no tokenizer files"),
+        ("tokenizer.json", "tokenizer.json cannot be used: it is not a regular file"),
+    ],
+)
+def test_a_tokenizer_file_linked_to_a_device_is_refused_unread(
+    folders: dict[str, Path], tmp_path: Path, name: str, refusal: str
+) -> None:
+    folder = Path(shutil.copytree(folders["sep"], tmp_path / "dev"))
+    (folder / name).unlink(missing_ok=True)
+    # /dev/null, never an endless device: a test must not read an unbounded stream.
+    (folder / name).symlink_to("/dev/null")
+    with pytest.raises(ModelLoadError, match=refusal):
+        load_model(parse_model_ref(str(folder)), offline=True)
