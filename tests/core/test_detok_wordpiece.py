@@ -295,3 +295,41 @@ def test_rendered_text_encodes_back_to_the_same_ids(
     # So text written from the stream and read back as a prompt renders the same.
     assert render(bert, bert.encode(shown, add_special_tokens=False)) == shown
     assert_spacing(shown)
+
+
+# --- through the engine, with a real WordPiece GPT-2 --------------------------------
+
+
+@pytest.fixture(scope="module")
+def wordpiece_model(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A tiny CKIP-like model whose config has no valid EOS, so [SEP] is a line break."""
+    from gpt2desk.core.models import load_model, parse_model_ref
+    from tests.tinywordpiece import build_tiny_wordpiece_model
+
+    folder = build_tiny_wordpiece_model(
+        tmp_path_factory.mktemp("wp-model"), eos="invalid", n_positions=128
+    )
+    return load_model(parse_model_ref(str(folder)), offline=True, keep_model=True)
+
+
+@pytest.mark.parametrize("prompt", ["今天天氣", "Hello", "Hello ", "hello,", "你好\n", ""])
+def test_generated_text_streams_as_rendered_after_the_prompt(
+    wordpiece_model: Any, prompt: str
+) -> None:
+    from gpt2desk.core.engine import Done, generate
+    from gpt2desk.core.settings import GenerationSettings
+
+    tok = wordpiece_model.tokenizer
+    settings = GenerationSettings(seed=1, max_new_tokens=60)
+    events = list(generate(wordpiece_model.runner, tok, prompt, settings))
+    done = events[-1]
+    assert isinstance(done, Done)
+    text = "".join(e.text for e in events[:-1] if not isinstance(e, Done))
+    ids = list(done.new_token_ids)
+    assert text == render(tok, ids, eos_id=tok.eos_token_id, prompt_text=prompt)
+    assert text.strip() and "[" not in text  # no [CLS]/[SEP]/[UNK] written out
+    if prompt[-1:].strip():
+        assert_spacing(prompt[-1] + text)
+    else:
+        assert not text.startswith(" ")
+        assert_spacing(text)
