@@ -388,6 +388,22 @@
     </message>
 </context>
 <context>
+    <name>FirstStart</name>
+    <message>
+        <source>gpt2desk can write in Traditional Chinese with {model}, a GPT-2 of CKIP Lab (Academia Sinica, Taiwan) trained on Traditional Chinese. It is a download of {size} and needs about {memory} of memory; its licence is {licence}.
+
+Download it now? With No, gpt2desk uses gpt2, which writes English only; the Models window (Ctrl+Shift+M) has both.</source>
+        <extracomment>The model chosen at the first start; absent until the question was answered.</extracomment>
+        <translation>gpt2desk 可以用 {model} 寫繁體中文，這是中央研究院 CKIP 實驗室以繁體中文訓練的 GPT-2。它需要下載 {size}，約需 {memory} 記憶體；授權為 {licence}。
+
+現在下載嗎？選「否」則使用只會寫英文的 gpt2；兩者都可在「模型」視窗（Ctrl+Shift+M）中選用。</translation>
+    </message>
+    <message>
+        <source>A model that writes Traditional Chinese</source>
+        <translation>會寫繁體中文的模型</translation>
+    </message>
+</context>
+<context>
     <name>GenerationFlow</name>
     <message>
         <source>The model is not ready yet.</source>
@@ -445,7 +461,7 @@
     </message>
     <message>
         <source>There is no model named “{model}” on {host}.</source>
-        <extracomment>Larger &quot;sizes&quot; are not a GPT-2&apos;s file (the largest is ~6.5 GB): dropped, not summed.</extracomment>
+        <extracomment>Weights gpt2desk reads, in the order it prefers them (none of them is pickle). Conversion pull requests tried, newest first, at most. Larger &quot;sizes&quot; are not a GPT-2&apos;s file (the largest is ~6.5 GB): dropped, not summed.</extracomment>
         <translation>{host} 上沒有名為「{model}」的模型。</translation>
     </message>
     <message>
@@ -457,16 +473,16 @@
         <translation>「{model}」只有分割成多個檔案的權重，gpt2desk 無法載入。</translation>
     </message>
     <message>
-        <source>“{model}” has only pickle weights (pytorch_model.bin), which gpt2desk never loads: they can run code.</source>
-        <translation>「{model}」只有 pickle 格式的權重（pytorch_model.bin），gpt2desk 一律不載入：這種檔案可以執行程式碼。</translation>
+        <source>“{model}” has only pickle weights (pytorch_model.bin), which gpt2desk never loads: they can run code. The Hub has no safetensors conversion of them either (an open pull request by SFconvertbot).</source>
+        <translation>「{model}」只有 pickle 格式的權重（pytorch_model.bin），gpt2desk 絕不載入這種檔案：它可能執行程式碼。Hub 上也沒有它的 safetensors 轉換（SFconvertbot 開啟的合併請求）。</translation>
     </message>
     <message>
-        <source>“{model}” has no model.safetensors or tf_model.h5 weights.</source>
-        <translation>「{model}」沒有 model.safetensors 或 tf_model.h5 權重。</translation>
+        <source>“{model}” has no model.safetensors, tf_model.h5 or flax_model.msgpack weights.</source>
+        <translation>「{model}」沒有 model.safetensors、tf_model.h5 或 flax_model.msgpack 權重。</translation>
     </message>
     <message>
-        <source>“{model}” has no tokenizer files (tokenizer.json, or vocab.json and merges.txt).</source>
-        <translation>「{model}」沒有斷詞器檔案（tokenizer.json，或 vocab.json 與 merges.txt）。</translation>
+        <source>“{model}” has no tokenizer files (tokenizer.json, vocab.txt, or vocab.json and merges.txt).</source>
+        <translation>「{model}」沒有分詞器檔案（tokenizer.json、vocab.txt，或 vocab.json 與 merges.txt）。</translation>
     </message>
     <message>
         <source>The connection to {host} kept dropping while downloading {file} of “{model}” ({tries} tries). What arrived is kept: press Resume to continue.</source>
@@ -496,6 +512,10 @@
     <message>
         <source>{host} listed a file named “{value}” in “{model}”, which is not a file name inside the model&apos;s folder. The download was refused so that nothing is written outside the model cache: check the Hub endpoint setting.</source>
         <translation>{host} 在「{model}」中列出名為「{value}」的檔案，這不是模型資料夾內的檔名。為了不在模型快取以外寫入任何檔案，已拒絕這次下載：請檢查 Hub 端點設定。</translation>
+    </message>
+    <message>
+        <source>{host} sent “{value}” as the pull request of the safetensors conversion of “{model}”, but a pull request is refs/pr/ and a number. The download was refused so that nothing is written outside the model cache: check the Hub endpoint setting.</source>
+        <translation>{host} 傳來「{value}」作為「{model}」safetensors 轉換的合併請求，但合併請求應為 refs/pr/ 加上數字。為了不在模型快取以外寫入任何檔案，已拒絕這次下載：請檢查 Hub 端點設定。</translation>
     </message>
     <message>
         <source>The model information {host} sent for “{model}” is malformed ({detail}): it is not what the Hub sends. Check the Hub endpoint setting. Nothing was saved.</source>
@@ -544,6 +564,11 @@
     <message>
         <source>Downloading {what} failed: {error}</source>
         <translation>下載 {what} 失敗：{error}</translation>
+    </message>
+    <message>
+        <source>Using the safetensors conversion from pull request #{number} (not yet merged on the Hub).</source>
+        <extracomment>Who opens the Hub&apos;s safetensors conversion pull requests, and their title (transformers 4.57, safetensors_conversion.py, checks the same two). Pages of discussions read (50 each on the Hub) at most.</extracomment>
+        <translation>使用合併請求 #{number} 中的 safetensors 轉換（尚未在 Hub 上合併）。</translation>
     </message>
 </context>
 <context>
@@ -818,6 +843,7 @@
     <name>ModelRows</name>
     <message>
         <source>Model</source>
+        <extracomment>Columns whose index tests and the dialog use.</extracomment>
         <translation>模型</translation>
     </message>
     <message>
@@ -839,6 +865,38 @@
     <message>
         <source>Disk use</source>
         <translation>磁碟用量</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>授權</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>not stated</source>
+        <translation>未註明</translation>
+    </message>
+    <message>
+        <source>{name}: writes Traditional Chinese (trained on text from Taiwan)</source>
+        <translation>{name}：寫繁體中文（以臺灣的文字訓練）</translation>
+    </message>
+    <message>
+        <source>{name}: writes Simplified Chinese; its output can be converted to Traditional Chinese (Taiwan)</source>
+        <translation>{name}：寫簡體中文；輸出可轉換為繁體中文（臺灣）</translation>
+    </message>
+    <message>
+        <source>The model card names no licence: ask its authors before you publish</source>
+        <translation>模型卡未註明授權：發表前請先詢問作者</translation>
+    </message>
+    <message>
+        <source>The licence of the model&apos;s weights</source>
+        <translation>模型權重的授權</translation>
     </message>
     <message>
         <source>Memory needed ≈ 0.9 GB (TensorFlow runtime and compiled decode loop) + 5.15 bytes per parameter + 8 bytes x layers x 1056 x width (the key/value cache). Measured after loading on Linux: gpt2 1.62 GB, gpt2-medium 2.94 GB.</source>
@@ -865,16 +923,20 @@
         <translation> — 使用中</translation>
     </message>
     <message>
+        <source>weights + tokenizer files</source>
+        <translation>權重與分詞器檔案</translation>
+    </message>
+    <message>
+        <source>On disk (conversion pull request)</source>
+        <translation>已在磁碟上（轉換合併請求）</translation>
+    </message>
+    <message>
         <source>{name}: reads and writes English only</source>
         <translation>{name}：只能讀寫英文</translation>
     </message>
     <message>
         <source>{n} parameters</source>
         <translation>{n} 個參數</translation>
-    </message>
-    <message>
-        <source>model.safetensors + tokenizer files</source>
-        <translation>model.safetensors ＋ 斷詞器檔案</translation>
     </message>
     <message>
         <source>Folder has a problem</source>
@@ -920,6 +982,7 @@
     <name>Models</name>
     <message>
         <source>{path} is not a valid model config.</source>
+        <extracomment>The ref the snapshot was found by: &quot;main&quot; or a pull request&apos;s ``refs/pr/N``.</extracomment>
         <translation>{path} 不是有效的模型設定檔。</translation>
     </message>
     <message>
@@ -936,6 +999,7 @@
     </message>
     <message>
         <source>No model given: name a Hub id such as gpt2, or a model folder.</source>
+        <extracomment>In the order they are preferred; pytorch_model.bin is never opened (unpickling runs code).</extracomment>
         <translation>沒有指定模型：請輸入 Hub ID（例如 gpt2）或模型資料夾。</translation>
     </message>
     <message>
@@ -955,18 +1019,6 @@
         <translation>{path} 中沒有 config.json，因此不是 Hugging Face 模型資料夾。</translation>
     </message>
     <message>
-        <source>{path} has no model.safetensors or tf_model.h5 weights (pytorch_model.bin is never loaded: it can run code). Save the model with save_pretrained() from transformers.</source>
-        <translation>{path} 中沒有 model.safetensors 或 tf_model.h5 權重（pytorch_model.bin 一律不載入：它可以執行程式碼）。請用 transformers 的 save_pretrained() 儲存模型。</translation>
-    </message>
-    <message>
-        <source>{path} has no model.safetensors or tf_model.h5 weights. Save the model with save_pretrained() from transformers.</source>
-        <translation>{path} 中沒有 model.safetensors 或 tf_model.h5 權重。請用 transformers 的 save_pretrained() 儲存模型。</translation>
-    </message>
-    <message>
-        <source>{path} has no tokenizer files (tokenizer.json, or vocab.json and merges.txt).</source>
-        <translation>{path} 中沒有斷詞器檔案（tokenizer.json，或 vocab.json 與 merges.txt）。</translation>
-    </message>
-    <message>
         <source>The model “{name}” is not on this computer and offline mode is on. Turn offline mode off and connect once to download it, or choose a local model folder.</source>
         <translation>模型「{name}」不在這台電腦上，而且離線模式已開啟。請關閉離線模式並連線一次以下載它，或選擇本機的模型資料夾。</translation>
     </message>
@@ -980,7 +1032,7 @@
     </message>
     <message>
         <source>{file} cannot be used: {problem}</source>
-        <extracomment>Most bytes read from a JSON file of a model folder (gpt2&apos;s tokenizer.json is 1.4 MB). GPT-2&apos;s fields that are whole numbers, with the smallest value each may take. transformers&apos; TF activations (transformers.activations_tf.ACT2FN), without importing TF. GPT2Config&apos;s defaults for fields a config.json may leave out.</extracomment>
+        <extracomment>Most bytes read from a JSON file of a model folder (gpt2&apos;s tokenizer.json is 1.4 MB). Most bytes read from a WordPiece vocab.txt (bert-base-chinese&apos;s is 110 KB). GPT-2&apos;s fields that are whole numbers, with the smallest value each may take. transformers&apos; TF activations (transformers.activations_tf.ACT2FN), without importing TF. GPT2Config&apos;s defaults for fields a config.json may leave out.</extracomment>
         <translation>無法使用 {file}：{problem}</translation>
     </message>
     <message>
@@ -1044,6 +1096,10 @@
         <translation>{folder} 中的模型約需 {need} 記憶體（config.json：{layers} 層、寬度 {width}、{window} 個詞元的視窗），而這台電腦只有 {have} 可用。請選擇較小的模型，或關閉其他程式。</translation>
     </message>
     <message>
+        <source>it has {size} tokens, but the model has {count} (ids 0 to {last}): the tokenizer does not belong to this model</source>
+        <translation>它有 {size} 個詞元，但模型只有 {count} 個（ID 0 到 {last}）：這個分詞器不屬於此模型</translation>
+    </message>
+    <message>
         <source>it is not a tokenizer saved by the tokenizers library (no &quot;model&quot; object or no &quot;added_tokens&quot; list)</source>
         <translation>它不是 tokenizers 函式庫儲存的分詞器（沒有 &quot;model&quot; 物件或 &quot;added_tokens&quot; 清單）</translation>
     </message>
@@ -1054,6 +1110,18 @@
     <message>
         <source>The tokenizer in {folder} has {size} tokens and the model {count}: they do not belong together. Copy the tokenizer files that came with the model.</source>
         <translation>{folder} 中的分詞器有 {size} 個詞元，模型則有 {count} 個：兩者不是一組。請複製模型隨附的分詞器檔案。</translation>
+    </message>
+    <message>
+        <source>{path} has no model.safetensors, tf_model.h5 or flax_model.msgpack weights (pytorch_model.bin is never loaded: it can run code). Save the model with save_pretrained() from transformers.</source>
+        <translation>{path} 沒有 model.safetensors、tf_model.h5 或 flax_model.msgpack 權重（pytorch_model.bin 絕不載入：它可能執行程式碼）。請用 transformers 的 save_pretrained() 儲存模型。</translation>
+    </message>
+    <message>
+        <source>{path} has no model.safetensors, tf_model.h5 or flax_model.msgpack weights. Save the model with save_pretrained() from transformers.</source>
+        <translation>{path} 沒有 model.safetensors、tf_model.h5 或 flax_model.msgpack 權重。請用 transformers 的 save_pretrained() 儲存模型。</translation>
+    </message>
+    <message>
+        <source>{path} has no tokenizer files (tokenizer.json, vocab.json and merges.txt, or vocab.txt).</source>
+        <translation>{path} 沒有分詞器檔案（tokenizer.json、vocab.json 與 merges.txt，或 vocab.txt）。</translation>
     </message>
     <message>
         <source>The model “{name}” does not fit its weights file: {error}</source>
@@ -1087,6 +1155,19 @@
         <source>The model “{name}” could not be loaded: {error}</source>
         <translation>無法載入模型「{name}」：{error}</translation>
     </message>
+    <message>
+        <source>its vocabulary has no {token} token for characters it does not know</source>
+        <extracomment>tokenizer_config.json&apos;s ``tokenizer_class`` values that mean &quot;BERT WordPiece&quot;. The roles of BERT&apos;s special tokens and their usual names. Roles whose tokens a GPT-2 never writes: they mark no text (the EOS is let through). Unknown characters a message names; more are counted, not shown.</extracomment>
+        <translation>它的詞彙表沒有用於未知字元的 {token} 詞元</translation>
+    </message>
+    <message>
+        <source>1 character this model does not know: 「{chars}」</source>
+        <translation>此模型不認得 1 個字元：「{chars}」</translation>
+    </message>
+    <message>
+        <source>{count} characters this model does not know: 「{chars}」</source>
+        <translation>此模型不認得 {count} 個字元：「{chars}」</translation>
+    </message>
 </context>
 <context>
     <name>ModelsDialog</name>
@@ -1095,8 +1176,8 @@
         <translation>模型</translation>
     </message>
     <message>
-        <source>All GPT-2 models read and write English only.</source>
-        <translation>所有 GPT-2 模型都只能讀寫英文。</translation>
+        <source>OpenAI&apos;s GPT-2 models read and write English only; the Chinese models write Chinese (繁體中文: Traditional, 简体中文: Simplified).</source>
+        <translation>OpenAI 的 GPT-2 模型只能讀寫英文；中文模型會寫中文（繁體中文或简体中文）。</translation>
     </message>
     <message>
         <source>GPT-2 models: size, memory needed and whether on disk</source>
@@ -1133,6 +1214,14 @@
     <message>
         <source>Removes the selected model from disk or list</source>
         <translation>從磁碟或清單移除選取的模型</translation>
+    </message>
+    <message>
+        <source>Convert to Traditional Chinese (Taiwan)</source>
+        <translation>轉換為繁體中文（臺灣）</translation>
+    </message>
+    <message>
+        <source>Converts what this Simplified-Chinese model writes into Traditional Chinese with Taiwan&apos;s words (OpenCC s2twp), from its next reply on</source>
+        <translation>從下一次回覆起，將這個簡體中文模型寫的內容轉換為臺灣用語的繁體中文（OpenCC s2twp）</translation>
     </message>
     <message>
         <source>Hub id of a GPT-2 model, e.g. user/my-gpt2</source>
@@ -1215,12 +1304,24 @@
         <translation>從清單移除</translation>
     </message>
     <message>
+        <source>{model} was not downloaded.</source>
+        <translation>未下載 {model}。</translation>
+    </message>
+    <message>
         <source>{model} is being downloaded for loading right now; its progress and Cancel are in the main window&apos;s status bar.</source>
         <translation>{model} 正在下載以供載入；進度與「取消」按鈕在主視窗的狀態列。</translation>
     </message>
     <message>
         <source>Downloading {model}…</source>
         <translation>正在下載 {model}…</translation>
+    </message>
+    <message>
+        <source>{model}: its replies will be converted to Traditional Chinese (Taiwan).</source>
+        <translation>{model}：它的回覆將轉換為繁體中文（臺灣）。</translation>
+    </message>
+    <message>
+        <source>{model}: its replies are shown as it writes them.</source>
+        <translation>{model}：它的回覆會照原樣顯示。</translation>
     </message>
     <message>
         <source>Switching to {model}…</source>
@@ -1296,10 +1397,25 @@
     </message>
 </context>
 <context>
+    <name>ModelsLicence</name>
+    <message>
+        <source>{model} is published under the {licence} licence; its model card on the Hub gives the terms. Download it ({size})?</source>
+        <translation>{model} 以 {licence} 授權發布；條款請見它在 Hub 上的模型卡。要下載嗎（{size}）？</translation>
+    </message>
+    <message>
+        <source>The model card of {model} names no licence: ask its authors before you publish what you write with it. Download it ({size})?</source>
+        <translation>{model} 的模型卡未註明授權：用它寫的內容發表前，請先詢問作者。要下載嗎（{size}）？</translation>
+    </message>
+    <message>
+        <source>Licence of {model}</source>
+        <translation>{model} 的授權</translation>
+    </message>
+</context>
+<context>
     <name>Progress</name>
     <message>
         <source>{s} s</source>
-        <extracomment>Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured on Linux x86_64, Python 3.11), plus ~0.35 GB of compiled decode loop and prefill graphs, tokenizer and buffers. fp32 weights take 4 bytes per parameter (the token embedding is kept once, transposed, by the decode loop); loading leaves ~1.15 more with the allocator. The static KV cache has n_ctx + 32 slots (the padding of a last prefill chunk).</extracomment>
+        <extracomment>Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured on Linux x86_64, Python 3.11), plus ~0.35 GB of compiled decode loop and prefill graphs, tokenizer and buffers. fp32 weights take 4 bytes per parameter (the token embedding is kept once, transposed, by the decode loop); loading leaves ~1.15 more with the allocator. The static KV cache has n_ctx + 32 slots (the padding of a last prefill chunk). vocab.txt (110 kB) and two small JSON files of a BERT WordPiece tokenizer. The languages a model writes, as the Models dialog names them (in their own script). A licence not stated on the model card. GPT-2 networks trained on Chinese text, with a BERT WordPiece tokenizer. Facts from their Hub pages: CKIP Lab (Academia Sinica, Taiwan) trained on Traditional Chinese, GPL-3.0; main holds flax_model.msgpack (408 MB) for the base model and only pickle weights for the tiny one, whose safetensors (50.6 MB) are in the Hub&apos;s conversion pull request. IDEA-CCNL&apos;s Wenzhong2.0 (Apache-2.0) and UER&apos;s model (its card names no licence) write Simplified Chinese; their weights are model.safetensors (421 MB, with the attention-mask buffers PyTorch saved) and tf_model.h5 (408 MB). Wenzhong&apos;s name says 110M; its shape (12 x 768, the size of its weights) makes 102M. Every model the Models dialog lists, in its order. The model offered at the first start when the UI speaks Traditional Chinese.</extracomment>
         <translation>{s} 秒</translation>
     </message>
     <message>
@@ -1780,8 +1896,25 @@ Stops at a new line starting with “{user}:”</source>
         <translation>{file}：{key} 含有 NaN 或無限大的數值；這樣的模型無法產生文字。請重新下載或儲存模型。</translation>
     </message>
     <message>
+        <source>{file} cannot be read as flax weights: {problem}</source>
+        <translation>無法將 {file} 讀取為 flax 權重：{problem}</translation>
+    </message>
+    <message>
         <source>{file} lacks {count} of the model&apos;s weights ({names})</source>
         <translation>{file} 缺少模型的 {count} 個權重（{names}）</translation>
+    </message>
+    <message>
+        <source>it holds an array of {dtype}, not of floating-point numbers</source>
+        <extracomment>A msgpack object may not exceed 2**31 - 1 bytes (flax chunks arrays below it).</extracomment>
+        <translation>它含有 {dtype} 陣列，而不是浮點數</translation>
+    </message>
+    <message>
+        <source>it holds a msgpack extension of type {code}; gpt2desk reads only flax&apos;s arrays (type 1)</source>
+        <translation>它含有類型 {code} 的 msgpack 擴充；gpt2desk 只讀取 flax 的陣列（類型 1）</translation>
+    </message>
+    <message>
+        <source>{key} is a {kind}, not an array</source>
+        <translation>{key} 是 {kind}，不是陣列</translation>
     </message>
 </context>
 <context>

@@ -54,6 +54,7 @@ ALLOWED |= {"MB", "GB", "KB", "kB", "ms", "safetensors", "model", "medium", "lar
 ALLOWED |= {"JSON", "Markdown", "Dock"}  # Dock: Qt's own zh_TW text for dock buttons
 ALLOWED |= {"Tab", "Up", "Down"}  # key names
 ALLOWED.add("English")  # the language menu names each language in itself
+ALLOWED |= {"OpenAI", "OpenCC", "MIT", "GPL", "Apache"}  # names: a company, a library, licences
 # Words with digits are names and versions (gpt2desk, PySide6, distilgpt2).
 _WORD = re.compile(r"\b[A-Za-z][A-Za-z_]*[A-Za-z]\b")
 _SKIP = re.compile(
