@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from gpt2desk.core.detok import Piece, detokenizer_for
+from gpt2desk.core.detok import Piece
+from gpt2desk.core.detokenizers import detokenizer_for
 from gpt2desk.core.sampling import Sampling, new_seed
 from gpt2desk.core.settings import GenerationSettings
 from gpt2desk.core.stopping import StopScanner

@@ -13,12 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gpt2desk.core.detok import (
-    IncrementalDetokenizer,
-    Piece,
-    detokenizer_for,
-    render_wordpiece,
-)
+from gpt2desk.core.detok import IncrementalDetokenizer, Piece
 from gpt2desk.core.detok_wordpiece import (
     UNKNOWN_MARK,
     WordPieceDetokenizer,
@@ -26,6 +21,7 @@ from gpt2desk.core.detok_wordpiece import (
     is_wordpiece,
     render,
 )
+from gpt2desk.core.detokenizers import detokenizer_for, render_wordpiece
 
 PROPERTY = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
