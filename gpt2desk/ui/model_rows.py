@@ -138,7 +138,8 @@ def row_cells(row: Row, active: str, downloading: bool) -> list[tuple[str, str]]
         name += f" ({row.note})"
     if active and active in (row.name, *row.ids):
         name += QCoreApplication.translate("ModelRows", " — in use")
-    tip = language_tip(row.name, e.language) if e else ""
+    # A folder row shows only the folder's name: its tooltip is the whole path.
+    tip = language_tip(row.name, e.language) if e else row.name
     params = (
         (
             e.label,
