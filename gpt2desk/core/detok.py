@@ -48,7 +48,7 @@ class Piece(NamedTuple):
 
 
 class StreamDetokenizer(Protocol):
-    """What the decode loop needs: ids in, text pieces out (see ``detokenizers.detokenizer_for``)."""
+    """What the decode loop needs: ids in, text pieces out (made by ``detokenizers``)."""
 
     @property
     def pending_ids(self) -> tuple[int, ...]:
