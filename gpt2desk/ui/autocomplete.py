@@ -110,8 +110,8 @@ class Autocomplete(QObject):
         if w.chat.streaming():
             self._say(self.tr("The model is writing; ask for suggestions once it is done."))
             return
-        if w._state != "ready":
-            self._say(self.tr("No model is ready for suggestions yet.") + " " + w._status_text)
+        if w.model_state != "ready":
+            self._say(self.tr("No model is ready for suggestions yet.") + " " + w.status_text)
             return
         try:
             settings = w.settings_panel.settings()

@@ -56,7 +56,7 @@ class ContextIndicator(QObject):
 
     def update(self) -> None:
         """Asks the worker how much of the model's window the next prompt uses."""
-        if not self.w._model_ready or self.ui.streaming():
+        if not self.w.model_ready or self.ui.streaming():
             return
         panel = self.w.settings_panel
         try:

@@ -58,7 +58,7 @@ class GenerationFlow(QObject):
     ) -> None:
         """The composer's text becomes a user turn; the model's reply streams in below."""
         kind = "chat" if mode is Mode.CHAT else "draft"
-        conv = self.workspace.ensure_current(kind, self.w._model_name)
+        conv = self.workspace.ensure_current(kind, self.w.model_name)
         conv.kind = kind
         last = conv.last()
         user = conv.add_turn(last.id if last else None, "user", text)
@@ -79,7 +79,7 @@ class GenerationFlow(QObject):
         label: str = "",
         answers: Change | None = None,
     ) -> None:
-        model = self.w._model_name
+        model = self.w.model_name
         before = conv.to_dict() if label else None
         conv.model = model
         if extend is None:
@@ -98,8 +98,7 @@ class GenerationFlow(QObject):
         )
         values["stop"] = list(settings.stop) + list(stops)
         self.ui.render(stream=True)
-        self.w._request_id = self.w.host.generate(prompt, values)
-        self.w._set_busy(True)
+        self.w.start_reply(prompt, values)
         self.ui.context.show_writing()
 
     def on_token(self, text: str) -> None:
@@ -153,11 +152,10 @@ class GenerationFlow(QObject):
             return
         self.w.host.stop()
         # Text a script conversion still holds (ui/models_convert.py) is shown and kept.
-        self.w._show_reply_text(self.w.script.finish(self.w._request_id))
-        self.w._request_id = 0  # its late signals are stale now
+        self.w.abandon_reply()
         self.finished({"reason": "cancelled"})
         self.w.chat.end_model_turn(self.ui.note("stopped"))
-        self.w._set_busy(False)
+        self.w.set_busy(False)
 
     # -- regenerate, continue, edit -----------------------------------------------
 
@@ -178,9 +176,9 @@ class GenerationFlow(QObject):
             raise
 
     def _can_generate(self) -> bool:
-        if self.w._state != "ready" or self.current is not None:
+        if self.w.model_state != "ready" or self.current is not None:
             not_ready = self.tr("The model is not ready yet.")
-            self.w.model_label.setText(not_ready + " " + self.w._status_text)
+            self.w.model_label.setText(not_ready + " " + self.w.status_text)
             return False
         return True
 
@@ -246,7 +244,7 @@ class GenerationFlow(QObject):
         new = conv.add_turn(old.parent_id, old.role, text)
         new.passages = [{"edited_from": old.id, "created": time.time()}]
         change = self.workspace.change("Edit", conv, before)
-        if generate and self.w._state == "ready":
+        if generate and self.w.model_state == "ready":
             settings = self._settings()
             if settings is not None:
                 try:

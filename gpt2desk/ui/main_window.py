@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         # A reply being written is stopped and kept; its late signals are stale.
         kind = "chat" if self.settings_panel.current_mode() is Mode.CHAT else "draft"
         self.workspace_ui.new_conversation(kind)
-        self._set_busy(False)
+        self.set_busy(False)
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -285,6 +285,38 @@ class MainWindow(QMainWindow):
         # hub_prefs is the object the Models dialog edits: its settings apply to the next load.
         offline = self._offline or self.hub_prefs.offline
         self.host.load(model, offline, self.hub_prefs.endpoint)
+
+    # -- what the window's parts read and do (ui/generation_flow.py and others) --
+
+    @property
+    def model_name(self) -> str:
+        """The model that writes (the last one ready, else the one asked for)."""
+        return self._model_name
+
+    @property
+    def model_state(self) -> str:
+        """The worker's state, but "ready" while a model can write (after a failed switch too)."""
+        return self._state
+
+    @property
+    def model_ready(self) -> bool:
+        """Whether any model has been loaded in this session."""
+        return self._model_ready
+
+    @property
+    def status_text(self) -> str:
+        """The model's state as the status bar says it."""
+        return self._status_text
+
+    def start_reply(self, prompt: str, values: dict[str, Any]) -> None:
+        """Asks the model for a reply; its tokens stream in until it ends."""
+        self._request_id = self.host.generate(prompt, values)
+        self.set_busy(True)
+
+    def abandon_reply(self) -> None:
+        """Shows the text a script conversion still holds; later signals of the reply are stale."""
+        self._show_reply_text(self.script.finish(self._request_id))
+        self._request_id = 0
 
     # -- worker signals ------------------------------------------------------
 
@@ -334,7 +366,7 @@ class MainWindow(QMainWindow):
         if stats.get("unknown_chars"):
             parts.append(stats["unknown_chars"])
         self.stats_label.setText(" · ".join(parts))
-        self._set_busy(False)
+        self.set_busy(False)
 
     def _on_failed(self, request_id: int, message: str) -> None:
         if request_id != self._request_id:
@@ -346,9 +378,9 @@ class MainWindow(QMainWindow):
         # Nothing lost: an unsent draft goes back into an empty composer.
         if not self.composer.toPlainText():
             self.composer.setPlainText(self._pending_user_text)
-        self._set_busy(False)
+        self.set_busy(False)
 
-    def _set_busy(self, busy: bool) -> None:
+    def set_busy(self, busy: bool) -> None:
         self.send_button.setEnabled(not busy and self._state == "ready")
         self.stop_button.setEnabled(busy)
 

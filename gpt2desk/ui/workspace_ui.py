@@ -163,7 +163,7 @@ class WorkspaceController(QObject):
             mode = self.w.settings_panel.current_mode()
             kind = "chat" if mode is Mode.CHAT else "draft"
             text = self.w.composer.toPlainText()
-            self.workspace.new_conversation(kind, self.w._model_name, composer=text)
+            self.workspace.new_conversation(kind, self.w.model_name, composer=text)
         self.workspace.composer_touched()
 
     def note(self, status: str) -> str:
@@ -188,7 +188,7 @@ class WorkspaceController(QObject):
 
     def new_conversation(self, kind: str) -> None:
         self.stop_and_keep()
-        self.workspace.new_conversation(kind, self.w._model_name)
+        self.workspace.new_conversation(kind, self.w.model_name)
 
     def delete(self, conversation_id: str) -> None:
         gen = self.generation.current
