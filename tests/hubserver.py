@@ -346,28 +346,24 @@ class _Handler(BaseHTTPRequestHandler):
         if faults.redirect_loop == "resolve":
             return self._send(302, b"", {"Location": self.path}, length=0)
         if faults.redirect_loop == "download":
-            data = repo.files[name]
-            headers = {
-                "X-Repo-Commit": repo.commit,
-                "X-Linked-Etag": f'"{repo.sha256(name)}"',
-                "X-Linked-Size": str(len(data)),
-                "ETag": f'"{git_blob_sha1(data)}"',
-                "Location": f"{self.hub.url}/loop/{name}",
-            }
-            return self._send(302, b"", self._hostile(name, headers), length=0)
+            return self._lfs_redirect(repo, name, f"{self.hub.url}/loop/{name}")
         if repo.is_lfs(name):
-            data = repo.files[name]
-            headers = {
-                "X-Repo-Commit": repo.commit,
-                "X-Linked-Etag": f'"{repo.sha256(name)}"',
-                "X-Linked-Size": str(len(data)),
-                "ETag": f'"{git_blob_sha1(data)}"',
-                "Location": f"{self.hub.url}/lfs/{repo.sha256(name)}",
-            }
-            return self._send(302, b"", self._hostile(name, headers), length=0)
+            return self._lfs_redirect(repo, name, f"{self.hub.url}/lfs/{repo.sha256(name)}")
         self._file(repo, name, body)
 
     # -- bodies ------------------------------------------------------------
+
+    def _lfs_redirect(self, repo: Repo, name: str, location: str) -> None:
+        """The Hub's answer for a large file: its ids and size, and where it really is."""
+        data = repo.files[name]
+        headers = {
+            "X-Repo-Commit": repo.commit,
+            "X-Linked-Etag": f'"{repo.sha256(name)}"',
+            "X-Linked-Size": str(len(data)),
+            "ETag": f'"{git_blob_sha1(data)}"',
+            "Location": location,
+        }
+        self._send(302, b"", self._hostile(name, headers), length=0)
 
     def _file(self, repo: Repo, name: str, body: bool) -> None:
         data = repo.files[name]
