@@ -25,6 +25,7 @@ test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy gpt2desk
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 run: $(INSTALLED)
@@ -61,7 +62,7 @@ install-desktop:
 # English is the source language; its .ts only holds the singular/plural forms of %n.
 TS := resources/translations/gpt2desk_zh_TW.ts
 TS_EN := resources/translations/gpt2desk_en.ts
-TR_SOURCES = gpt2desk/ui/*.py gpt2desk/core/*.py
+TR_SOURCES = $(shell find gpt2desk -name "*.py" | sort)
 .PHONY: translations
 translations: $(INSTALLED)
 	$(BIN)/pyside6-lupdate $(TR_SOURCES) -ts $(TS) -no-obsolete -locations none

@@ -29,7 +29,7 @@ def main() -> int:
     from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, QTimer, Slot
     from PySide6.QtWidgets import QApplication
 
-    from gpt2desk.ui.main_window import MainWindow
+    from gpt2desk.ui.window.main_window import MainWindow
 
     app = QApplication([])
     QCoreApplication.setOrganizationName("gpt2desk-bench")

@@ -84,8 +84,8 @@ def bench_generate(model: Any, ids: list[int], xla: bool) -> dict[str, float]:
 
 
 def bench_engine(model: Any, tokenizer: Any, quick: bool) -> dict[str, float]:
-    from gpt2desk.core.engine import Done, generate
-    from gpt2desk.core.runner import GPT2Runner
+    from gpt2desk.core.engine.decode import Done, generate
+    from gpt2desk.core.engine.runner import GPT2Runner
     from gpt2desk.core.settings import GenerationSettings
 
     t0 = time.perf_counter()
@@ -210,7 +210,7 @@ def step_profile(model: Any, runner: Any) -> dict[str, float]:
     runner.prefill([1, 2, 3])
     step = min(_timed(lambda: [runner.step(5, 3 + i) for i in range(reps)][-1]) for _ in range(3))
     # What the engine runs: the compiled loop, decode_chunk tokens per call.
-    from gpt2desk.core.sampling import Sampling
+    from gpt2desk.core.engine.sampling import Sampling
     from gpt2desk.core.settings import GenerationSettings
 
     n = runner.decode_chunk
@@ -319,7 +319,7 @@ def main() -> int:
     parser.add_argument("--skip-app", action="store_true")
     args = parser.parse_args()
 
-    from gpt2desk.core.models import configure_tensorflow
+    from gpt2desk.core.engine.loading import configure_tensorflow
 
     configure_tensorflow()
     tokenizer, tokenizer_name = load_tokenizer()

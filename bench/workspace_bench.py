@@ -20,8 +20,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from gpt2desk.core.conversation import Conversation, draft_from_text
-from gpt2desk.core.store import Store
+from gpt2desk.core.store.database import Store
+from gpt2desk.core.writing.turns import Conversation, draft_from_text
 
 
 def main() -> int:
@@ -47,7 +47,7 @@ def main() -> int:
     QStandardPaths.setTestModeEnabled(True)  # QSettings away from the user's
     app = QApplication(sys.argv[:1])
     t0 = time.perf_counter()
-    from gpt2desk.ui.main_window import MainWindow
+    from gpt2desk.ui.window.main_window import MainWindow
 
     window = MainWindow("gpt2", offline=True)  # the model is not loaded: start() is not called
     ws = window.workspace_ui.workspace

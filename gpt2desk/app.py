@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gpt2desk import __version__
 from gpt2desk.core.escaping import OneLineFormatter
-from gpt2desk.core.models import DEFAULT_MODEL
+from gpt2desk.core.model_source import DEFAULT_MODEL
 
 EXIT_CANNOT_START = 2
 
@@ -43,11 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gpt2desk.assets import resource_path
-    from gpt2desk.ui.appearance import pref
-    from gpt2desk.ui.logfile import install_log_file
-    from gpt2desk.ui.main_window import MainWindow
-    from gpt2desk.ui.models_first_start import start_model
+    from gpt2desk.ui.models.first_start import start_model
     from gpt2desk.ui.translations import install_translations
+    from gpt2desk.ui.window.appearance import pref
+    from gpt2desk.ui.window.logfile import install_log_file
+    from gpt2desk.ui.window.main_window import MainWindow
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])

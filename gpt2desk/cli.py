@@ -24,8 +24,8 @@ from gpt2desk.core.escaping import escape_controls
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 
 if TYPE_CHECKING:
-    from gpt2desk.core.engine import Done
-    from gpt2desk.core.models import LoadedModel
+    from gpt2desk.core.engine.decode import Done
+    from gpt2desk.core.engine.loading import LoadedModel
 
 EXIT_USAGE = 2
 # An exception's text in the one-line message is cut here (the log has it all).
@@ -96,7 +96,7 @@ def _log_unexpected(exc: BaseException) -> Path | None:
             # The names the app uses, so the log lands in the app's data folder.
             QCoreApplication.setOrganizationName("gpt2desk")
             QCoreApplication.setApplicationName("gpt2desk")
-        from gpt2desk.ui.logfile import install_log_file
+        from gpt2desk.ui.window.logfile import install_log_file
 
         path = install_log_file()
         logging.getLogger(__name__).error("unexpected error in the command line", exc_info=exc)
@@ -166,7 +166,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if sys.stdout is None:
         return _fail("there is no output to write to (stdout is closed)")
 
-    from gpt2desk.core.models import ModelLoadError, load_model, parse_model_ref
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import ModelLoadError, parse_model_ref
 
     try:
         loaded = load_model(parse_model_ref(args.model), offline=args.offline)
@@ -180,7 +181,7 @@ def _main(argv: Sequence[str] | None) -> int:
 def _stream(
     loaded: LoadedModel, prompt: str, settings: GenerationSettings, *, jsonl: bool, out: TextIO
 ) -> int:
-    from gpt2desk.core.engine import Done, generate
+    from gpt2desk.core.engine.decode import Done, generate
 
     cancel = threading.Event()
     # Ctrl+C only sets the flag: the loop sees it before the next token and
@@ -220,7 +221,7 @@ def _stream(
 
 def _tell_unknown(chars: tuple[str, ...]) -> None:
     """One line on stderr: the prompt's characters the model reads as [UNK] (it goes on)."""
-    from gpt2desk.core.wordpiece import unknown_chars_message
+    from gpt2desk.core.engine.wordpiece import unknown_chars_message
 
     with contextlib.suppress(OSError, AttributeError):  # stderr closed or full: go on
         line = escape_controls(str(unknown_chars_message(chars)))

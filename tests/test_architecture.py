@@ -23,7 +23,7 @@ def _modules_after_import(modules: list[str]) -> set[str]:
 
 
 def test_core_never_imports_qt() -> None:
-    core = [f"gpt2desk.core.{m.name}" for m in pkgutil.iter_modules(gpt2desk.core.__path__)]
+    core = [m.name for m in pkgutil.walk_packages(gpt2desk.core.__path__, "gpt2desk.core.")]
     assert len(core) >= 8
     loaded = _modules_after_import(core)
     assert not any(name.startswith("PySide6") for name in loaded)
@@ -35,11 +35,11 @@ def test_gui_modules_do_not_import_tensorflow() -> None:
     loaded = _modules_after_import(
         [
             "gpt2desk.app",
-            "gpt2desk.ui.main_window",
-            "gpt2desk.ui.worker",
+            "gpt2desk.ui.window.main_window",
+            "gpt2desk.ui.generation.worker",
             "gpt2desk.cli",
-            "gpt2desk.ui.models_dialog",
-            "gpt2desk.ui.downloads",
+            "gpt2desk.ui.models.dialog",
+            "gpt2desk.ui.models.downloads",
         ]
     )
     assert "tensorflow" not in loaded

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from gpt2desk.core.engine import Done, Piece, generate
+from gpt2desk.core.engine.decode import Done, Piece, generate
 from gpt2desk.core.settings import GenerationSettings
 
 FFFD = "\ufffd"
@@ -96,7 +96,8 @@ def model(tiny_model_dir: Path) -> str:
 @pytest.fixture(scope="module")
 def tiny(tiny_model_dir: Path) -> Any:
     """The same model in this process, to know what the CLI must print."""
-    from gpt2desk.core.models import load_model, parse_model_ref
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import parse_model_ref
 
     return load_model(parse_model_ref(str(tiny_model_dir)), offline=True)
 

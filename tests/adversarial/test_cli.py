@@ -238,7 +238,7 @@ def test_unexpected_exception_is_one_line_and_logged_with_its_traceback(
     # A bug cannot be produced on demand once fixed: one is planted in the loader,
     # the only fake here, to check the net under every CLI run.
     code = (
-        "import sys, gpt2desk.core.models as m\n"
+        "import sys, gpt2desk.core.engine.loading as m\n"
         "def broken(*a, **k): raise RuntimeError('planted bug\\n2026-11-29 forged line')\n"
         "m.load_model = broken\n"
         "from gpt2desk.cli import main\n"

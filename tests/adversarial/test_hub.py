@@ -22,9 +22,10 @@ from typing import Any
 
 import pytest
 
-from gpt2desk.core import cache, hub
-from gpt2desk.core.hub import HubError, download_model
-from gpt2desk.core.progress import Progress
+from gpt2desk.core.hub import cache
+from gpt2desk.core.hub import download as hub
+from gpt2desk.core.hub.download import HubError, download_model
+from gpt2desk.core.hub.progress import Progress
 from tests.hubfixtures import TINY_ID
 from tests.hubserver import HubServer
 

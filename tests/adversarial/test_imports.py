@@ -19,9 +19,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from gpt2desk.core.store import Store
-from gpt2desk.ui.file_job import FileJob
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.core.store.database import Store
+from gpt2desk.ui.conversation.file_job import FileJob
+from gpt2desk.ui.window.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 Doc = dict[str, Any]

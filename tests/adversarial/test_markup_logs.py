@@ -25,9 +25,9 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from gpt2desk.core.escaping import EscapingFormatter
 from gpt2desk.core.settings import SettingsError
-from gpt2desk.ui.logfile import install_log_file
-from gpt2desk.ui.main_window import MainWindow
-from gpt2desk.ui.workspace import DATA_DIR_ENV
+from gpt2desk.ui.conversation.workspace import DATA_DIR_ENV
+from gpt2desk.ui.window.logfile import install_log_file
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import LOAD_TIMEOUT_MS, Recorder
 
 # What a hostile config or folder holds: rendered as rich text, a red word and a link.
@@ -263,7 +263,7 @@ _PLANTED = """
 import sys
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
-import gpt2desk.ui.main_window as mw
+import gpt2desk.ui.window.main_window as mw
 
 def broken(*args, **kwargs):
     raise RuntimeError(sys.argv[1] + "\\n2026-01-01 00:00:00,000 INFO gpt2desk: forged")

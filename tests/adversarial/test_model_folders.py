@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 from gpt2desk.cli import main
-from gpt2desk.core.models import ModelLoadError, load_model, parse_model_ref
+from gpt2desk.core.engine.loading import load_model
+from gpt2desk.core.model_source import ModelLoadError, parse_model_ref
 
 Damage = Callable[[Path], None]
 
@@ -249,7 +250,7 @@ def test_symlinks_to_devices_are_refused(
 
 def test_a_model_with_a_short_window_loads_and_writes(tmp_path: Path) -> None:
     """n_positions below the largest prompt chunk (256) failed to compile."""
-    from gpt2desk.core.engine import Done, generate
+    from gpt2desk.core.engine.decode import Done, generate
     from gpt2desk.core.settings import GenerationSettings
     from tests.tinymodel import build_tiny_model
 

@@ -133,7 +133,7 @@ def _child(scenario: str, models: list[str]) -> int:  # pragma: no cover (runs i
     from PySide6.QtCore import QSettings, QStandardPaths
     from PySide6.QtWidgets import QApplication
 
-    from gpt2desk.ui.main_window import MainWindow
+    from gpt2desk.ui.window.main_window import MainWindow
 
     QStandardPaths.setTestModeEnabled(True)
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from gpt2desk.core import store_files
-from gpt2desk.core.store import DB_NAME, Store
-from gpt2desk.core.writer import Writer
-from gpt2desk.ui.main_window import MainWindow
-from gpt2desk.ui.workspace import LOCK_NAME, Workspace
+from gpt2desk.core.store import files as store_files
+from gpt2desk.core.store.database import DB_NAME, Store
+from gpt2desk.core.store.writer import Writer
+from gpt2desk.ui.conversation.workspace import LOCK_NAME, Workspace
+from gpt2desk.ui.window.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +87,7 @@ import json, resource, sys
 limit = int(sys.argv[2])
 # Python ignores SIGXFSZ: a write past the limit fails like one on a full disk.
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-from gpt2desk.core.store import Store
+from gpt2desk.core.store.database import Store
 store = Store.open(sys.argv[1])
 notices = [str(n) for n in store.notices]
 shown = len(store.list_conversations())
@@ -136,7 +136,7 @@ def test_a_new_data_folder_on_a_full_disk_works_in_memory_and_the_next_start_is_
 
 IO_ERROR_MID_SESSION = """
 import json, resource, sys
-from gpt2desk.core.writer import Writer
+from gpt2desk.core.store.writer import Writer
 told = []
 writer = Writer(sys.argv[1], on_error=lambda e: told.append(str(e)))
 assert writer.notices() == []
@@ -252,7 +252,7 @@ def test_a_folder_where_the_lock_file_goes_does_not_lock_the_user_out(
 
 READ_ONLY_FOLDER = """
 import json, sys
-from gpt2desk.core.store import Store
+from gpt2desk.core.store.database import Store
 store = Store.open(sys.argv[1])
 seen = {"notices": [str(n) for n in store.notices], "in_memory": store.in_memory,
         "ids": sorted(c["id"] for c in store.list_conversations())}
@@ -396,7 +396,7 @@ def test_a_data_folder_that_is_a_file_is_named_as_such_and_left_alone(tmp_path: 
 
 OPEN_AND_REPORT = """
 import json, sys
-from gpt2desk.core.store import Store
+from gpt2desk.core.store.database import Store
 store = Store.open(sys.argv[1])
 store.save_conversation({"id": "new", "kind": "draft", "title": "t", "created": 2,
     "updated": 2, "model": "", "active_child": None, "turns": []})
@@ -484,8 +484,8 @@ import json, os, sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QApplication
-from gpt2desk.ui.main_window import MainWindow
-from gpt2desk.ui.workspace import LOCK_NAME, Workspace
+from gpt2desk.ui.window.main_window import MainWindow
+from gpt2desk.ui.conversation.workspace import LOCK_NAME, Workspace
 QStandardPaths.setTestModeEnabled(True)
 QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, sys.argv[1])
 app = QApplication(sys.argv[:1])
@@ -558,7 +558,7 @@ def test_a_second_window_on_the_same_data_folder_is_read_only_says_so_and_writes
 HOLD_THE_FOLDER = """
 import sys, time
 from PySide6.QtCore import QCoreApplication
-from gpt2desk.ui.workspace import Workspace
+from gpt2desk.ui.conversation.workspace import Workspace
 app = QCoreApplication(sys.argv[:1])
 ws = Workspace(sys.argv[1])
 conv = ws.new_conversation("draft")

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from gpt2desk.core.conversation import Conversation
-from gpt2desk.core.store import Store
-from gpt2desk.ui.edit_dialog import EditTurnDialog
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.core.store.database import Store
+from gpt2desk.core.writing.turns import Conversation
+from gpt2desk.ui.conversation.edit_dialog import EditTurnDialog
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS
 
 MakeWindow = Callable[..., MainWindow]

@@ -23,7 +23,8 @@ PLAIN_TEXT = " ".join(s.removesuffix(f" {EOS}") for s in CORPUS)
 
 @pytest.fixture(scope="module")
 def tiny(tiny_model_dir: Path) -> Any:
-    from gpt2desk.core.models import load_model, parse_model_ref
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import parse_model_ref
 
     return load_model(parse_model_ref(str(tiny_model_dir)), offline=True, keep_model=True)
 

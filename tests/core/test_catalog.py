@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from gpt2desk.core.catalog import (
+from gpt2desk.core.hub.catalog import (
     FAMILY,
     MEMORY_FORMULA,
     estimate_memory,
@@ -14,7 +14,7 @@ from gpt2desk.core.catalog import (
     format_bytes,
     format_duration,
 )
-from gpt2desk.core.progress import Cancelled, Meter, Progress
+from gpt2desk.core.hub.progress import Cancelled, Meter, Progress
 
 
 def test_the_family_and_its_estimates() -> None:

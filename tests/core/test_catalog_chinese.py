@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gpt2desk.core.catalog import (
+from gpt2desk.core.engine.folder_checks import parameters
+from gpt2desk.core.hub.catalog import (
     CATALOG,
     CHINESE,
     FAMILY,
@@ -12,7 +13,6 @@ from gpt2desk.core.catalog import (
     UNKNOWN_LICENCE,
     family_entry,
 )
-from gpt2desk.core.model_folder import parameters
 
 
 def test_the_chinese_models_with_their_languages_and_licences() -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gpt2desk.core.conversation import (
+from gpt2desk.core.store.database import Store
+from gpt2desk.core.writing.prompts import ChatTemplate, Mode
+from gpt2desk.core.writing.transfer import read_export, store_new
+from gpt2desk.core.writing.turns import (
     Change,
     Conversation,
     UndoStack,
@@ -14,9 +17,6 @@ from gpt2desk.core.conversation import (
     to_markdown,
     to_plain_text,
 )
-from gpt2desk.core.import_schema import read_export, store_new
-from gpt2desk.core.prompts import ChatTemplate, Mode
-from gpt2desk.core.store import Store
 from tests.core.test_store import NASTY
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gpt2desk.core.convert_script import MAX_HOLD, StreamConverter, convert_text
+from gpt2desk.core.engine.convert_script import MAX_HOLD, StreamConverter, convert_text
 
 #: Words whose Taiwan form is a different phrase (软件 -> 軟體), so a cut inside one shows.
 PHRASES = ("软件", "内存", "鼠标", "网络", "信息", "计算机", "打印机", "服务器", "数据库", "视频")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gpt2desk.core.detok import REPLACEMENT_CHAR, IncrementalDetokenizer, Piece
+from gpt2desk.core.engine.detok import REPLACEMENT_CHAR, IncrementalDetokenizer, Piece
 
 FFFD = REPLACEMENT_CHAR
 PROPERTY = settings(

@@ -13,15 +13,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gpt2desk.core.detok import IncrementalDetokenizer, Piece
-from gpt2desk.core.detok_wordpiece import (
+from gpt2desk.core.engine.detok import IncrementalDetokenizer, Piece
+from gpt2desk.core.engine.detok_wordpiece import (
     UNKNOWN_MARK,
     WordPieceDetokenizer,
     is_cjk,
     is_wordpiece,
     render,
 )
-from gpt2desk.core.detokenizers import detokenizer_for, render_wordpiece
+from gpt2desk.core.engine.detokenizers import detokenizer_for, render_wordpiece
 
 PROPERTY = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -299,7 +299,8 @@ def test_rendered_text_encodes_back_to_the_same_ids(
 @pytest.fixture(scope="module")
 def wordpiece_model(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A tiny CKIP-like model whose config has no valid EOS, so [SEP] is a line break."""
-    from gpt2desk.core.models import load_model, parse_model_ref
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import parse_model_ref
     from tests.tinywordpiece import build_tiny_wordpiece_model
 
     folder = build_tiny_wordpiece_model(
@@ -312,7 +313,7 @@ def wordpiece_model(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_generated_text_streams_as_rendered_after_the_prompt(
     wordpiece_model: Any, prompt: str
 ) -> None:
-    from gpt2desk.core.engine import Done, generate
+    from gpt2desk.core.engine.decode import Done, generate
     from gpt2desk.core.settings import GenerationSettings
 
     tok = wordpiece_model.tokenizer

@@ -13,7 +13,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gpt2desk.core.engine import Done, Piece, encode_tail, fit_prompt, generate, prompt_budget
+from gpt2desk.core.engine.decode import (
+    Done,
+    Piece,
+    encode_tail,
+    fit_prompt,
+    generate,
+    prompt_budget,
+)
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 from tests.core.conftest import PLAIN_TEXT, hf_generate
 

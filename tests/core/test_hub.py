@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from gpt2desk.core import cache, hub
-from gpt2desk.core.hub import DownloadCancelled, HubError, download_model
-from gpt2desk.core.models import ModelLoadError, ModelRef, load_model
-from gpt2desk.core.progress import Progress
+from gpt2desk.core.engine.loading import load_model
+from gpt2desk.core.hub import cache
+from gpt2desk.core.hub import download as hub
+from gpt2desk.core.hub.download import DownloadCancelled, HubError, download_model
+from gpt2desk.core.hub.progress import Progress
+from gpt2desk.core.model_source import ModelLoadError, ModelRef
 from tests.hubfixtures import TINY_ID
 from tests.hubserver import HubServer
 
@@ -263,7 +265,7 @@ def test_the_endpoint_setting_wins_over_hf_endpoint(
     # huggingface_hub reads HF_ENDPOINT once, at import: hence new processes.
     code = (
         "import sys\n"
-        "from gpt2desk.core.hub import download_model\n"
+        "from gpt2desk.core.hub.download import download_model\n"
         "download_model(sys.argv[1], endpoint=sys.argv[2] or None, backoff_s=0.01)\n"
     )
     with HubServer({TINY_ID: tiny_repo}) as env_hub:

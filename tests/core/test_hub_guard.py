@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gpt2desk.core.hub_guard import (
+from gpt2desk.core.hub.guard import (
     UnsafeAnswer,
     check_blob,
     check_commit,

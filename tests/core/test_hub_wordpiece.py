@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from gpt2desk.core import cache, hub
-from gpt2desk.core.hub_guard import UnsafeAnswer, check_pr_revision
-from gpt2desk.core.progress import Progress
+from gpt2desk.core.hub import cache
+from gpt2desk.core.hub import download as hub
+from gpt2desk.core.hub.guard import UnsafeAnswer, check_pr_revision
+from gpt2desk.core.hub.progress import Progress
 from tests.hubfixtures import serve_conversion, serve_msgpack
 from tests.hubserver import HubServer, discussion, folder_files
 from tests.tinywordpiece import build_tiny_wordpiece_model
@@ -215,8 +216,9 @@ def test_pull_request_revisions_are_checked() -> None:
 def test_the_downloaded_conversion_loads_offline_and_writes(
     server: HubServer, hf_cache: Path, safetensors_files: dict[str, bytes]
 ) -> None:
-    from gpt2desk.core.engine import Done, Piece, generate
-    from gpt2desk.core.models import ModelRef, load_model
+    from gpt2desk.core.engine.decode import Done, Piece, generate
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import ModelRef
     from gpt2desk.core.settings import GenerationSettings
 
     serve_conversion(server, REPO, safetensors_files)

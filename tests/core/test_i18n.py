@@ -9,7 +9,7 @@ import pytest
 
 from gpt2desk.core import i18n
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message, UserError
-from gpt2desk.core.models import ModelLoadError, check_local_folder
+from gpt2desk.core.model_source import ModelLoadError, check_local_folder
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 
 # A tiny stand-in for a .qm file: (context, English) -> translation.

@@ -15,13 +15,8 @@ from typing import Any
 
 import pytest
 
-from gpt2desk.core.models import (
-    ModelLoadError,
-    ModelRef,
-    check_local_folder,
-    load_model,
-    parse_model_ref,
-)
+from gpt2desk.core.engine.loading import load_model
+from gpt2desk.core.model_source import ModelLoadError, ModelRef, check_local_folder, parse_model_ref
 
 
 @pytest.fixture
@@ -224,8 +219,8 @@ def test_unreachable_hub_fails_fast_with_a_message(tmp_path: Path) -> None:
 
 
 def test_parameters_from_a_config_match_the_catalog() -> None:
-    from gpt2desk.core.catalog import FAMILY
-    from gpt2desk.core.model_folder import parameters
+    from gpt2desk.core.engine.folder_checks import parameters
+    from gpt2desk.core.hub.catalog import FAMILY
 
     for entry in FAMILY:
         fields = {
@@ -238,7 +233,7 @@ def test_parameters_from_a_config_match_the_catalog() -> None:
 
 
 def test_available_memory_is_known_here() -> None:
-    from gpt2desk.core.model_folder import available_memory
+    from gpt2desk.core.engine.folder_checks import available_memory
 
     have = available_memory()
     assert have is not None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gpt2desk.core.prompts import ChatTemplate, Mode, build_prompt
 from gpt2desk.core.settings import SettingsError
+from gpt2desk.core.writing.prompts import ChatTemplate, Mode, build_prompt
 
 
 def test_continue_mode_uses_the_draft_verbatim() -> None:

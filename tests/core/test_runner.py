@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gpt2desk.core.engine import Done, generate
+from gpt2desk.core.engine.decode import Done, generate
 from gpt2desk.core.settings import GenerationSettings
 from tests.core.conftest import hf_generate
 

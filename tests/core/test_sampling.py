@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gpt2desk.core.sampling import BANNED_SLOTS, LARGE_K, SMALL_K, Sampling, pick_token
+from gpt2desk.core.engine.sampling import BANNED_SLOTS, LARGE_K, SMALL_K, Sampling, pick_token
 from gpt2desk.core.settings import GenerationSettings
 
 VOCAB = 5000

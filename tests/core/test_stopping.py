@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gpt2desk.core.stopping import StopScanner
+from gpt2desk.core.engine.stopping import StopScanner
 
 PROPERTY = settings(max_examples=500, deadline=None)
 # A small alphabet, so that stop strings actually occur and partly occur.

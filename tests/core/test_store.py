@@ -13,8 +13,15 @@ from typing import Any
 
 import pytest
 
-from gpt2desk.core.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Store, StoreError, _statements
-from gpt2desk.core.writer import Writer
+from gpt2desk.core.store.database import (
+    DB_NAME,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Store,
+    StoreError,
+    _statements,
+)
+from gpt2desk.core.store.writer import Writer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -140,7 +147,7 @@ def test_a_failed_migration_leaves_the_old_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _make_version(tmp_path / DB_NAME, 1)
-    import gpt2desk.core.store as store_module
+    import gpt2desk.core.store.database as store_module
 
     broken = (*MIGRATIONS[:1], MIGRATIONS[1] + "; UPDATE conversations SET kind = NULL")
     monkeypatch.setattr(store_module, "MIGRATIONS", broken)
@@ -235,7 +242,7 @@ def test_disk_full_says_so_keeps_working_in_memory_and_keeps_the_file_intact(
 
 READONLY_CHILD = """
 import json, sys
-from gpt2desk.core.store import Store
+from gpt2desk.core.store.database import Store
 store = Store.open(sys.argv[1])
 loaded = store.load_conversation("c1")
 store.save_conversation({"id": "new", "kind": "draft", "title": "t", "created": 1,

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from gpt2desk.core.engine import Done, encode_tail, generate
-from gpt2desk.core.settings import SEED_LIMIT, GenerationSettings
-from gpt2desk.core.suggest import (
+from gpt2desk.core.engine.decode import Done, encode_tail, generate
+from gpt2desk.core.engine.suggest import (
     CONTEXT_TOKENS,
     SuggestionDone,
     SuggestionPiece,
@@ -21,6 +20,7 @@ from gpt2desk.core.suggest import (
     suggest,
     suggestion_settings,
 )
+from gpt2desk.core.settings import SEED_LIMIT, GenerationSettings
 
 PROMPT = "Once upon a time"
 

@@ -10,15 +10,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gpt2desk.core.models import (
-    ModelLoadError,
-    check_local_folder,
-    load_model,
-    parse_model_ref,
-    weights_file,
-)
-from gpt2desk.core.weights import build_model, pt_key, tf_key
-from gpt2desk.core.weights_msgpack import MsgpackWeightsError, read_weights
+from gpt2desk.core.engine.loading import load_model, weights_file
+from gpt2desk.core.engine.weights import build_model, pt_key, tf_key
+from gpt2desk.core.engine.weights_msgpack import MsgpackWeightsError, read_weights
+from gpt2desk.core.model_source import ModelLoadError, check_local_folder, parse_model_ref
 from tests.tinywordpiece import (
     WEIGHT_FORMATS,
     build_tiny_wordpiece_model,

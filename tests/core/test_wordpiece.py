@@ -19,8 +19,9 @@ import numpy as np
 import pytest
 
 from gpt2desk.cli import _stream, main
-from gpt2desk.core.engine import Done, Piece, generate
-from gpt2desk.core.models import ModelLoadError, load_model, parse_model_ref
+from gpt2desk.core.engine.decode import Done, Piece, generate
+from gpt2desk.core.engine.loading import load_model
+from gpt2desk.core.model_source import ModelLoadError, parse_model_ref
 from gpt2desk.core.settings import GenerationSettings
 from tests.tinywordpiece import (
     CLS_ID,
@@ -217,7 +218,7 @@ def test_the_cli_says_nothing_when_every_character_is_known(
 def test_a_wordpiece_tokenizer_json_loads_the_same(
     folders: dict[str, Path], tmp_path: Path
 ) -> None:
-    from gpt2desk.core.wordpiece import is_wordpiece_folder, load_wordpiece
+    from gpt2desk.core.engine.wordpiece import is_wordpiece_folder, load_wordpiece
 
     folder = Path(shutil.copytree(folders["sep"], tmp_path / "json"))
     from_txt = load_wordpiece(folders["sep"], len(VOCAB))
@@ -239,7 +240,7 @@ def test_tokenizer_config_auto_map_is_never_run(folders: dict[str, Path], tmp_pa
     config = json.loads(path.read_text(encoding="utf-8"))
     config["auto_map"] = {"AutoTokenizer": ["evil_tokenizer.Evil", "evil_tokenizer.Evil"]}
     path.write_text(json.dumps(config), encoding="utf-8")
-    from gpt2desk.core.wordpiece import load_wordpiece
+    from gpt2desk.core.engine.wordpiece import load_wordpiece
 
     tok = load_wordpiece(folder, len(VOCAB))
     assert tok.encode("今天") == [VOCAB.index("今"), VOCAB.index("天")]
@@ -271,8 +272,8 @@ def test_a_vocab_txt_named_bert_by_config_json_alone_is_wordpiece(
     # UER's folders name BertTokenizer in config.json; tokenizer_config.json may be missing.
     folder = Path(shutil.copytree(folders["invalid"], tmp_path / "uer"))
     (folder / "tokenizer_config.json").unlink()
-    from gpt2desk.core.models import check_local_folder
-    from gpt2desk.core.wordpiece import is_wordpiece_folder, load_wordpiece
+    from gpt2desk.core.engine.wordpiece import is_wordpiece_folder, load_wordpiece
+    from gpt2desk.core.model_source import check_local_folder
 
     check_local_folder(folder)
     assert is_wordpiece_folder(folder)

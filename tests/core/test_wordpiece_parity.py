@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gpt2desk.core.engine import Done, generate
-from gpt2desk.core.models import LoadedModel, load_model, parse_model_ref
-from gpt2desk.core.sampling import Sampling
+from gpt2desk.core.engine.decode import Done, generate
+from gpt2desk.core.engine.loading import LoadedModel, load_model
+from gpt2desk.core.engine.sampling import Sampling
+from gpt2desk.core.model_source import parse_model_ref
 from gpt2desk.core.settings import GenerationSettings
 from tests.tinywordpiece import (
     CLS_ID,

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 
-from gpt2desk.ui.main_window import MainWindow
-from gpt2desk.ui.worker import WorkerHost
-from gpt2desk.ui.workspace import DATA_DIR_ENV
+from gpt2desk.ui.conversation.workspace import DATA_DIR_ENV
+from gpt2desk.ui.generation.worker import WorkerHost
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import Recorder, wait_ready
 
 

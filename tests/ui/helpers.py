@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from gpt2desk.ui.main_window import MainWindow
-from gpt2desk.ui.worker import ModelWorker
+from gpt2desk.ui.generation.worker import ModelWorker
+from gpt2desk.ui.window.main_window import MainWindow
 
 # Loading the tiny model compiles six TF functions (1-2 s here); a slow CI
 # machine gets plenty of room before a wait counts as a hang.

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication
 
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.ui.window.main_window import MainWindow
 
 TYPED = "typed but never sent \u202e<b>"
 

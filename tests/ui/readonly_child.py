@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QApplication
 
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.ui.window.main_window import MainWindow
 
 
 def main() -> int:

@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
-from gpt2desk.ui.worker import ModelWorker
+from gpt2desk.ui.generation.worker import ModelWorker
 
 
 class Flooder(ModelWorker):

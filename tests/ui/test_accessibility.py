@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gpt2desk.ui.announcer import MAX_PENDING_CHARS, SentenceBuffer
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS, Recorder
 
 MakeWindow = Callable[..., MainWindow]

@@ -10,8 +10,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from gpt2desk.ui.appearance import Appearance, is_dark
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.ui.window.appearance import Appearance, is_dark
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS
 
 MakeWindow = Callable[..., MainWindow]
@@ -20,7 +20,7 @@ MakeWindow = Callable[..., MainWindow]
 @pytest.fixture(autouse=True)
 def _back_to_system_theme() -> Any:
     yield
-    from gpt2desk.ui.appearance import apply_theme
+    from gpt2desk.ui.window.appearance import apply_theme
 
     apply_theme("system")
 

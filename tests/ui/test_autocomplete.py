@@ -12,10 +12,10 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gpt2desk.core.prompts import Mode
-from gpt2desk.ui.help_menu import action_label, shortcut_text
-from gpt2desk.ui.main_window import MainWindow
-from gpt2desk.ui.worker import ModelWorker, WorkerHost
+from gpt2desk.core.writing.prompts import Mode
+from gpt2desk.ui.generation.worker import ModelWorker, WorkerHost
+from gpt2desk.ui.window.help_menu import action_label, shortcut_text
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS
 
 MakeWindow = Callable[..., MainWindow]
@@ -61,8 +61,9 @@ class Suggestions(QObject):
 @pytest.fixture(scope="module")
 def engine_text(tiny_model_dir: Path) -> Callable[..., tuple[str, str]]:
     """``engine_text(seed, max_new_tokens=8)``: text and end reason of a direct engine run."""
-    from gpt2desk.core.engine import Done, generate
-    from gpt2desk.core.models import load_model, parse_model_ref
+    from gpt2desk.core.engine.decode import Done, generate
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import parse_model_ref
     from gpt2desk.core.settings import GenerationSettings
 
     loaded = load_model(parse_model_ref(str(tiny_model_dir)), offline=True)

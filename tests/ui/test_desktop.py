@@ -14,8 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl, Slot, qVersion
 from PySide6.QtGui import QDesktopServices
 
-from gpt2desk.ui.logfile import install_log_file, log_file_path
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.ui.window.logfile import install_log_file, log_file_path
+from gpt2desk.ui.window.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def test_about_names_the_versions_of_gpt2desk_qt_tensorflow_and_transformers(
 
 def test_about_versions_do_not_import_tensorflow() -> None:
     code = (
-        "import sys; from gpt2desk.ui.help_menu import versions; v = versions(); "
+        "import sys; from gpt2desk.ui.window.help_menu import versions; v = versions(); "
         "assert v['TensorFlow'] and v['transformers'], v; "
         "assert 'tensorflow' not in sys.modules and 'transformers' not in sys.modules"
     )

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from gpt2desk.core.store import Store
+from gpt2desk.core.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 AT_MOST_LOST_S = 1.0

@@ -13,11 +13,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from gpt2desk.core import cache, hub
-from gpt2desk.ui.hub_prefs import HubPrefs
-from gpt2desk.ui.main_window import MainWindow
-from gpt2desk.ui.models_dialog import ModelsDialog
-from gpt2desk.ui.worker import WorkerHost
+from gpt2desk.core.hub import cache
+from gpt2desk.core.hub import download as hub
+from gpt2desk.ui.generation.worker import WorkerHost
+from gpt2desk.ui.models.dialog import ModelsDialog
+from gpt2desk.ui.models.hub_prefs import HubPrefs
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.hubfixtures import TINY_ID
 from tests.hubserver import HubServer
 from tests.ui.helpers import LOAD_TIMEOUT_MS, Recorder, wait_ready

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS, Recorder, wait_ready
 
 MakeWindow = Callable[..., MainWindow]

@@ -12,13 +12,14 @@ import pytest
 from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
-from gpt2desk.core import cache, hub
-from gpt2desk.core.catalog import FAMILY
-from gpt2desk.ui.downloads import DownloadHost
-from gpt2desk.ui.hub_prefs import HubPrefs
-from gpt2desk.ui.main_window import MainWindow
-from gpt2desk.ui.models_dialog import ModelsDialog
-from gpt2desk.ui.worker import WorkerHost
+from gpt2desk.core.hub import cache
+from gpt2desk.core.hub import download as hub
+from gpt2desk.core.hub.catalog import FAMILY
+from gpt2desk.ui.generation.worker import WorkerHost
+from gpt2desk.ui.models.dialog import ModelsDialog
+from gpt2desk.ui.models.downloads import DownloadHost
+from gpt2desk.ui.models.hub_prefs import HubPrefs
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.hubfixtures import TINY_ID, serve_conversion
 from tests.hubserver import HubServer, folder_files
 from tests.ui.helpers import GEN_TIMEOUT_MS, LOAD_TIMEOUT_MS, Recorder, wait_ready
@@ -448,7 +449,7 @@ def test_gpt2_downloads_without_a_licence_question(
 def test_converting_simplified_chinese_is_per_model_and_off_by_default(
     make_dialog: Callable[..., ModelsDialog],
 ) -> None:
-    from gpt2desk.ui.models_convert import converted_models
+    from gpt2desk.ui.models.convert import converted_models
 
     dialog = make_dialog()
     check = dialog.convert_check
@@ -475,7 +476,7 @@ def test_converting_simplified_chinese_is_per_model_and_off_by_default(
 def test_a_converted_reply_streams_in_traditional_chinese_and_never_rewrites_itself(
     make_window: Callable[..., MainWindow],
 ) -> None:
-    from gpt2desk.ui.models_convert import set_converted
+    from gpt2desk.ui.models.convert import set_converted
 
     window = make_window(start=False)
     set_converted(WENZHONG, True)
@@ -513,7 +514,7 @@ def test_a_converted_reply_streams_in_traditional_chinese_and_never_rewrites_its
 def test_stop_shows_and_keeps_the_converted_text_still_held(
     make_window: Callable[..., MainWindow], tiny_model_dir: Path
 ) -> None:
-    from gpt2desk.ui.models_convert import set_converted
+    from gpt2desk.ui.models.convert import set_converted
 
     set_converted(str(tiny_model_dir), True)
     window = make_window()
@@ -533,7 +534,7 @@ def test_stop_shows_and_keeps_the_converted_text_still_held(
 def test_first_start_in_zh_tw_offers_the_traditional_chinese_model(
     qapp: Any, monkeypatch: pytest.MonkeyPatch, hf_cache: Path
 ) -> None:
-    from gpt2desk.ui.models_first_start import start_model
+    from gpt2desk.ui.models.first_start import start_model
     from gpt2desk.ui.translations import install_translations
 
     asked: list[str] = []

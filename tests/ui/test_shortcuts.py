@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from gpt2desk.ui.help_menu import action_label, shortcut_actions
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.ui.window.help_menu import action_label, shortcut_actions
+from gpt2desk.ui.window.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from gpt2desk.ui.sidebar import Sidebar
+from gpt2desk.ui.conversation.sidebar import Sidebar
 
 
 def _convs(n: int) -> list[dict[str, Any]]:

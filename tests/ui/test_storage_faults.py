@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from gpt2desk.core.store import DB_NAME, Store
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.core.store.database import DB_NAME, Store
+from gpt2desk.ui.window.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +102,7 @@ def test_a_corrupt_database_is_set_aside_shown_and_a_fresh_one_used(
 
 WRITE_THEN_KILL = """
 import os, signal, sys
-from gpt2desk.core.store import Store
+from gpt2desk.core.store.database import Store
 store = Store.open(sys.argv[1])
 store.save_conversation({"id": "old", "kind": "draft", "title": "Saved long ago",
     "created": 1, "updated": 1, "model": "", "active_child": "t1", "composer": "",

@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gpt2desk.core.progress import Progress
+from gpt2desk.core.hub.progress import Progress
 from gpt2desk.core.settings import SettingsError
-from gpt2desk.core.store import DB_NAME, SCHEMA_VERSION
+from gpt2desk.core.store.database import DB_NAME, SCHEMA_VERSION
 from gpt2desk.ui import translations
-from gpt2desk.ui.main_window import MainWindow
 from gpt2desk.ui.translations import install_translations, language_for_locale
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS, LOAD_TIMEOUT_MS
 
 MakeWindow = Callable[..., MainWindow]

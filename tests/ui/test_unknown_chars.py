@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.core.test_wordpiece import UNKNOWN_PROMPT, build_biased
 from tests.ui.helpers import Recorder, wait_ready
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 
-from gpt2desk.ui.worker import WorkerHost
+from gpt2desk.ui.generation.worker import WorkerHost
 from tests.ui.helpers import GEN_TIMEOUT_MS, LOAD_TIMEOUT_MS, Recorder
 
 PROMPT = "Once upon a time"
@@ -33,8 +33,9 @@ def test_load_reports_loading_preparing_ready_in_order(
 def test_tokens_stream_then_finish_with_the_engine_text(
     qtbot: Any, loaded_host: WorkerHost, tiny_model_dir: Path
 ) -> None:
-    from gpt2desk.core.engine import Done, generate
-    from gpt2desk.core.models import load_model, parse_model_ref
+    from gpt2desk.core.engine.decode import Done, generate
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import parse_model_ref
     from gpt2desk.core.settings import GenerationSettings
 
     settings = {"max_new_tokens": 40, "seed": 1234, "temperature": 0.9}

@@ -12,9 +12,9 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from gpt2desk.core.store import Store
-from gpt2desk.ui.edit_dialog import EditTurnDialog
-from gpt2desk.ui.main_window import MainWindow
+from gpt2desk.core.store.database import Store
+from gpt2desk.ui.conversation.edit_dialog import EditTurnDialog
+from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS
 
 MakeWindow = Callable[..., MainWindow]

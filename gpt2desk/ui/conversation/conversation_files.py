@@ -1,0 +1,272 @@
+"""Export and import: Markdown, plain text, and the JSON of all data.
+
+Each import or export is work for a :class:`~gpt2desk.ui.conversation.file_job.FileJob`
+(a thread of its own, with progress and Cancel): :func:`import_work` and
+:func:`export_work` are called in the GUI thread and take what they need from
+the workspace there; the work itself touches only the file and the store's
+writer. An export is whole or absent (QSaveFile); an import of a JSON export
+is checked whole against :mod:`gpt2desk.core.writing.transfer` and saved in one
+transaction, or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QSaveFile
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from gpt2desk.core.store.database import Store
+from gpt2desk.core.store.writer import Writer
+from gpt2desk.core.writing import transfer as import_schema
+from gpt2desk.core.writing.turns import (
+    Conversation,
+    ImportFailed,
+    draft_from_text,
+    export_all,
+    to_markdown,
+    to_plain_text,
+)
+from gpt2desk.ui.conversation.file_job import Control, FileProblem, Finish, Work
+
+if TYPE_CHECKING:
+    from gpt2desk.ui.conversation.workspace import Workspace
+
+#: Larger files are refused before being read (and a device is never read).
+MAX_IMPORT_BYTES = 1 << 30
+CHUNK_BYTES = 1 << 20
+
+
+def import_cancelled() -> str:
+    return QCoreApplication.translate(
+        "ConversationFiles", "Import cancelled: nothing was imported."
+    )
+
+
+def export_cancelled() -> str:
+    return QCoreApplication.translate("ConversationFiles", "Export cancelled: no file was written.")
+
+
+# -- export -----------------------------------------------------------------------
+
+
+def export_work(
+    workspace: Workspace, path: str, fmt: str, convs: list[dict[str, Any]] | None = None
+) -> Work:
+    """Writes the current conversation (md, txt) or everything (json) to ``path``.
+
+    Args:
+        convs: Every conversation, when the caller has them already
+            (:meth:`Workspace.all_conversations`); else the work reads them
+            from the database once the writer has saved what is queued.
+    """
+    if fmt != "json":
+        conv = workspace.current
+        if conv is None:
+            return _nothing_to_export
+        you = QCoreApplication.translate("WorkspaceController", "You")
+        text = to_markdown(conv, you) if fmt == "md" else to_plain_text(conv, you)
+        return lambda control: _write(path, text, control)
+    # Everything the window holds goes through the writer's queue: once it has
+    # done what is queued now, the database holds what the window shows.
+    workspace.flush_pending()
+    writer = workspace.writer
+
+    def work(control: Control) -> Finish:
+        docs = convs if convs is not None else _saved(writer, control)
+        control.tick(60)
+        data = json.dumps(export_all(docs), ensure_ascii=True, indent=1)
+        return _write(path, data, control, start=70)
+
+    return work
+
+
+def _saved(writer: Writer, control: Control) -> list[dict[str, Any]]:
+    """Every conversation as saved once the writer is done with what is queued."""
+    reader = writer.call(Store.reader)
+    if reader is None:  # working in memory: only the writer's connection has it
+        return writer.call(lambda s: s.load_all())
+    try:
+        ids = [c["id"] for c in reversed(reader.list_conversations())]  # oldest change first
+        out = []
+        for i, cid in enumerate(ids):
+            conv = reader.load_conversation(cid)
+            if conv is not None:
+                out.append(conv)
+            control.tick(60 * (i + 1) // len(ids))
+        return out
+    finally:
+        reader.close()
+
+
+def _nothing_to_export(control: Control) -> Finish:
+    raise FileProblem(
+        QCoreApplication.translate("ConversationFiles", "There is no conversation to export.")
+    )
+
+
+def _write(path: str, text: str, control: Control, start: int = 0) -> Finish:
+    """Writes ``text`` whole or not at all (QSaveFile: a temporary file, renamed when complete)."""
+    data = text.encode("utf-8", "surrogatepass")
+    out = QSaveFile(path)
+    if not out.open(QSaveFile.OpenModeFlag.WriteOnly):
+        raise FileProblem(
+            QCoreApplication.translate("ConversationFiles", "Cannot write {path}: {error}").format(
+                path=path, error=out.errorString()
+            )
+        )
+    try:
+        for at in range(0, len(data), CHUNK_BYTES):
+            control.tick(start + (100 - start) * at // len(data))
+            if out.write(data[at : at + CHUNK_BYTES]) < 0:
+                break
+    except BaseException:
+        out.cancelWriting()
+        raise
+    if not out.commit():
+        raise FileProblem(
+            QCoreApplication.translate(
+                "ConversationFiles", "Writing {path} failed: {error}"
+            ).format(path=path, error=out.errorString())
+        )
+    return lambda: QCoreApplication.translate("ConversationFiles", "Exported to {path}").format(
+        path=path
+    )
+
+
+# -- import -----------------------------------------------------------------------
+
+
+def import_work(workspace: Workspace, path: str) -> Work:
+    """A .json export comes back whole (conversations already here are skipped);
+    any other file becomes a new draft, shown."""
+    writer = workspace.writer
+    name = Path(path).name
+
+    def work(control: Control) -> Finish:
+        text = _read(path, control)
+        if not path.lower().endswith(".json"):
+            draft = draft_from_text(text, name)
+            return lambda: _add_draft(workspace, draft, path)
+        try:
+            doc = import_schema.parse(text)
+            del text
+            control.tick(35)
+            convs = import_schema.read_export(
+                doc, progress=lambda done, total: control.tick(35 + 50 * done // total)
+            )
+        except ImportFailed as exc:
+            raise FileProblem(
+                QCoreApplication.translate(
+                    "ConversationFiles", "Cannot import {file}: {error}"
+                ).format(file=name, error=exc)
+            ) from exc
+        control.tick(85)
+        cancelled = control.cancelled
+        saved, skipped = writer.submit(
+            lambda s: import_schema.store_new(s, convs, cancelled)
+        ).result()
+        return lambda: _list_imported(workspace, saved, skipped, name)
+
+    return work
+
+
+def _read(path: str, control: Control) -> str:
+    """The text of a regular file of at most ``MAX_IMPORT_BYTES`` (never a device or pipe)."""
+    file = Path(path)
+    try:
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem(
+                QCoreApplication.translate(
+                    "ConversationFiles", "Cannot import {path}: it is not a file."
+                ).format(path=path)
+            )
+        if info.st_size > MAX_IMPORT_BYTES:
+            raise _too_big(path)
+        chunks: list[bytes] = []
+        size = 0
+        with file.open("rb") as f:
+            while chunk := f.read(CHUNK_BYTES):
+                size += len(chunk)
+                if size > MAX_IMPORT_BYTES:  # it grew while being read
+                    raise _too_big(path)
+                chunks.append(chunk)
+                control.tick(30 * size // max(info.st_size, size))
+    except OSError as exc:
+        raise FileProblem(
+            QCoreApplication.translate("ConversationFiles", "Cannot read {path}: {error}").format(
+                path=path, error=exc.strerror or exc
+            )
+        ) from exc
+    return b"".join(chunks).decode("utf-8", "surrogateescape")
+
+
+def _too_big(path: str) -> FileProblem:
+    return FileProblem(
+        QCoreApplication.translate(
+            "ConversationFiles", "Cannot import {path}: it is larger than 1 GB."
+        ).format(path=path)
+    )
+
+
+def _add_draft(workspace: Workspace, draft: Conversation, path: str) -> str:
+    workspace.add_conversations([draft])
+    workspace.select(draft.id)
+    return QCoreApplication.translate("ConversationFiles", "Imported {path}").format(path=path)
+
+
+def _list_imported(workspace: Workspace, saved: list[Conversation], skipped: int, name: str) -> str:
+    workspace.add_saved(saved)
+    return ConversationFiles().imported(len(saved), skipped, name)
+
+
+class ConversationFiles(QObject):
+    """The translation context of the counted messages (lupdate finds "%n" only in self.tr)."""
+
+    def imported(self, saved: int, skipped: int, name: str) -> str:
+        if not saved and skipped:
+            return self.tr(
+                "Nothing new in {file}: its %n conversations are already here (same id).",
+                "",
+                skipped,
+            ).format(file=name)
+        message = self.tr("Imported %n conversations from {file}.", "", saved).format(file=name)
+        if skipped:
+            message += " " + self.tr(
+                "%n conversations were already here (same id) and were skipped.", "", skipped
+            )
+        return message
+
+
+# -- asking for a file --------------------------------------------------------------
+
+
+def ask_export_path(parent: QWidget, fmt: str) -> str:
+    """Where to export ("" if the user cancelled)."""
+    filters = {
+        "md": QCoreApplication.translate("ConversationFiles", "Markdown (*.md)"),
+        "txt": QCoreApplication.translate("ConversationFiles", "Text (*.txt)"),
+        "json": QCoreApplication.translate("ConversationFiles", "JSON (*.json)"),
+    }
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        QCoreApplication.translate("ConversationFiles", "Export"),
+        f"export.{fmt}",
+        filters[fmt],
+    )
+    return path
+
+
+def ask_import_path(parent: QWidget) -> str:
+    """Which file to import ("" if the user cancelled)."""
+    filters = QCoreApplication.translate(
+        "ConversationFiles", "Text, Markdown or JSON (*.txt *.md *.markdown *.json);;All files (*)"
+    )
+    path, _ = QFileDialog.getOpenFileName(
+        parent, QCoreApplication.translate("ConversationFiles", "Import"), "", filters
+    )
+    return path

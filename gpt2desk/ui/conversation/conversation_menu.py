@@ -1,0 +1,86 @@
+"""The Conversation menu: new, undo/redo, regenerate, continue, versions, import/export.
+
+Every entry is also an action of the window, so its shortcut works anywhere in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+from gpt2desk.core.writing.turns import UndoStack
+
+if TYPE_CHECKING:
+    from gpt2desk.ui.conversation.workspace_ui import WorkspaceController
+
+# The changes Undo and Redo name (labels recorded by the workspace), translated when shown.
+UNDO_LABELS = (
+    QT_TRANSLATE_NOOP("UndoLabel", "Rename"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Delete"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Edit"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Regenerate"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Continue"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Choose version"),
+)
+
+
+class ConversationMenu(QObject):
+    """Builds the menu; ``update_undo`` names what Undo and Redo would do."""
+
+    def __init__(self, controller: WorkspaceController) -> None:
+        super().__init__(controller)
+        ui = self.ui = controller
+        w = controller.w
+        menu = self.menu = w.menuBar().addMenu(self.tr("&Conversation"))
+
+        def add(text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:
+            action = QAction(text, w)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False: slot())
+            menu.addAction(action)
+            w.addAction(action)
+            return action
+
+        add(self.tr("New chat"), lambda: ui.new_conversation("chat"), "Ctrl+N")
+        add(self.tr("New draft"), lambda: ui.new_conversation("draft"), "Ctrl+Shift+N")
+        menu.addSeparator()
+        self.undo_action = add(self.tr("Undo"), ui.undo, "Ctrl+Z")
+        self.redo_action = add(self.tr("Redo"), ui.redo, "Ctrl+Shift+Z")
+        menu.addSeparator()
+        add(self.tr("Regenerate last reply"), lambda: ui.on_last("regenerate"), "Ctrl+R")
+        add(self.tr("Continue"), lambda: ui.continue_(None), "Ctrl+Shift+Return")
+        add(self.tr("Edit last turn…"), lambda: ui.on_last("edit"))
+        add(self.tr("Previous version"), lambda: ui.on_last("prev"), "Alt+Left")
+        add(self.tr("Next version"), lambda: ui.on_last("next"), "Alt+Right")
+        menu.addSeparator()
+        add(self.tr("Import text, Markdown or JSON…"), self._ask_import)
+        add(self.tr("Export as Markdown…"), lambda: self._ask_export("md"))
+        add(self.tr("Export as plain text…"), lambda: self._ask_export("txt"))
+        add(self.tr("Export all data as JSON…"), lambda: self._ask_export("json"))
+        menu.addSeparator()
+        menu.addAction(controller.dock.toggleViewAction())
+
+    def update_undo(self, stack: UndoStack) -> None:
+        self.undo_action.setEnabled(stack.can_undo())
+        self.redo_action.setEnabled(stack.can_redo())
+        undo, redo = stack.undo_label(), stack.redo_label()
+        self.undo_action.setText(
+            self.tr("Undo {change}").format(change=_label(undo)) if undo else self.tr("Undo")
+        )
+        self.redo_action.setText(
+            self.tr("Redo {change}").format(change=_label(redo)) if redo else self.tr("Redo")
+        )
+
+    def _ask_export(self, fmt: str) -> None:
+        self.ui.ask_export(fmt)  # the status bar says how it went
+
+    def _ask_import(self) -> None:
+        self.ui.ask_import()
+
+
+def _label(change: str) -> str:
+    return QCoreApplication.translate("UndoLabel", change)

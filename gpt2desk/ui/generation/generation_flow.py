@@ -1,0 +1,260 @@
+"""What a send, a regenerate, a continue or an edit puts into the conversation.
+
+One reply is written at a time. Every passage the model writes is recorded
+with what produced it (model, settings, seed, token counts), and a
+regenerate or continue becomes undoable once it ends.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from gpt2desk.core.settings import GenerationSettings, SettingsError
+from gpt2desk.core.writing.prompts import ChatTemplate, Mode
+from gpt2desk.core.writing.turns import Change, Conversation, Turn
+
+if TYPE_CHECKING:
+    from gpt2desk.ui.conversation.workspace_ui import WorkspaceController
+
+
+@dataclass
+class Generation:
+    """The reply being written: into which turn, from which offset, with what."""
+
+    conv: Conversation
+    turn: Turn
+    start: int
+    settings: dict[str, Any]
+    model: str
+    label: str = ""  # undoable change (conversation_menu.UNDO_LABELS), recorded when it ends
+    before: dict[str, Any] | None = None
+    # "Save and answer": the edit's undoable change, which ends with this reply.
+    answers: Change | None = None
+
+
+def mode_of(conv: Conversation) -> Mode:
+    return Mode.CHAT if conv.kind == "chat" else Mode.CONTINUE
+
+
+class GenerationFlow(QObject):
+    """Starts replies in the worker and files what comes back into the conversation."""
+
+    def __init__(self, controller: WorkspaceController) -> None:
+        super().__init__(controller)
+        self.ui = controller
+        self.w = controller.w
+        self.workspace = controller.workspace
+        self.current: Generation | None = None
+
+    def streaming(self) -> bool:
+        return self.current is not None
+
+    def send(
+        self, text: str, mode: Mode, template: ChatTemplate | None, settings: GenerationSettings
+    ) -> None:
+        """The composer's text becomes a user turn; the model's reply streams in below."""
+        kind = "chat" if mode is Mode.CHAT else "draft"
+        conv = self.workspace.ensure_current(kind, self.w.model_name)
+        conv.kind = kind
+        last = conv.last()
+        user = conv.add_turn(last.id if last else None, "user", text)
+        prompt, stops = conv.prompt(user, mode, template)
+        self.w.composer.clear()
+        self._begin(conv, user, None, prompt, stops, settings)
+
+    def _begin(
+        self,
+        conv: Conversation,
+        parent: Turn | None,
+        extend: Turn | None,
+        prompt: str,
+        stops: tuple[str, ...],
+        settings: GenerationSettings,
+        *,
+        saved: tuple[Turn, ...] = (),
+        label: str = "",
+        answers: Change | None = None,
+    ) -> None:
+        model = self.w.model_name
+        before = conv.to_dict() if label else None
+        conv.model = model
+        if extend is None:
+            turn = conv.add_turn(parent.id if parent else None, "assistant", "")
+            new = [t for t in (parent, turn) if t is not None and t.id not in {s.id for s in saved}]
+            turn.status = "streaming"
+            self.workspace.add_turns(conv, *new)
+        else:
+            turn = extend
+            turn.status = "streaming"
+            conv.touch()
+            self.workspace.add_turns(conv, turn)
+        values = settings.to_dict()
+        self.current = Generation(
+            conv, turn, len(turn.text), dict(values), model, label, before, answers
+        )
+        values["stop"] = list(settings.stop) + list(stops)
+        self.ui.render(stream=True)
+        self.w.start_reply(prompt, values)
+        self.ui.context.show_writing()
+
+    def on_token(self, text: str) -> None:
+        gen = self.current
+        if gen is not None:
+            self.workspace.stream_into(gen.conv, gen.turn, text)
+
+    def finished(self, stats: dict[str, Any]) -> None:
+        gen = self.current
+        if gen is None:
+            return
+        self.current = None
+        turn = gen.turn
+        turn.status = "stopped" if stats.get("reason") == "cancelled" else "done"
+        turn.passages.append(
+            {
+                "start": gen.start,
+                "end": len(turn.text),
+                "model": gen.model,
+                "settings": gen.settings,
+                "seed": stats.get("seed"),
+                "prompt_tokens": stats.get("prompt_tokens"),
+                "new_tokens": stats.get("new_tokens"),
+                "reason": stats.get("reason"),
+                "prompt_truncated": stats.get("prompt_truncated"),
+                "context_shifts": stats.get("context_shifts"),
+                "created": time.time(),
+            }
+        )
+        self.workspace.finish_turn(gen.conv, turn)
+        if gen.before is not None:
+            self.workspace.record(gen.label, gen.conv, gen.before)
+        if gen.answers is not None:
+            self.workspace.amend(gen.answers, gen.conv)
+        self.ui.context.schedule()
+
+    def failed(self, message: str) -> None:
+        gen = self.current
+        if gen is None:
+            return
+        self.current = None
+        gen.turn.status = "failed"
+        gen.turn.passages.append({"start": gen.start, "model": gen.model, "error": message})
+        self.workspace.finish_turn(gen.conv, gen.turn)
+        if gen.answers is not None:
+            self.workspace.amend(gen.answers, gen.conv)
+
+    def stop_and_keep(self) -> None:
+        """Stops the reply being written; what was written is kept, marked stopped."""
+        if self.current is None:
+            return
+        self.w.host.stop()
+        # Text a script conversion still holds (ui/models_convert.py) is shown and kept.
+        self.w.abandon_reply()
+        self.finished({"reason": "cancelled"})
+        self.w.chat.end_model_turn(self.ui.note("stopped"))
+        self.w.set_busy(False)
+
+    # -- regenerate, continue, edit -----------------------------------------------
+
+    def _settings(self) -> GenerationSettings | None:
+        try:
+            return self.w.settings_panel.settings()
+        except SettingsError as exc:
+            self.w.stats_label.setText(str(exc))
+            return None
+
+    def _template(self, conv: Conversation) -> ChatTemplate | None:
+        if conv.kind != "chat":
+            return None
+        try:
+            return self.w.settings_panel.template()
+        except SettingsError as exc:
+            self.w.stats_label.setText(str(exc))
+            raise
+
+    def _can_generate(self) -> bool:
+        if self.w.model_state != "ready" or self.current is not None:
+            not_ready = self.tr("The model is not ready yet.")
+            self.w.model_label.setText(not_ready + " " + self.w.status_text)
+            return False
+        return True
+
+    def regenerate(self, turn_id: str, *, same_seed: bool = False) -> None:
+        """A new version of a model turn, beside the old ones."""
+        conv = self.workspace.current
+        if conv is None or not self._can_generate():
+            return
+        turn = conv.turns[turn_id]
+        if turn.role != "assistant":
+            return
+        settings = self._settings()
+        if settings is None:
+            return
+        if same_seed and turn.passages and turn.passages[0].get("settings"):
+            first = turn.passages[0]
+            settings = GenerationSettings.from_dict({**first["settings"], "seed": first["seed"]})
+        parent = conv.turns.get(turn.parent_id or "")
+        try:
+            prompt, stops = conv.prompt(parent, mode_of(conv), self._template(conv))
+        except SettingsError:
+            return
+        saved = (parent,) if parent else ()
+        self._begin(conv, parent, None, prompt, stops, settings, saved=saved, label="Regenerate")
+
+    def continue_(self, turn_id: str | None) -> None:
+        """More text at the end of the last model turn (or after the draft) — no new user turn.
+
+        Only the last turn shown goes on (``turn_id`` None means that one); an
+        earlier turn is continued by editing it ("Save and continue").
+        """
+        conv = self.workspace.current
+        if conv is None or not conv.turns or not self._can_generate():
+            return
+        last = conv.last()
+        if last is None or turn_id not in (None, last.id):
+            return
+        settings = self._settings()
+        if settings is None:
+            return
+        try:
+            prompt, stops = conv.prompt(last, mode_of(conv), self._template(conv))
+        except SettingsError:
+            return
+        if last.role == "assistant":
+            self._begin(conv, None, last, prompt, stops, settings, label="Continue")
+        else:
+            self._begin(conv, last, None, prompt, stops, settings, saved=(last,), label="Continue")
+
+    def edit(self, turn_id: str, text: str, *, generate: bool = True) -> Turn | None:
+        """A new version of a turn with ``text``; later turns stay on the old version's branch.
+
+        With ``generate``, the model answers an edited user turn, or goes on
+        writing from the end of an edited model turn (an undoable "Continue").
+        """
+        conv = self.workspace.current
+        if conv is None:
+            return None
+        old = conv.turns[turn_id]
+        if text == old.text:
+            return None
+        before = conv.to_dict()
+        new = conv.add_turn(old.parent_id, old.role, text)
+        new.passages = [{"edited_from": old.id, "created": time.time()}]
+        change = self.workspace.change("Edit", conv, before)
+        if generate and self.w.model_state == "ready":
+            settings = self._settings()
+            if settings is not None:
+                try:
+                    prompt, stops = conv.prompt(new, mode_of(conv), self._template(conv))
+                except SettingsError:
+                    return new
+                if old.role == "user":
+                    self._begin(
+                        conv, new, None, prompt, stops, settings, saved=(new,), answers=change
+                    )
+                else:
+                    self._begin(conv, None, new, prompt, stops, settings, label="Continue")
+        return new

@@ -1,0 +1,185 @@
+"""The rows of the Models table: which models are listed and what each cell says.
+
+Plain Python apart from Qt's translation lookup: the dialog turns these into table items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from gpt2desk.core.hub import cache
+from gpt2desk.core.hub.catalog import (
+    CATALOG,
+    ENGLISH,
+    MEMORY_FORMULA,
+    SIMPLIFIED_CHINESE,
+    TRADITIONAL_CHINESE,
+    UNKNOWN_LICENCE,
+    CatalogEntry,
+    format_bytes,
+)
+from gpt2desk.core.model_source import ModelLoadError
+from gpt2desk.ui.translations import current_language
+
+COLUMN_COUNT = 8
+#: Columns whose index tests and the dialog use.
+LANGUAGE_COLUMN = 6
+LICENCE_COLUMN = 7
+
+
+def columns() -> tuple[str, ...]:
+    """The column headings, in the UI's language."""
+    return (
+        QCoreApplication.translate("ModelRows", "Model"),
+        QCoreApplication.translate("ModelRows", "Parameters"),
+        QCoreApplication.translate("ModelRows", "Download"),
+        QCoreApplication.translate("ModelRows", "Memory needed"),
+        QCoreApplication.translate("ModelRows", "On disk"),
+        QCoreApplication.translate("ModelRows", "Disk use"),
+        QCoreApplication.translate("ModelRows", "Language"),
+        QCoreApplication.translate("ModelRows", "Licence"),
+    )
+
+
+def language_name(language: str) -> str:
+    """A catalog language as the table shows it: each Chinese in its own script."""
+    if language == ENGLISH:
+        return QCoreApplication.translate("ModelRows", "English")
+    return language  # 繁體中文 and 简体中文 are written as their readers write them
+
+
+def licence_name(licence: str) -> str:
+    """A licence id as the table shows it ("GPL-3.0"), or that the card names none."""
+    return licence or QCoreApplication.translate("ModelRows", "not stated")
+
+
+def language_tip(row_name: str, language: str) -> str:
+    """What a model writes, for its name's tooltip."""
+    texts = {
+        # Every GPT-2 of OpenAI was trained on English web text.
+        ENGLISH: QCoreApplication.translate("ModelRows", "{name}: reads and writes English only"),
+        TRADITIONAL_CHINESE: QCoreApplication.translate(
+            "ModelRows", "{name}: writes Traditional Chinese (trained on text from Taiwan)"
+        ),
+        SIMPLIFIED_CHINESE: QCoreApplication.translate(
+            "ModelRows",
+            "{name}: writes Simplified Chinese; its output can be converted to "
+            "Traditional Chinese (Taiwan)",
+        ),
+    }
+    return texts[language].format(name=row_name)
+
+
+def licence_tip(licence: str) -> str:
+    if licence == UNKNOWN_LICENCE:
+        return QCoreApplication.translate(
+            "ModelRows", "The model card names no licence: ask its authors before you publish"
+        )
+    return QCoreApplication.translate("ModelRows", "The licence of the model's weights")
+
+
+def memory_formula() -> str:
+    """How the memory estimate is made (the core's formula, for the column's tooltip)."""
+    if current_language() == "en":
+        return MEMORY_FORMULA
+    return QCoreApplication.translate(
+        "ModelRows",
+        "Memory needed ≈ 0.9 GB (TensorFlow runtime and compiled decode loop) + 5.15 bytes "
+        "per parameter + 8 bytes x layers x 1056 x width (the key/value cache). Measured "
+        "after loading on Linux: gpt2 1.62 GB, gpt2-medium 2.94 GB.",
+    )
+
+
+def _state_text(state: str) -> str:
+    texts = {
+        "complete": QCoreApplication.translate("ModelRows", "On disk"),
+        "partial": QCoreApplication.translate("ModelRows", "Partly downloaded"),
+        "absent": QCoreApplication.translate("ModelRows", "Not downloaded"),
+    }
+    return texts[state]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a Hub model (``ids``: the id and its aliases) or a folder."""
+
+    kind: str
+    name: str
+    entry: CatalogEntry | None = None
+    ids: tuple[str, ...] = ()
+    note: str = ""
+
+
+def table_rows(added: list[tuple[str, str]]) -> list[Row]:
+    """The family, then the models the user added, then other GPT-2s found in the cache."""
+    rows = [Row("hub", e.repo_id, e, (e.repo_id, *e.aliases)) for e in CATALOG]
+    for kind, name in added:
+        rows.append(Row(kind, name, None, (name,) if kind == "hub" else ()))
+    known = {i for r in rows for i in r.ids}
+    for repo_id in cache.cached_gpt2_ids():
+        if repo_id not in known:
+            note = QCoreApplication.translate("ModelRows", "found in the cache")
+            rows.append(Row("hub", repo_id, None, (repo_id,), note))
+    return rows
+
+
+def row_cells(row: Row, active: str, downloading: bool) -> list[tuple[str, str]]:
+    """(text, tooltip) of each column of ``row``; ``active`` is the loaded model."""
+    e = row.entry
+    name = row.name
+    if row.kind != "hub":
+        name = QCoreApplication.translate("ModelRows", "{name} (folder)").format(
+            name=Path(row.name).name
+        )
+    if row.note:
+        name += f" ({row.note})"
+    if active and active in (row.name, *row.ids):
+        name += QCoreApplication.translate("ModelRows", " — in use")
+    # A folder row shows only the folder's name: its tooltip is the whole path.
+    tip = language_tip(row.name, e.language) if e else row.name
+    params = (
+        (
+            e.label,
+            QCoreApplication.translate("ModelRows", "{n} parameters").format(n=f"{e.params:,}"),
+        )
+        if e
+        else ("—", "")
+    )
+    size = (
+        (
+            "≈ " + format_bytes(e.download_bytes),
+            QCoreApplication.translate("ModelRows", "weights + tokenizer files"),
+        )
+        if e
+        else ("—", "")
+    )
+    formula = memory_formula()
+    memory = (format_bytes(e.memory_bytes), formula) if e else ("—", formula)
+    state, disk_tip, used = _disk_state(row, downloading)
+    language = (language_name(e.language), tip) if e else ("—", "")
+    licence = (licence_name(e.licence), licence_tip(e.licence)) if e else ("—", "")
+    return [(name, tip), params, size, memory, (state, disk_tip), (used, ""), language, licence]
+
+
+def _disk_state(row: Row, downloading: bool) -> tuple[str, str, str]:
+    if row.kind == "local":
+        try:
+            cache.check_gpt2_folder(Path(row.name))
+        except ModelLoadError as exc:
+            return QCoreApplication.translate("ModelRows", "Folder has a problem"), str(exc), "—"
+        folder = QCoreApplication.translate("ModelRows", "Folder")
+        return folder, row.name, format_bytes(cache.folder_bytes(Path(row.name)))
+    found = cache.best_status(row.ids)
+    text = QCoreApplication.translate("ModelRows", "Downloading…") if downloading else ""
+    text = text or _state_text(found.state)
+    used = format_bytes(found.disk_bytes) if found.state != "absent" else "—"
+    where = str(cache.repo_folder(found.repo_id))
+    if found.state == "complete" and found.revision != "main":
+        from gpt2desk.core.hub.download import revision_note
+
+        text = QCoreApplication.translate("ModelRows", "On disk (conversion pull request)")
+        where = f"{where}\n{revision_note(found.revision)}"
+    return text, where, used

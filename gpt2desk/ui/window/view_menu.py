@@ -1,0 +1,116 @@
+"""View > Theme and View > Writing font: apply at once, kept between launches.
+
+"Follow the system" also follows a change of the desktop's color scheme while
+the app runs (``QStyleHints.colorSchemeChanged``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QFont, QGuiApplication
+from PySide6.QtWidgets import QFontDialog, QMenu
+
+from gpt2desk.ui.translations import LANGUAGES
+from gpt2desk.ui.window.appearance import (
+    Appearance,
+    apply_theme,
+    follow_scheme,
+    pref,
+    set_pref,
+    writing_font,
+)
+
+if TYPE_CHECKING:
+    from gpt2desk.ui.window.main_window import MainWindow
+
+
+class AppearanceMenu(QObject):
+    """The theme and writing-font entries of the View menu."""
+
+    def __init__(self, window: MainWindow, menu: QMenu) -> None:
+        super().__init__(window)
+        self.window = window
+        self.appearance = Appearance.load()
+        names = {
+            "system": self.tr("Follow the system"),
+            "light": self.tr("Light"),
+            "dark": self.tr("Dark"),
+        }
+        theme_menu = menu.addMenu(self.tr("Theme"))
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme, name in names.items():
+            action = QAction(name, window)
+            action.setCheckable(True)
+            action.setChecked(theme == self.appearance.theme)
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[theme] = action
+        self.font_action = QAction(self.tr("Writing font…"), window)
+        self.font_action.triggered.connect(self.choose_font)
+        menu.addAction(self.font_action)
+        language_menu = menu.addMenu(self.tr("Language"))
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        chosen = str(pref("appearance/language"))
+        # Each language is named in itself, so a user who cannot read the UI can find theirs.
+        languages = {"system": self.tr("System language"), **LANGUAGES}
+        for code, name in languages.items():
+            action = QAction(name, window)
+            action.setCheckable(True)
+            action.setChecked(code == chosen)
+            action.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            self.language_group.addAction(action)
+            language_menu.addAction(action)
+            self.language_actions[code] = action
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
+        self.apply()
+
+    def set_language(self, code: str) -> None:
+        """Saves the UI language; it applies from the next start (every text is built once)."""
+        set_pref("appearance/language", code)
+        self.language_actions[code].setChecked(True)
+        self.window.statusBar().showMessage(
+            self.tr("The new language is used from the next start of gpt2desk."), 10_000
+        )
+
+    def apply(self) -> None:
+        a = self.appearance
+        apply_theme(a.theme)
+        font = writing_font(a.font_family, a.font_size)
+        self.window.composer.setFont(font)
+        self.window.chat.setFont(font)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        # Turn backgrounds follow the theme: draw the conversation again.
+        workspace_ui = getattr(self.window, "workspace_ui", None)
+        if workspace_ui is not None and not self.window.chat.streaming():
+            workspace_ui.render()
+
+    def _on_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        """The desktop switched between light and dark (also emitted for our own hint)."""
+        # The saved choice, not this menu's copy: every window hears the signal.
+        if Appearance.load().theme == "system":
+            follow_scheme(scheme)
+            if self.window.isVisible():
+                self._redraw()
+
+    def set_theme(self, theme: str) -> None:
+        self.appearance = Appearance(theme, self.appearance.font_family, self.appearance.font_size)
+        self.appearance.save()
+        self.theme_actions[theme].setChecked(True)
+        self.apply()
+
+    def set_font(self, family: str, size: int) -> None:
+        self.appearance = Appearance(self.appearance.theme, family, size)
+        self.appearance.save()
+        self.apply()
+
+    def choose_font(self) -> None:
+        ok, font = QFontDialog.getFont(self.window.composer.font(), self.window)
+        if ok and isinstance(font, QFont):
+            self.set_font(font.family(), font.pointSize())
