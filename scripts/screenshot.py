@@ -46,8 +46,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from gpt2desk.assets import resource_path
-    from gpt2desk.ui.main_window import MainWindow
     from gpt2desk.ui.translations import install_translations
+    from gpt2desk.ui.window.main_window import MainWindow
 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp / "cfg"))
     app = QApplication(sys.argv[:1])
