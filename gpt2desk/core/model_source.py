@@ -20,7 +20,7 @@ WEIGHT_FILES = ("model.safetensors", "tf_model.h5", "flax_model.msgpack")
 TOKENIZER_FILES = (
     ("tokenizer.json",),
     ("vocab.json", "merges.txt"),
-    ("vocab.txt",),  # BERT's WordPiece (core/wordpiece.py)
+    ("vocab.txt",),  # BERT's WordPiece (core/engine/wordpiece.py)
 )
 
 

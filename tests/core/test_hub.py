@@ -93,7 +93,7 @@ def test_the_progress_hook_is_in_place() -> None:
 
 
 def test_the_checks_of_hub_answers_are_in_place() -> None:
-    """core/hub_guard.py relies on where huggingface_hub 0.36 gets paths and bodies from."""
+    """core/hub/guard.py relies on where huggingface_hub 0.36 gets paths and bodies from."""
     from huggingface_hub import file_download
 
     hub._prepare_client(hub.STALL_S)

@@ -1,4 +1,4 @@
-"""The checks of values a Hub sends before they become paths (core/hub_guard.py)."""
+"""The checks of values a Hub sends before they become paths (core/hub/guard.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The compiled sampler picks only what the settings allow, as often as it should.
 
-The decode loop samples on the device (core/sampling.py). Each case here
+The decode loop samples on the device (core/engine/sampling.py). Each case here
 compiles the same function with XLA, as the runner does, and compares its
 picks over many token numbers with the set and the probabilities worked out
 in NumPy. The draws are seeded, so these checks give the same result on

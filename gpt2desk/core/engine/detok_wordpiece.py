@@ -93,7 +93,7 @@ def space_between(before: str, after: str) -> bool:
 
 def is_wordpiece(tokenizer: Any) -> bool:
     """Whether ``tokenizer`` is a WordPiece (BERT-style) tokenizer."""
-    if getattr(tokenizer, "is_wordpiece", False) is True:  # core/wordpiece.py's wrapper
+    if getattr(tokenizer, "is_wordpiece", False) is True:  # core/engine/wordpiece.py's wrapper
         return True
     backend = getattr(tokenizer, "backend_tokenizer", None)
     if backend is not None:
@@ -142,7 +142,7 @@ class _Vocab:
     """What each id shows, looked up once per id (a stream uses few of them)."""
 
     def __init__(self, tokenizer: Any, eos_id: int | None) -> None:
-        # core/wordpiece.py wraps BertTokenizerFast as ``fast``; use it directly.
+        # core/engine/wordpiece.py wraps BertTokenizerFast as ``fast``; use it directly.
         hf = getattr(tokenizer, "fast", tokenizer)
         self._hf = hf
         backend = getattr(hf, "backend_tokenizer", None)

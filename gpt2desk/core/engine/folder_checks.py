@@ -70,7 +70,7 @@ def _bad(file: Path, problem: Any, **values: Any) -> ModelLoadError:
 
 
 def bad_file(file: Path, problem: Any, **values: Any) -> ModelLoadError:
-    """:func:`_bad` for other core modules (core/wordpiece.py)."""
+    """:func:`_bad` for other core modules (core/engine/wordpiece.py)."""
     return _bad(file, problem, **values)
 
 
@@ -200,7 +200,7 @@ def check_config(folder: Path) -> dict[str, Any]:
         inside = whole and 0 <= int(value or 0) < fields["vocab_size"]
         if whole and not inside and _is_wordpiece(folder):
             # UER's Chinese GPT-2s carry GPT-2's 50256 with a 21,128-token
-            # vocabulary: a WordPiece model then has no such token (core/wordpiece.py).
+            # vocabulary: a WordPiece model then has no such token (core/engine/wordpiece.py).
             continue
         if value is not None and not inside:
             raise _bad(

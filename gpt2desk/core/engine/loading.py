@@ -260,7 +260,7 @@ def _load_files(name: str, folder: Path, keep_model: bool) -> tuple[Any, Any, An
     weights = weights_file(folder)
     try:
         # Not from_pretrained: it reads the whole checkpoint into NumPy before
-        # assigning it (see core/weights.py), and would accept .bin files.
+        # assigning it (see core/engine/weights.py), and would accept .bin files.
         model, wte_t = build_model(config, weights, keep_embedding=keep_model)
     except WeightsError as exc:
         raise ModelLoadError(

@@ -10,7 +10,7 @@ prompt length or setting ever triggers a retrace after
 :meth:`GPT2Runner.prepare`.
 
 Decoding runs several tokens per call: one XLA function loops "feed a token,
-pick the next" on the device (sampling included, see core/sampling.py).
+pick the next" on the device (sampling included, see core/engine/sampling.py).
 Measured on gpt2 (make bench): 21.5 ms per token inside the loop, 24.4 ms
 for one token per call.
 
@@ -385,7 +385,7 @@ class GPT2Runner:
         Each picked token is fed in turn (at ``pos + 1``, ...) except the last,
         which the caller feeds with the next call. Ends early after picking
         ``eos_id`` (-1: a model without one). ``index`` is the number of
-        ``token_id``'s successor within the request (see core/sampling.py).
+        ``token_id``'s successor within the request (see core/engine/sampling.py).
         """
         if not 1 <= count <= self.decode_chunk:
             raise ValueError(f"count must be 1..{self.decode_chunk}, not {count}")

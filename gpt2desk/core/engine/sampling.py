@@ -1,6 +1,6 @@
 """Choosing the next token from logits: the one place sampling happens.
 
-It runs inside the compiled decode loop (see core/runner.py), so it is
+It runs inside the compiled decode loop (see core/engine/runner.py), so it is
 TensorFlow code with every setting a tensor: no setting ever recompiles.
 The order of the logit processors is the one transformers' ``generate`` uses
 (repetition penalty, temperature, top-k, top-p), so greedy decoding gives the

@@ -6,7 +6,7 @@ it, so loading gpt2 briefly needs the weights twice (~1.9 GB peak for a
 copy. Reads TF ``.h5`` files written by ``save_pretrained``, safetensors in
 either TF or PyTorch naming (CKIP's from the Hub's conversion carry PyTorch's
 attention-mask buffers too) and flax's ``flax_model.msgpack`` as plain data
-(core/weights_msgpack.py); never pickle.
+(core/engine/weights_msgpack.py); never pickle.
 """
 
 from __future__ import annotations

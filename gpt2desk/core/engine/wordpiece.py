@@ -44,7 +44,7 @@ def is_wordpiece_folder(folder: Path) -> bool:
     WordPiece when tokenizer_config.json (or else config.json, as UER's
     carry it) names BertTokenizer(Fast), or names no class and there is no
     vocab.json. Raises ModelLoadError for a file that cannot be read (see
-    core/model_folder.py).
+    core/engine/folder_checks.py).
     """
     from gpt2desk.core.engine.folder_checks import read_json
 
@@ -251,7 +251,7 @@ class WordPieceTokenizer:
         skip_special_tokens: bool = False,
         clean_up_tokenization_spaces: bool | None = None,
     ) -> str:
-        """The text of ``token_ids`` as written Chinese (core/detok_wordpiece.py's rendering).
+        """The text of ``token_ids`` as written Chinese (detok_wordpiece.py rendering).
 
         Special tokens never show, whatever ``skip_special_tokens`` says;
         [SEP] is a line break unless it is the EOS.

@@ -13,24 +13,24 @@ huggingface_hub 0.36 lacks for a desktop app:
 - sha256 checks: the client only checks sizes, but an LFS blob is named by its
   sha256, so a damaged file is found, deleted and reported.
 - Messages a user can act on, among them for a captive portal (a 200 web page).
-- Checks of every header the client builds a path from (``hub_guard``): a
+- Checks of every header the client builds a path from (``guard``): a
   server cannot write outside the cache. A redirect loop and a server that
   stops sending mid-file (``stall_s`` without a byte) end with a message; what
   arrived is kept for Resume.
 
 A model whose main has only pickle weights is downloaded from the Hub's
-safetensors conversion pull request (``hub_files``); its progress reports say
+safetensors conversion pull request (``plan``); its progress reports say
 so (:class:`HubProgress`), and the cache keeps it under ``refs/refs/pr/N``.
 
 The endpoint is always passed explicitly (``huggingface_hub`` reads
 ``HF_ENDPOINT`` only once, at import), and no access token is ever sent.
 
-The parts live in modules of their own and are importable from here:
-``hub_check`` (endpoint and id), ``hub_files`` (which files to fetch),
-``hub_conversion`` (the Hub's safetensors conversion of pickle-only models),
-``hub_guard`` (checks of the server's answers), ``hub_progress`` (the hook),
-``hub_verify`` (config and sha256 checks) and ``hub_errors`` (messages,
-captive portal included).
+The parts live in modules of their own in this package and are importable
+from here: ``address`` (endpoint and id), ``plan`` (which files to fetch),
+``conversion`` (the Hub's safetensors conversion of pickle-only models),
+``guard`` (checks of the server's answers), ``progress_hook`` (the hook),
+``verify`` (config and sha256 checks) and ``errors`` (messages, captive
+portal included); ``cache`` and ``catalog`` are read by the Models window.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ relative redirects on HEAD are followed recursively with no limit (a loop
 ends in RecursionError after ~500 requests), and a body that stops arriving
 is retried by ``http_get`` up to 5 times after each byte that arrives, each
 after a full read timeout and a second's sleep. A stalled body raises
-:class:`BodyStalled` here instead, which ``http_get`` lets through, and core/hub.py
+:class:`BodyStalled` here instead, which ``http_get`` lets through, and core/hub/download.py
 reports it at once (what arrived is kept for Resume).
 """
 

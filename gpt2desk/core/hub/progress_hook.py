@@ -1,4 +1,4 @@
-"""The progress hook: byte progress and cancel for ``hf_hub_download`` (see core/hub.py).
+"""The progress hook: byte progress and cancel for ``hf_hub_download`` (see core/hub/download.py).
 
 huggingface_hub 0.36 has no progress callback: ``http_get`` reports through
 the private ``file_download._get_progress_bar_context``, replaced here by one

@@ -6,10 +6,10 @@ changes data is one transaction. Text is stored as UTF-8 with
 ``surrogatepass`` in BLOBs, so anything a Python ``str`` can hold (NUL, lone
 surrogates) comes back exactly.
 
-The parts live in modules of their own and are importable from here:
-``store_schema`` (migrations, columns, text as BLOBs), ``store_errors``,
-``store_files`` (connecting, read-only copies, setting a damaged file aside)
-and ``store_records`` (the reads and writes).
+The parts live in modules of their own in this package and are importable
+from here: ``schema`` (migrations, columns, text as BLOBs), ``errors``,
+``files`` (connecting, read-only copies, setting a damaged file aside) and
+``records`` (the reads and writes); ``writer`` is the storage thread.
 """
 
 from __future__ import annotations
