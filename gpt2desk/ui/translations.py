@@ -85,6 +85,43 @@ def _install(app: QCoreApplication, language: str) -> bool:
     if qt.load(f"qtbase_{language}", qt_dir):
         QCoreApplication.installTranslator(qt)
         _installed.append(qt)
+        # Installed last, so asked first: it only answers what qtbase leaves in English.
+        accelerated = _AcceleratorFallback(qt, app)
+        QCoreApplication.installTranslator(accelerated)
+        _installed.append(accelerated)
     else:
         log.info("Qt's own %s translation is not installed", language)
     return True
+
+
+class _AcceleratorFallback(QTranslator):
+    """Qt texts with a shortcut letter that ``qtbase`` translates only without one.
+
+    qtbase_zh_TW.qm has "Look in:" but not the "&Look in:" and "Files of &type:"
+    that Qt's file dialog shows, so they stayed English. Such a text is
+    translated without its "&", and the letter is added back before the colon,
+    as Chinese labels write it ("尋找於(&L)" + colon). None means "not mine"
+    (Qt's null string: the next translator is asked; "" would be the answer).
+    """
+
+    def __init__(self, qt: QTranslator, parent: QCoreApplication) -> None:
+        super().__init__(parent)
+        self._qt = qt
+
+    def isEmpty(self) -> bool:
+        return False
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        if not context.startswith("Q") or source.count("&") != 1 or "&&" in source:
+            return None
+        at = source.index("&")
+        letter = source[at + 1 : at + 2]
+        if not letter.isalnum():
+            return None
+        plain = self._qt.translate(context, source.replace("&", ""), disambiguation, n)
+        if not plain or plain == source.replace("&", ""):
+            return None
+        end = len(plain.rstrip(":：. …"))  # noqa: RUF001
+        return f"{plain[:end]}(&{letter.upper()}){plain[end:]}"

@@ -1,0 +1,49 @@
+# ruff: noqa: RUF001
+"""Qt's own dialogs in Traditional Chinese: qtbase's translation, and the labels it lacks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QLabel
+
+from gpt2desk.ui.translations import install_translations
+
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@pytest.fixture
+def zh_tw() -> Iterator[None]:
+    assert install_translations("zh_TW") == "zh_TW"
+    yield
+    install_translations("en")
+
+
+def test_qt_strings_are_chinese_under_zh_tw(zh_tw: None) -> None:
+    assert QCoreApplication.translate("QFileDialog", "Look in:") == "尋找於："
+    # qtbase_zh_TW.qm has no "&Look in:" nor "Files of &type:", which the dialog shows.
+    assert QCoreApplication.translate("QFileDialog", "&Look in:") == "尋找於(&L)："
+    assert QCoreApplication.translate("QFileDialog", "Files of &type:") == "檔案型態(&T)："
+
+
+@pytest.mark.parametrize("mode", [QFileDialog.FileMode.AnyFile, QFileDialog.FileMode.Directory])
+def test_the_file_dialog_has_no_english_label_in_zh_tw(
+    qtbot: Any, zh_tw: None, mode: QFileDialog.FileMode
+) -> None:
+    dialog = QFileDialog(None, "匯出")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # Qt's own, as on most desktops
+    dialog.setFileMode(mode)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    labels = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()]
+    assert labels
+    assert [t for t in labels if LATIN_WORD.search(t)] == []
+
+
+def test_english_keeps_qt_s_own_labels() -> None:
+    install_translations("en")
+    assert QCoreApplication.translate("QFileDialog", "&Look in:") == "&Look in:"
