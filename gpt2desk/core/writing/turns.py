@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,8 @@ from gpt2desk.core.writing.prompts import ChatTemplate, Mode
 TITLE_WORDS = 6
 TITLE_CHARS = 60
 KINDS = ("chat", "draft")
+#: The conversation's columns an undoable change restores (not its kind, composer or scroll).
+CHANGE_FIELDS = ("title", "title_set", "updated", "model", "active_child")
 
 
 def new_id() -> str:
@@ -210,6 +212,31 @@ class Conversation:
             turn = self.turns.get(turn.parent_id) if turn.parent_id else None
         return out[::-1]
 
+    # -- undo snapshots -------------------------------------------------------
+
+    def capture(self, turn_ids: Iterable[str] = ()) -> dict[str, Any]:
+        """What an undoable change needs: the columns it may change and the turns named.
+
+        A turn named but absent is None (the change adds it). Only those turns
+        are copied, never the whole conversation.
+        """
+        turns = {
+            tid: (self.turns[tid].to_dict() if tid in self.turns else None) for tid in turn_ids
+        }
+        return {"fields": {k: getattr(self, k) for k in CHANGE_FIELDS}, "turns": turns}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Puts back what :meth:`capture` took (a None turn is removed)."""
+        for key, value in snapshot["fields"].items():
+            setattr(self, key, value)
+        for tid, row in snapshot["turns"].items():
+            if row is None:
+                self.turns.pop(tid, None)
+            else:
+                turn = Turn.from_dict(row)
+                turn.passages = copy.deepcopy(turn.passages)
+                self.turns[tid] = turn
+
     # -- (de)serialising ------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -304,7 +331,12 @@ def draft_from_text(text: str, name: str) -> Conversation:
 
 @dataclass
 class Change:
-    """One undoable action: a conversation before and after (None = absent)."""
+    """One undoable action on one conversation.
+
+    ``before`` and ``after`` are :meth:`Conversation.capture` snapshots of the
+    turns it touched; None = the conversation is absent; a Delete's ``before``
+    is ``{"whole": conversation.to_dict()}``.
+    """
 
     label: str
     conversation_id: str
@@ -313,7 +345,7 @@ class Change:
 
 
 class UndoStack:
-    """Undo and redo of whole-conversation snapshots."""
+    """Undo and redo of one conversation's changes."""
 
     def __init__(self, limit: int = 100) -> None:
         self._done: list[Change] = []
