@@ -1,6 +1,6 @@
 """Converting a Simplified-Chinese model's replies to Taiwan Traditional Chinese.
 
-The choice is per model, off by default, kept in ``QSettings`` (a JSON list of
+The choice is per model, off by default, kept in the preferences (a JSON list of
 Hub ids under one key, so no id becomes a settings group). The conversion
 itself is ``core.convert_script``: streamed text is converted at safe
 boundaries, so what is shown never changes afterwards.
@@ -8,12 +8,10 @@ boundaries, so what is shown never changes afterwards.
 
 from __future__ import annotations
 
-import json
 import logging
 
-from PySide6.QtCore import QSettings
-
 from gpt2desk.core.engine.convert_script import StreamConverter, available, warm_up
+from gpt2desk.ui import preferences
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +20,7 @@ KEY = "models/convert_s2twp"
 
 def converted_models() -> set[str]:
     """The models whose output is converted; a mangled setting counts as none."""
-    try:
-        raw = json.loads(str(QSettings().value(KEY, "[]")))
-    except ValueError:
-        return set()
-    return {m for m in raw if isinstance(m, str)} if isinstance(raw, list) else set()
+    return {m for m in preferences.get_json(KEY, list) if isinstance(m, str)}
 
 
 def set_converted(model: str, on: bool) -> None:
@@ -36,7 +30,7 @@ def set_converted(model: str, on: bool) -> None:
         warm_up()
     else:
         models.discard(model)
-    QSettings().setValue(KEY, json.dumps(sorted(models)))
+    preferences.set_json(KEY, sorted(models))
 
 
 class ReplyConverter:

@@ -9,12 +9,13 @@ An English UI keeps ``gpt2`` and asks nothing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from gpt2desk.core.hub import cache
 from gpt2desk.core.hub.catalog import TRADITIONAL_CHINESE_DEFAULT, family_entry, format_bytes
 from gpt2desk.core.model_source import DEFAULT_MODEL
+from gpt2desk.ui import preferences
 from gpt2desk.ui.displayable import literal
 from gpt2desk.ui.models.hub_prefs import HubPrefs
 from gpt2desk.ui.translations import current_language
@@ -34,8 +35,7 @@ def start_model(explicit: str | None, *, offline: bool, parent: QWidget | None =
     """
     if explicit:
         return explicit
-    settings = QSettings()
-    chosen = str(settings.value(CHOSEN_KEY, "") or "")
+    chosen = preferences.get_str(CHOSEN_KEY)
     if chosen:
         return chosen
     if current_language() != "zh_TW" or offline or HubPrefs.load().offline:
@@ -43,7 +43,7 @@ def start_model(explicit: str | None, *, offline: bool, parent: QWidget | None =
     model = TRADITIONAL_CHINESE_DEFAULT
     if cache.status(model).state != "complete" and not _download_accepted(model, parent):
         model = DEFAULT_MODEL
-    settings.setValue(CHOSEN_KEY, model)
+    preferences.set_value(CHOSEN_KEY, model)
     return model
 
 

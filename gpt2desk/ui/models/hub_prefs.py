@@ -1,21 +1,14 @@
 """Model preferences kept between launches: offline mode, Hub endpoint, added models.
 
-One small wrapper around ``QSettings`` with a defaults dict, so a missing or
-mangled value never breaks the app.
+Kept through :mod:`gpt2desk.ui.preferences`, so a missing or mangled value
+never breaks the app.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QSettings
-
-DEFAULTS: dict[str, object] = {
-    "hub/offline": False,
-    "hub/endpoint": "",
-    "hub/added": "[]",
-}
+from gpt2desk.ui import preferences
 
 
 @dataclass
@@ -34,22 +27,17 @@ class HubPrefs:
 
     @classmethod
     def load(cls) -> HubPrefs:
-        s = QSettings()
-        offline = str(s.value("hub/offline", DEFAULTS["hub/offline"])).lower() in ("true", "1")
-        endpoint = str(s.value("hub/endpoint", DEFAULTS["hub/endpoint"]) or "")
-        try:
-            raw = json.loads(str(s.value("hub/added", DEFAULTS["hub/added"])))
-            added = [
-                (str(kind), str(name))
-                for kind, name in raw
-                if kind in ("hub", "local") and isinstance(name, str)
-            ]
-        except (ValueError, TypeError):
-            added = []
-        return cls(offline, endpoint, added)
+        added = [
+            (str(item[0]), str(item[1]))
+            for item in preferences.get_json("hub/added", list)
+            if isinstance(item, list)
+            and len(item) == 2
+            and item[0] in ("hub", "local")
+            and isinstance(item[1], str)
+        ]
+        return cls(preferences.get_bool("hub/offline"), preferences.get_str("hub/endpoint"), added)
 
     def save(self) -> None:
-        s = QSettings()
-        s.setValue("hub/offline", self.offline)
-        s.setValue("hub/endpoint", self.endpoint)
-        s.setValue("hub/added", json.dumps([list(a) for a in self.added]))
+        preferences.set_value("hub/offline", self.offline)
+        preferences.set_value("hub/endpoint", self.endpoint)
+        preferences.set_json("hub/added", [list(a) for a in self.added])

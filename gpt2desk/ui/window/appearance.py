@@ -1,4 +1,4 @@
-"""Theme (light, dark, follow the system) and the writing font, kept in QSettings."""
+"""Theme (light, dark, follow the system) and the writing font, kept in the preferences."""
 
 from __future__ import annotations
 
@@ -6,34 +6,25 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+from gpt2desk.ui import preferences
 
 log = logging.getLogger(__name__)
 
 THEMES = ("system", "light", "dark")
-DEFAULTS: dict[str, Any] = {
-    "appearance/theme": "system",
-    "appearance/font_family": "",
-    "appearance/font_size": 0,
-    "appearance/language": "system",
-}
 FONT_SIZES = range(6, 73)
 
 
 def pref(key: str) -> Any:
-    """A preference from QSettings, or its default; a value of the wrong type is the default."""
-    default = DEFAULTS[key]
-    value = QSettings().value(key, default)
-    try:
-        return type(default)(value)
-    except (TypeError, ValueError):
-        return default
+    """A preference, or its default; a value of the wrong type is the default."""
+    return preferences.get(key)
 
 
 def set_pref(key: str, value: Any) -> None:
-    QSettings().setValue(key, value)
+    preferences.set_value(key, value)
 
 
 @dataclass(frozen=True)

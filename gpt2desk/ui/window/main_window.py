@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -34,6 +33,7 @@ from gpt2desk.ui.generation.load_cancel import DownloadCancelButton
 from gpt2desk.ui.generation.worker import WorkerHost
 from gpt2desk.ui.models.convert import ReplyConverter
 from gpt2desk.ui.models.hub_prefs import HubPrefs
+from gpt2desk.ui.preferences import get_json, set_json
 from gpt2desk.ui.window.help_menu import HelpMenu
 from gpt2desk.ui.window.view_menu import AppearanceMenu
 
@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
             gen_menu.addAction(action)
             self.addAction(action)
         self.view_menu = view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.settings_dock.toggleViewAction().setText(self.tr("Show settings panel"))
         view_menu.addAction(self.settings_dock.toggleViewAction())
         self.models_action = QAction(self.tr("Models…"), self)
         self.models_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
@@ -199,7 +200,7 @@ class MainWindow(QMainWindow):
         self.find_action = QAction(self.tr("Find conversations"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
-        self.settings_action = QAction(self.tr("Settings"), self)
+        self.settings_action = QAction(self.tr("Go to settings"), self)
         # Linux desktops have no standard Preferences key; Ctrl+, is what editors use there.
         preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
         self.settings_action.setShortcut(preferences if not preferences.isEmpty() else "Ctrl+,")
@@ -387,16 +388,10 @@ class MainWindow(QMainWindow):
     # -- preferences ---------------------------------------------------------
 
     def _restore_preferences(self) -> None:
-        raw = QSettings().value("generation", "")
-        try:
-            state = json.loads(str(raw)) if raw else {}
-        except ValueError:
-            state = {}
-        if isinstance(state, dict):
-            self.settings_panel.restore(state)
+        self.settings_panel.restore(get_json("generation", dict))
 
     def _save_preferences(self) -> None:
-        QSettings().setValue("generation", json.dumps(self.settings_panel.state()))
+        set_json("generation", self.settings_panel.state())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.hide()
