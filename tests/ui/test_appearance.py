@@ -7,9 +7,16 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QScrollBar,
+    QStyle,
+    QStyleOptionSlider,
+    QWidget,
+)
 
+from gpt2desk.ui.conversation.sidebar import Sidebar
 from gpt2desk.ui.window.appearance import Appearance, is_dark
 from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS
@@ -119,3 +126,83 @@ def test_follow_the_system_follows_a_live_change_of_the_desktop_scheme(
     window.appearance_menu.theme_actions["light"].trigger()
     hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
     assert not is_dark(QApplication.palette())
+
+
+def _ink(widget: QWidget, *, dark: bool) -> int:
+    """The lightness of a button's text: its darkest pixel on a light theme, lightest on dark."""
+    image = widget.grab().toImage()
+    values = [
+        image.pixelColor(x, y).lightness()
+        for x in range(image.width())
+        for y in range(image.height())
+    ]
+    return max(values) if dark else min(values)
+
+
+def _luminance(color: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    """The WCAG contrast ratio of two colors (1 = the same, 21 = black on white)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _handle_and_groove(bar: QScrollBar) -> tuple[QColor, QColor]:
+    """The colors drawn in the middle of the scroll bar's handle and of its empty groove."""
+    option = QStyleOptionSlider()
+    bar.initStyleOption(option)
+    style = bar.style()
+    control = QStyle.ComplexControl.CC_ScrollBar
+    handle = style.subControlRect(control, option, QStyle.SubControl.SC_ScrollBarSlider, bar)
+    groove = style.subControlRect(control, option, QStyle.SubControl.SC_ScrollBarGroove, bar)
+    image = bar.grab().toImage()
+    below = (handle.bottom() + groove.bottom()) // 2
+    return image.pixelColor(handle.center()), image.pixelColor(handle.center().x(), below)
+
+
+@pytest.mark.parametrize("order", [("dark", "light"), ("light", "dark"), ("light",)])
+def test_disabled_controls_and_scroll_bars_are_visible_in_every_chosen_theme(
+    qtbot: Any, make_window: MakeWindow, order: tuple[str, ...]
+) -> None:
+    """Stop while idle looks disabled (not like New chat), and a scroll bar's handle stands out."""
+    window = make_window(start=False)
+    for theme in order:
+        window.appearance_menu.theme_actions[theme].trigger()
+    dark = order[-1] == "dark"
+    sidebar = window.findChild(Sidebar)
+    assert sidebar is not None
+    new_chat = sidebar.new_chat
+    assert new_chat.isEnabled()
+    assert not window.stop_button.isEnabled()
+    for widget in (new_chat, window.stop_button):  # palette changes arrive as events
+        qtbot.waitUntil(lambda w=widget: w.palette() == QApplication.palette())
+    enabled = _ink(new_chat, dark=dark)
+    disabled = _ink(window.stop_button, dark=dark)
+    assert abs(enabled - disabled) >= 60, (enabled, disabled)
+    # Menu items (Undo with nothing to undo) and labels use these roles.
+    palette = QApplication.palette()
+    for role in (
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+    ):
+        active = palette.color(QPalette.ColorGroup.Active, role)
+        off = palette.color(QPalette.ColorGroup.Disabled, role)
+        assert abs(active.lightness() - off.lightness()) >= 60, (role, active.name(), off.name())
+    bar = QScrollBar(Qt.Orientation.Vertical)
+    qtbot.addWidget(bar)
+    bar.setRange(0, 300)
+    bar.setPageStep(100)
+    bar.setFixedSize(bar.sizeHint().width(), 300)
+    bar.show()
+    handle, groove = _handle_and_groove(bar)
+    assert _contrast(handle, groove) >= 1.8, (handle.name(), groove.name())
