@@ -7,12 +7,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +23,7 @@ from gpt2desk.core.settings import (
     parse_stop_strings,
 )
 from gpt2desk.core.writing.prompts import ChatTemplate, Mode
+from gpt2desk.ui.composer.number_box import NumberBox
 
 
 class SettingsPanel(QWidget):
@@ -52,14 +51,29 @@ class SettingsPanel(QWidget):
                 "Chat: your text is a message in a User/Assistant transcript."
             )
         )
-        self.max_new_tokens = _spin(1, MAX_NEW_TOKENS_LIMIT, d.max_new_tokens)
-        self.max_new_tokens.setToolTip(self.tr("How many tokens the model writes at most"))
-        self.temperature = _double(
-            0.0, 5.0, d.temperature, 0.05, self.tr("0 = greedy (always the likeliest token)")
+        self.max_new_tokens = NumberBox(
+            self.tr("Max new tokens"), 1, MAX_NEW_TOKENS_LIMIT, d.max_new_tokens
         )
-        self.top_k = _spin(0, 100_000, d.top_k, self.tr("0 = off"))
-        self.top_p = _double(0.01, 1.0, d.top_p, 0.01, self.tr("1 = off"))
-        self.repetition_penalty = _double(0.1, 5.0, d.repetition_penalty, 0.05, self.tr("1 = off"))
+        self.max_new_tokens.setToolTip(self.tr("How many tokens the model writes at most"))
+        self.temperature = NumberBox(
+            self.tr("Temperature"), 0.0, 5.0, d.temperature, decimals=2, step=0.05
+        )
+        self.temperature.setToolTip(self.tr("0 = greedy (always the likeliest token)"))
+        self.top_k = NumberBox(self.tr("Top-k"), 0, 100_000, d.top_k)
+        self.top_k.setToolTip(self.tr("0 = off"))
+        self.top_p = NumberBox(self.tr("Top-p"), 0.01, 1.0, d.top_p, decimals=2, step=0.01)
+        self.top_p.setToolTip(self.tr("1 = off"))
+        self.repetition_penalty = NumberBox(
+            self.tr("Repetition penalty"), 0.1, 5.0, d.repetition_penalty, decimals=2, step=0.05
+        )
+        self.repetition_penalty.setToolTip(self.tr("1 = off"))
+        self.numbers = {
+            "max_new_tokens": self.max_new_tokens,
+            "temperature": self.temperature,
+            "top_k": self.top_k,
+            "top_p": self.top_p,
+            "repetition_penalty": self.repetition_penalty,
+        }
         self.seed = QLineEdit()
         self.seed.setPlaceholderText(self.tr("random"))
         self.seed.setToolTip(
@@ -101,10 +115,9 @@ class SettingsPanel(QWidget):
             widget.setAccessibleName(label)
             form.addRow(label, widget)
         form.addRow(self.error)
-        for w in (self.max_new_tokens, self.top_k):
-            w.valueChanged.connect(self.changed)
-        for dw in (self.temperature, self.top_p, self.repetition_penalty):
-            dw.valueChanged.connect(self.changed)
+        for box in self.numbers.values():
+            box.valueChanged.connect(self.changed)
+            box.problem_changed.connect(self._show_problem)
         for line in (self.seed, self.user_name, self.assistant_name):
             line.textChanged.connect(self.changed)
         self.stop.textChanged.connect(self.changed)
@@ -117,20 +130,22 @@ class SettingsPanel(QWidget):
         return Mode(self.mode.currentData())
 
     def values(self) -> dict[str, Any]:
-        """The raw form values, as GenerationSettings.from_dict takes them."""
-        return {
-            "max_new_tokens": self.max_new_tokens.value(),
-            "temperature": self.temperature.value(),
-            "top_k": self.top_k.value(),
-            "top_p": self.top_p.value(),
-            "repetition_penalty": self.repetition_penalty.value(),
-            "seed": self.seed.text(),
-            "stop": self.stop.toPlainText(),
+        """The raw form values, as GenerationSettings.from_dict takes them.
+
+        A number box holding a bad number gives its text as typed.
+        """
+        values: dict[str, Any] = {
+            name: box.text() if box.problem() else box.value() for name, box in self.numbers.items()
         }
+        values.update(seed=self.seed.text(), stop=self.stop.toPlainText())
+        return values
 
     def settings(self) -> GenerationSettings:
         """Validated settings; shows and re-raises a SettingsError naming the field."""
         try:
+            for name, box in self.numbers.items():
+                if box.problem():
+                    raise SettingsError(name, box.problem())
             result = GenerationSettings.from_dict(self.values())
         except SettingsError as exc:
             self.show_error(self.error_text(exc))
@@ -156,8 +171,9 @@ class SettingsPanel(QWidget):
         self.error.setVisible(bool(message))
 
     def state(self) -> dict[str, Any]:
-        """Everything in the form, for saving between launches."""
+        """Everything in the form, for saving between launches (the last good numbers)."""
         state = self.values()
+        state.update({name: box.value() for name, box in self.numbers.items()})
         state["stop"] = parse_stop_strings(self.stop.toPlainText())
         state.update(
             mode=self.mode.currentData(),
@@ -189,6 +205,11 @@ class SettingsPanel(QWidget):
             except (TypeError, ValueError):
                 continue
 
+    def _show_problem(self, _message: str = "") -> None:
+        """The first number box's problem under the form, as it is typed; gone once fixed."""
+        problems = [box.problem() for box in self.numbers.values() if box.problem()]
+        self.show_error(problems[0] if problems else "")
+
     def _update_preview(self) -> None:
         user = self.user_name.text() or "?"
         bot = self.assistant_name.text() or "?"
@@ -198,21 +219,3 @@ class SettingsPanel(QWidget):
                 "{bot}:\n\nStops at a new line starting with “{user}:”"
             ).format(user=user, bot=bot)
         )
-
-
-def _spin(low: int, high: int, value: int, tip: str = "") -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
-    box.setToolTip(tip)
-    return box
-
-
-def _double(low: float, high: float, value: float, step: float, tip: str) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setDecimals(2)
-    box.setRange(low, high)
-    box.setSingleStep(step)
-    box.setValue(value)
-    box.setToolTip(tip)
-    return box
