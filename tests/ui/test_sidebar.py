@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 from gpt2desk.ui.conversation.sidebar import Sidebar
+from gpt2desk.ui.translations import install_translations
 
 
 def _convs(n: int) -> list[dict[str, Any]]:
@@ -60,3 +64,40 @@ def test_any_sequence_of_changes_ends_in_the_right_order(qtbot: Any) -> None:
         sidebar.show_conversations(convs, None)
         assert sidebar.ids() == [c["id"] for c in convs]
         assert _titles(sidebar) == [c["title"] for c in convs]
+
+
+def _text_lines(sidebar: Sidebar, row: int) -> int:
+    """How many lines of text the row draws: bands of dark pixel rows with a gap between."""
+    image = sidebar.list.viewport().grab().toImage()
+    rect = sidebar.list.visualRect(sidebar.list.model().index(row, 0))
+    xs = range(rect.left() + 2, rect.right() - 2)
+    inked = [
+        any(image.pixelColor(x, y).lightness() < 128 for x in xs)
+        for y in range(rect.top(), rect.bottom() + 1)
+    ]
+    return sum(1 for i, ink in enumerate(inked) if ink and (i == 0 or not inked[i - 1]))
+
+
+@pytest.fixture
+def zh_tw() -> Iterator[None]:
+    assert install_translations("zh_TW") == "zh_TW"
+    yield
+    install_translations("en")
+
+
+def test_rows_with_chinese_titles_keep_their_second_line(qtbot: Any, zh_tw: None) -> None:
+    """ "未命名" rows in zh_TW and Chinese titles show the time · model line too."""
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.resize(320, 400)
+    sidebar.show()
+    qtbot.waitExposed(sidebar)
+    convs = [
+        {"id": "u", "kind": "chat", "title": "Untitled", "updated": 1e9, "model": "gpt2"},
+        {"id": "c", "kind": "draft", "title": "春天的故事", "updated": 1e9, "model": "gpt2"},
+        {"id": "l", "kind": "chat", "title": "Hello", "updated": 1e9, "model": "gpt2"},
+    ]
+    sidebar.show_conversations(convs, None)
+    assert sidebar.list.item(0).text().startswith("未命名")
+    for row in range(3):
+        assert _text_lines(sidebar, row) == 2, sidebar.list.item(row).text()

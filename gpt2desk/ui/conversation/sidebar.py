@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont, QTextLayout
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -14,6 +25,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +61,34 @@ def _label(conv: dict[str, Any]) -> str:
     return f"{_one_line(title)}\n{details}"
 
 
+def _line_height(font: QFont, text: str) -> float:
+    """The height of one line of ``text`` as drawn, fallback fonts included."""
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    layout.endLayout()
+    return line.height()
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """Rows tall enough for both lines (title, then time · model) in Chinese too.
+
+    The style sizes a row by the list font's metrics, but Chinese is drawn in
+    a fallback font (Noto Sans CJK) with taller lines: the second line did not
+    fit and was left out. Each line is measured with a Chinese character added,
+    so every row (the list has uniform row heights, taken from one row) is tall
+    enough for a Chinese title whatever that row holds.
+    """
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        lines = str(index.data() or "").split("\n")
+        height = sum(_line_height(option.font, line + "未") for line in lines)
+        return QSize(size.width(), max(size.height(), math.ceil(height)))
+
+
 class Sidebar(QWidget):
     """Conversations as a list; every change goes out as a signal.
 
@@ -74,6 +115,7 @@ class Sidebar(QWidget):
         self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setToolTip(self.tr("Your saved conversations and drafts, newest first"))
         self.list.setUniformItemSizes(True)
+        self.list.setItemDelegate(_RowDelegate(self.list))
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.new_chat = QPushButton(self.tr("New chat"))
         self.new_draft = QPushButton(self.tr("New draft"))
