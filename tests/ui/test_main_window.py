@@ -96,15 +96,16 @@ def test_ctrl_return_sends_and_the_reply_streams_in(
     # Connected after the window's own slot, so each length includes the token.
     rec.token_generated.connect(lambda _rid, _text: lengths.append(len(window.chat.toPlainText())))
     _send_with_keys(qtbot, window, "Once upon a time")
+    request_id = window.generation.request_id
     assert window.composer.toPlainText() == ""
     assert not window.send_button.isEnabled()
     assert window.stop_button.isEnabled()
-    stats = rec.wait_finished(qtbot, window._request_id)
+    stats = rec.wait_finished(qtbot, request_id)
     _wait_idle(qtbot, window)
 
     assert _chat_text(window).startswith("You\nOnce upon a time\n")
     reply = _model_turn(window, tiny_model_dir)
-    assert reply == _as_shown("".join(rec.tokens(window._request_id)))
+    assert reply == _as_shown("".join(rec.tokens(request_id)))
     assert reply.strip()
     # Streaming: the panel grew token by token, not once at the end.
     assert len(lengths) >= 5
@@ -123,7 +124,7 @@ def test_escape_stops_a_long_reply(qtbot: Any, make_window: MakeWindow) -> None:
     window.settings_panel.max_new_tokens.setValue(100_000)
     rec = Recorder(window.host.worker)
     _send_with_keys(qtbot, window, "Tell me everything")
-    request_id = window._request_id
+    request_id = window.generation.request_id
     rec.wait_first_token(qtbot, request_id)
     qtbot.keyClick(window.composer, Qt.Key.Key_Escape)
     stats = rec.wait_finished(qtbot, request_id)
@@ -191,7 +192,7 @@ def test_markup_is_shown_as_typed(
     rec = Recorder(window.host.worker)
     markup = "<b>bold</b> & <script>alert(1)</script> &amp;"
     _send_with_keys(qtbot, window, markup)
-    rec.wait_finished(qtbot, window._request_id)
+    rec.wait_finished(qtbot, window.generation.request_id)
     assert _chat_text(window).startswith(f"You\n{markup}\n")
 
 
@@ -248,7 +249,7 @@ def test_tokens_of_an_older_request_are_dropped(
     old = window.host.generate("Old request", {"max_new_tokens": 100_000, "seed": 5})
     window.composer.setPlainText("New request")
     window.send()
-    new = window._request_id
+    new = window.generation.request_id
     assert new == old + 1
     rec.wait_first_token(qtbot, old)
     window.host.worker.stop(old)
@@ -307,7 +308,7 @@ def test_closing_during_a_reply_stops_the_model_thread_promptly(
     window.settings_panel.max_new_tokens.setValue(100_000)
     rec = Recorder(window.host.worker)
     _send_with_keys(qtbot, window, "Go on forever")
-    rec.wait_first_token(qtbot, window._request_id)
+    rec.wait_first_token(qtbot, window.generation.request_id)
     started = time.monotonic()
     assert window.close()
     assert time.monotonic() - started < 10

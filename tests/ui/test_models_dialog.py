@@ -474,41 +474,46 @@ def test_converting_simplified_chinese_is_per_model_and_off_by_default(
 
 
 def test_a_converted_reply_streams_in_traditional_chinese_and_never_rewrites_itself(
-    make_window: Callable[..., MainWindow],
+    qtbot: Any,
 ) -> None:
     from gpt2desk.ui.models.convert import set_converted
 
-    window = make_window(start=False)
     set_converted(WENZHONG, True)
-    window._model_name = WENZHONG  # as after "ready"
-    window._request_id = 7
-    window.chat.begin_model_turn("GPT-2")
-    signals = window.host.worker
-    pieces = ["我们在计", "算机上使用软", "件。内存", "条和鼠标", "很好"]
-    shown = []
-    for piece in pieces:
-        signals.token_generated.emit(7, piece)
+    # Not started: the model asked for names the reply (no model is loaded, so the
+    # worker's late "no model" failure of this request is stale by then).
+    window = MainWindow(WENZHONG, offline=True)
+    other = MainWindow(UER, offline=True)
+    try:
+        request_id = window.generation.start_reply("prompt", {})
+        window.chat.begin_model_turn("GPT-2")
+        signals = window.host.worker
+        pieces = ["我们在计", "算机上使用软", "件。内存", "条和鼠标", "很好"]
+        shown = []
+        for piece in pieces:
+            signals.token_generated.emit(request_id, piece)
+            shown.append(window.chat.toPlainText().rstrip())
+        stats = {
+            "reason": "length",
+            "new_tokens": 5,
+            "ttft_ms": 1.0,
+            "tokens_per_s": 1.0,
+            "seed": 1,
+            "prompt_truncated": False,
+            "context_shifts": 0,
+        }
+        signals.generation_finished.emit(request_id, stats)
         shown.append(window.chat.toPlainText().rstrip())
-    stats = {
-        "reason": "length",
-        "new_tokens": 5,
-        "ttft_ms": 1.0,
-        "tokens_per_s": 1.0,
-        "seed": 1,
-        "prompt_truncated": False,
-        "context_shifts": 0,
-    }
-    signals.generation_finished.emit(7, stats)
-    shown.append(window.chat.toPlainText().rstrip())
-    assert all(b.startswith(a) for a, b in itertools.pairwise(shown)), shown
-    assert "我們在計算機上使用軟體。記憶體模組和滑鼠很好" in shown[-1]
-    assert "软" not in shown[-1] and "软件" not in "".join(shown)
-    # Another model's reply is shown as written.
-    window._model_name = UER
-    window._request_id = 8
-    window.chat.begin_model_turn("GPT-2")
-    signals.token_generated.emit(8, "软件")
-    assert window.chat.toPlainText().rstrip().endswith("软件")
+        assert all(b.startswith(a) for a, b in itertools.pairwise(shown)), shown
+        assert "我們在計算機上使用軟體。記憶體模組和滑鼠很好" in shown[-1]
+        assert "软" not in shown[-1] and "软件" not in "".join(shown)
+        # Another model's reply is shown as written.
+        request_id = other.generation.start_reply("prompt", {})
+        other.chat.begin_model_turn("GPT-2")
+        other.host.worker.token_generated.emit(request_id, "软件")
+        assert other.chat.toPlainText().rstrip().endswith("软件")
+    finally:
+        window.close()
+        other.close()
 
 
 def test_stop_shows_and_keeps_the_converted_text_still_held(
@@ -522,7 +527,7 @@ def test_stop_shows_and_keeps_the_converted_text_still_held(
     window.send()
     # Before any real token is delivered (no event is processed here): a piece whose
     # conversion may still change (软件 could go on as a longer phrase) is held back.
-    window._on_token(window._request_id, "我们的软件很")
+    window.host.worker.token_generated.emit(window.generation.request_id, "我们的软件很")
     assert "我們" not in window.chat.toPlainText()
     window.workspace_ui.stop_and_keep()
     assert "我們的軟體很" in window.chat.toPlainText()

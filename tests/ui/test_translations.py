@@ -178,7 +178,7 @@ def test_zh_tw_leaves_no_english_on_screen(
     qtbot.waitUntil(window.send_button.isEnabled, timeout=LOAD_TIMEOUT_MS)
     assert window.model_label.text().startswith("就緒")
     data = (  # the user's own words, shown as they are
-        window._model_name,
+        window.generation.model_name,
         window.settings_panel.user_name.text(),
         window.settings_panel.assistant_name.text(),
         "Hello",

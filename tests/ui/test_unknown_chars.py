@@ -23,7 +23,7 @@ def test_the_status_bar_names_unknown_characters_and_the_reply_comes(
         rec = Recorder(window.host.worker)
         window.composer.setPlainText(UNKNOWN_PROMPT)
         window.send()
-        stats = rec.wait_finished(qtbot, window._request_id)
+        stats = rec.wait_finished(qtbot, window.generation.request_id)
         assert stats["new_tokens"] == 3
         qtbot.waitUntil(lambda: "does not know" in window.stats_label.text())
         assert "3 characters this model does not know: 「龍😀é」" in window.stats_label.text()

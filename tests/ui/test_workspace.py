@@ -87,7 +87,7 @@ def test_regenerate_keeps_alternatives_with_their_provenance(
     assert conv is not None
     first = conv.path()[-1]
     assert first.passages[0]["seed"] == 1
-    assert first.passages[0]["model"] == window._model_name
+    assert first.passages[0]["model"] == window.generation.model_name
     assert first.passages[0]["new_tokens"] >= 1
     assert first.passages[0]["settings"]["max_new_tokens"] == 8
     panel.seed.setText("2")

@@ -12,18 +12,20 @@ composer (backwards, forwards) in both.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QMainWindow, QPlainTextEdit
 
 from gpt2desk.core.settings import SettingsError
 from gpt2desk.core.writing.prompts import Mode
+from gpt2desk.core.writing.turns import Conversation
 from gpt2desk.ui.announcer import Announcer
+from gpt2desk.ui.composer.settings_panel import SettingsPanel
 from gpt2desk.ui.composer.suggestion_popup import SuggestionPopup
-
-if TYPE_CHECKING:
-    from gpt2desk.ui.window.main_window import MainWindow
+from gpt2desk.ui.generation.controller import GenerationController
 
 COUNT = 3
 # Tokens per suggestion: "a few words".
@@ -43,16 +45,34 @@ def utf16_prefix(text: str, position: int) -> str:
 
 
 class Autocomplete(QObject):
-    """The "Suggest continuation" action (Tab) and its popup, for ``window``'s composer.
+    """The "Suggest continuation" action (Tab) and its popup, for ``composer``.
+
+    Args:
+        window: holds the popup; its status bar says why there are no suggestions.
+        composer: where Tab asks and the chosen suggestion goes.
+        settings_panel: the sampling settings the suggestions use.
+        generation: the model (suggestions are asked of its worker).
+        current_conversation: the conversation shown (None before the first).
 
     Attributes:
         max_tokens: tokens per suggestion at most.
+        action: "Suggest continuation" (Tab), for a menu.
     """
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        composer: QPlainTextEdit,
+        settings_panel: SettingsPanel,
+        generation: GenerationController,
+        current_conversation: Callable[[], Conversation | None],
+    ) -> None:
         super().__init__(window)
         self.w = window
-        self.composer = window.composer
+        self.composer = composer
+        self.settings_panel = settings_panel
+        self.generation = generation
+        self._conversation = current_conversation
         self.max_tokens = MAX_TOKENS
         self.popup = SuggestionPopup(window)
         self.popup.chosen.connect(self.insert)
@@ -67,7 +87,6 @@ class Autocomplete(QObject):
         )
         self.action.triggered.connect(self.start)
         self.composer.addAction(self.action)
-        window.generate_menu.addAction(self.action)
         self._request_id = 0
         self._texts: list[str] = []
         self._done: list[bool] = []
@@ -77,7 +96,7 @@ class Autocomplete(QObject):
         self.composer.cursorPositionChanged.connect(self.cancel)
         self.composer.textChanged.connect(self.cancel)
         self.composer.verticalScrollBar().valueChanged.connect(self._reposition)
-        worker = window.host.worker
+        worker = generation.host.worker
         worker.suggestion_generated.connect(self._on_piece)
         worker.suggestion_finished.connect(self._on_done)
         worker.generation_failed.connect(self._on_failed)
@@ -86,10 +105,10 @@ class Autocomplete(QObject):
 
     def is_draft(self) -> bool:
         """Whether the composer's text is a draft (the conversation's kind, else the mode)."""
-        conv = self.w.workspace_ui.workspace.current
+        conv = self._conversation()
         if conv is not None:
             return bool(conv.kind != "chat")
-        return self.w.settings_panel.current_mode() is Mode.CONTINUE
+        return self.settings_panel.current_mode() is Mode.CONTINUE
 
     def active(self) -> bool:
         """Whether the popup is shown."""
@@ -103,30 +122,30 @@ class Autocomplete(QObject):
     def start(self) -> None:
         """Asks for suggestions at the cursor, or says in the status bar why not."""
         self.cancel()
-        w = self.w
+        model = self.generation
         if not self.is_draft():
             self._say(self.tr("Suggestions are for drafts; in a chat, Tab types a tab."))
             return
-        if w.chat.streaming():
+        if model.busy:
             self._say(self.tr("The model is writing; ask for suggestions once it is done."))
             return
-        if w.model_state != "ready":
-            self._say(self.tr("No model is ready for suggestions yet.") + " " + w.status_text)
+        if not model.can_generate():
+            self._say(self.tr("No model is ready for suggestions yet.") + " " + model.status_text)
             return
         try:
-            settings = w.settings_panel.settings()
+            settings = self.settings_panel.settings()
         except SettingsError as exc:
-            self._say(w.settings_panel.error_text(exc))
+            self._say(self.settings_panel.error_text(exc))
             return
         self.composer.setFocus()
         cursor = self.composer.textCursor()
         self._position = cursor.position()
         before = utf16_prefix(self.composer.toPlainText(), self._position)
-        conv = w.workspace_ui.workspace.current
+        conv = self._conversation()
         prompt = conv.next_prompt(before, Mode.CONTINUE)[0] if conv is not None else before
         self._after_space = not before or before[-1].isspace()
         self._texts, self._done = [""] * COUNT, [False] * COUNT
-        self._request_id = w.host.suggest(prompt, settings.to_dict(), COUNT, self.max_tokens)
+        self._request_id = model.host.suggest(prompt, settings.to_dict(), COUNT, self.max_tokens)
         self.popup.begin(COUNT, _PLACEHOLDER)
         self._reposition()
 
@@ -134,7 +153,7 @@ class Autocomplete(QObject):
     def cancel(self) -> None:
         """Stops the request (the model is free before its next token) and hides the popup."""
         if self._request_id:
-            self.w.host.cancel(self._request_id)
+            self.generation.host.cancel(self._request_id)
             self._request_id = 0
         self.popup.hide()
 

@@ -33,7 +33,7 @@ class ConversationMenu(QObject):
     def __init__(self, controller: WorkspaceController) -> None:
         super().__init__(controller)
         ui = self.ui = controller
-        w = controller.w
+        w = controller.w.window
         menu = self.menu = w.menuBar().addMenu(self.tr("&Conversation"))
 
         def add(text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:

@@ -3,16 +3,17 @@
 The main window keeps the composer, the worker and the status bar. This
 controller shows the current conversation and routes what the user does to
 its parts: the Conversation menu (ui/conversation_menu.py), the replies
-(ui/generation_flow.py), the context label (ui/context_indicator.py) and
-export/import (ui/conversation_files.py).
+(conversation/generation_flow.py), the context label
+(conversation/context_indicator.py) and export/import (conversation/conversation_files.py).
+It gets the window's parts it needs (conversation/parts.py), never the window.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton
 
 from gpt2desk.core.settings import GenerationSettings
@@ -20,28 +21,35 @@ from gpt2desk.core.writing.prompts import ChatTemplate, Mode
 from gpt2desk.core.writing.turns import Turn
 from gpt2desk.ui.conversation import conversation_files
 from gpt2desk.ui.conversation.chat_view import ShownTurn
+from gpt2desk.ui.conversation.context_indicator import ContextIndicator
 from gpt2desk.ui.conversation.conversation_menu import ConversationMenu
 from gpt2desk.ui.conversation.edit_dialog import EditTurnDialog
 from gpt2desk.ui.conversation.file_job import FileJob, Work, run_now
+from gpt2desk.ui.conversation.generation_flow import GenerationFlow, mode_of
+from gpt2desk.ui.conversation.parts import WindowParts
 from gpt2desk.ui.conversation.scroll_position import ScrollPosition
 from gpt2desk.ui.conversation.sidebar import Sidebar
 from gpt2desk.ui.conversation.workspace import Workspace
 from gpt2desk.ui.displayable import displayable, literal, shown_or_original
-from gpt2desk.ui.generation.context_indicator import ContextIndicator
-from gpt2desk.ui.generation.generation_flow import GenerationFlow, mode_of
-
-if TYPE_CHECKING:
-    from gpt2desk.ui.window.main_window import MainWindow
+from gpt2desk.ui.generation.controller import display_name
 
 UNDO_DELETE_MS = 8000
 
 
 class WorkspaceController(QObject):
-    """The window's conversations: what is shown, saved, regenerated, exported."""
+    """The window's conversations: what is shown, saved, regenerated, exported.
 
-    def __init__(self, window: MainWindow, folder: Path | str | None = None) -> None:
+    Signals:
+        conversation_shown(conversation_id): another conversation is shown
+            ("" for none); not sent when the one shown changes.
+    """
+
+    conversation_shown = Signal(str)
+
+    def __init__(self, parts: WindowParts, folder: Path | str | None = None) -> None:
+        window = parts.window
         super().__init__(window)
-        self.w = window
+        self.w = parts
         self.workspace = Workspace(folder, self)
         self.sidebar = Sidebar()
         self._edit_dialog: EditTurnDialog | None = None
@@ -82,11 +90,11 @@ class WorkspaceController(QObject):
         ws.message.connect(self.show_storage_message)
         ws.undo_changed.connect(lambda: self.menu.update_undo(ws.undo_stack))
         ws.set_composer_source(self._composer_text)
-        window.composer.textChanged.connect(self._on_composer_changed)
+        parts.composer.textChanged.connect(self._on_composer_changed)
         self.scroll = ScrollPosition(
-            window.chat.verticalScrollBar(), window, self.workspace.scroll_touched
+            parts.chat.verticalScrollBar(), window, self.workspace.scroll_touched
         )
-        window.chat.turn_action.connect(self.turn_action)
+        parts.chat.turn_action.connect(self.turn_action)
         self.sidebar.selected.connect(self.select)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.rename_requested.connect(ws.rename)
@@ -118,6 +126,7 @@ class WorkspaceController(QObject):
             text = displayable(conv.composer) if conv is not None else ""
             if composer.toPlainText() != text:
                 composer.setPlainText(text)
+            self.conversation_shown.emit(shown_id or "")
         if conv is not None and conv.turns:
             panel = self.w.settings_panel
             panel.mode.setCurrentIndex(max(0, panel.mode.findData(mode_of(conv).value)))
@@ -130,8 +139,6 @@ class WorkspaceController(QObject):
         shown: list[ShownTurn] = []
         gen = self.generation.current
         if conv is not None:
-            from gpt2desk.ui.window.main_window import display_name
-
             for turn in conv.path():
                 siblings = conv.siblings(turn.id)
                 if turn.role == "user":
@@ -163,7 +170,7 @@ class WorkspaceController(QObject):
             mode = self.w.settings_panel.current_mode()
             kind = "chat" if mode is Mode.CHAT else "draft"
             text = self.w.composer.toPlainText()
-            self.workspace.new_conversation(kind, self.w.model_name, composer=text)
+            self.workspace.new_conversation(kind, self.w.generation.model_name, composer=text)
         self.workspace.composer_touched()
 
     def note(self, status: str) -> str:
@@ -188,7 +195,7 @@ class WorkspaceController(QObject):
 
     def new_conversation(self, kind: str) -> None:
         self.stop_and_keep()
-        self.workspace.new_conversation(kind, self.w.model_name)
+        self.workspace.new_conversation(kind, self.w.generation.model_name)
 
     def delete(self, conversation_id: str) -> None:
         gen = self.generation.current
@@ -282,13 +289,13 @@ class WorkspaceController(QObject):
         if conv is None or turn_id not in conv.turns:
             return None
         turn = conv.turns[turn_id]
-        dialog = EditTurnDialog(displayable(turn.text), turn.role, self.w)
+        dialog = EditTurnDialog(displayable(turn.text), turn.role, self.w.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def apply() -> None:
             text = shown_or_original(dialog.text(), turn.text)
             if self.edit(turn_id, text, generate=dialog.generate) is None and dialog.generate:
-                self.w.stats_label.setText(self.tr("The text is unchanged: nothing to generate."))
+                self.w.say(self.tr("The text is unchanged: nothing to generate."))
 
         dialog.accepted.connect(apply)
         self._edit_dialog = dialog
@@ -310,12 +317,12 @@ class WorkspaceController(QObject):
 
     def ask_export(self, fmt: str) -> FileJob | None:
         """Asks where to export, then exports in a job thread (None if the user cancelled)."""
-        path = conversation_files.ask_export_path(self.w, fmt)
+        path = conversation_files.ask_export_path(self.w.window, fmt)
         return self.start_export(path, fmt) if path else None
 
     def ask_import(self) -> FileJob | None:
         """Asks for a file, then imports it in a job thread (None if the user cancelled)."""
-        path = conversation_files.ask_import_path(self.w)
+        path = conversation_files.ask_import_path(self.w.window)
         return self.start_import(path) if path else None
 
     def start_export(self, path: str, fmt: str) -> FileJob | None:
@@ -332,9 +339,9 @@ class WorkspaceController(QObject):
 
     def _start_file_job(self, work: Work, label: str, cancelled_text: str) -> FileJob | None:
         if self.file_job is not None:
-            self.w.stats_label.setText(self.tr("Wait for the import or export under way."))
+            self.w.say(self.tr("Wait for the import or export under way."))
             return None
-        job = FileJob(work, label, cancelled_text, self.w)
+        job = FileJob(work, label, cancelled_text, self.w.window)
         job.done.connect(self._file_job_done)
         self.file_job = job
         job.start()
@@ -344,7 +351,7 @@ class WorkspaceController(QObject):
         job, self.file_job = self.file_job, None
         if job is not None:
             job.deleteLater()
-        self.w.stats_label.setText(message)
+        self.w.say(message)
 
     def export(self, path: str, fmt: str) -> str:
         """Exports in this thread (scripts, tests); returns "" or why it could not be done.

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
@@ -28,37 +25,20 @@ from gpt2desk.ui.announcer import Announcer
 from gpt2desk.ui.composer.autocomplete import Autocomplete
 from gpt2desk.ui.composer.settings_panel import SettingsPanel
 from gpt2desk.ui.conversation.chat_view import ChatView
+from gpt2desk.ui.conversation.parts import WindowParts
 from gpt2desk.ui.conversation.workspace_ui import WorkspaceController
+from gpt2desk.ui.generation.controller import GenerationController
 from gpt2desk.ui.generation.load_cancel import DownloadCancelButton
+from gpt2desk.ui.generation.model_state import ModelState
 from gpt2desk.ui.generation.worker import WorkerHost
 from gpt2desk.ui.models.convert import ReplyConverter
 from gpt2desk.ui.models.hub_prefs import HubPrefs
 from gpt2desk.ui.preferences import get_json, set_json
 from gpt2desk.ui.window.help_menu import HelpMenu
+from gpt2desk.ui.window.status_line import StatusLine
 from gpt2desk.ui.window.view_menu import AppearanceMenu
 
 log = logging.getLogger(__name__)
-
-
-def state_text(state: str) -> str:
-    """The status bar's sentence for a worker state; ``{detail}`` is the model or the reason."""
-    texts = {
-        "loading": QCoreApplication.translate("MainWindow", "Loading {detail}…"),
-        "preparing": QCoreApplication.translate(
-            "MainWindow", "Preparing {detail} (compiling the decode step)…"
-        ),
-        "ready": QCoreApplication.translate("MainWindow", "Ready — {detail}"),
-        "generating": QCoreApplication.translate("MainWindow", "Generating with {detail}…"),
-        "failed": QCoreApplication.translate("MainWindow", "Model failed: {detail}"),
-        # The worker's own sentence: the download was cancelled and what stays on disk.
-        "cancelled": "{detail}",
-    }
-    return texts.get(state, "{detail}")
-
-
-def display_name(model: str) -> str:
-    """A Hub id as is; a folder by its last part."""
-    return Path(model).name if os.path.isabs(model) else model
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +49,9 @@ class MainWindow(QMainWindow):
         offline: never use the network when loading.
     """
 
-    def __init__(self, model: str, *, offline: bool = False) -> None:
+    def __init__(
+        self, model: str, *, offline: bool = False, host: WorkerHost | None = None
+    ) -> None:
         super().__init__()
         self.setWindowTitle("gpt2desk")
         self.resize(1000, 700)
@@ -77,13 +59,12 @@ class MainWindow(QMainWindow):
         # Offline mode and Hub endpoint (mirror) from the Models dialog, kept between launches.
         self.hub_prefs = HubPrefs.load()
         self.models_dialog: Any = None
-        self._model_name = model
-        self._state = "loading"
-        self._status_text = ""
-        self._model_ready = False
-        self._request_id = 0
-        self._pending_user_text = ""
-        self._pending_mode = Mode.CONTINUE
+        # The model, its thread and the reply being written; Simplified-Chinese
+        # models' replies in Taiwan Traditional, if the user chose so.
+        self.generation = GenerationController(
+            model, converter=ReplyConverter(), host=host, parent=self
+        )
+        self.host = self.generation.host
 
         self.chat = ChatView()
         # Screen readers hear the reply a sentence at a time, not token by token.
@@ -103,34 +84,35 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_actions()
 
-        self.model_label = QLabel()
-        self.stats_label = QLabel()
-        # Both show outside text (model names, folder names, error texts): never markup.
-        self.model_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.stats_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.stats_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.statusBar().addWidget(self.model_label)
-        self.statusBar().addWidget(self.stats_label, 1)
-
-        # Simplified-Chinese models' replies in Taiwan Traditional, if the user chose so.
-        self.script = ReplyConverter()
-        self.host = WorkerHost(self)
-        w = self.host.worker
-        w.state_changed.connect(self._on_state)
-        w.token_generated.connect(self._on_token)
-        w.generation_finished.connect(self._on_finished)
-        w.generation_failed.connect(self._on_failed)
+        self.status_line = StatusLine(self.generation)
+        self.model_label = self.status_line.model_label
+        self.stats_label = self.status_line.stats_label
+        self.statusBar().addWidget(self.status_line, 1)
         # Cancel, next to the progress, while the worker downloads the model it loads.
         self.download_cancel = DownloadCancelButton(self.host, self)
-        self.statusBar().insertWidget(1, self.download_cancel)
+        self.status_line.insert_after_model(self.download_cancel)
+        g = self.generation
+        g.model_state_changed.connect(self._update_buttons)
+        g.busy_changed.connect(self._update_buttons)
+        g.token_received.connect(self.announcer.feed)
+        g.reply_finished.connect(self.announcer.finish)
+        g.reply_failed.connect(self._give_back)
         self._restore_preferences()
         self.settings_panel.changed.connect(self._save_preferences)
-        # Conversations, saved in SQLite: sidebar, turn actions, export (ui/workspace_ui.py).
-        self.workspace_ui = WorkspaceController(self)
-        # Tab in a draft: three short continuations at the cursor (ui/autocomplete.py).
-        self.autocomplete = Autocomplete(self)
+        # Conversations, saved in SQLite: sidebar, turn actions, export (conversation/).
+        parts = WindowParts(
+            self, self.chat, self.composer, self.settings_panel, g, self.status_line.say
+        )
+        self.workspace_ui = WorkspaceController(parts)
+        # Another conversation shown: the last reply's statistics were about the old one.
+        self.workspace_ui.conversation_shown.connect(self.status_line.clear_stats)
+        # Tab in a draft: three short continuations at the cursor (composer/autocomplete.py).
+        self.autocomplete = Autocomplete(
+            self, self.composer, self.settings_panel, g, lambda: self.workspace_ui.workspace.current
+        )
+        self.generate_menu.addAction(self.autocomplete.action)
         self._build_window_actions()
-        self._on_state("loading", model)
+        self._update_buttons()
 
     # -- construction --------------------------------------------------------
 
@@ -229,7 +211,7 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Loads the model in the worker; call once the window is shown."""
-        self.load_model(self._model_name)
+        self.load_model(self.generation.model_name)
 
     def open_models(self) -> None:
         """Shows the Models dialog (created once; its downloads go on when it is hidden)."""
@@ -243,12 +225,10 @@ class MainWindow(QMainWindow):
         self.models_dialog.activateWindow()
 
     def send(self) -> None:
-        if self.chat.streaming():
+        """Sends the composer's text (or says why not, keeping it)."""
+        if self.generation.busy:
             return
-        if self._state != "ready":
-            self.model_label.setText(
-                self.tr("The model is not ready yet; your text is kept.") + " " + self._status_text
-            )
+        if not self.generation.check_ready():
             return
         text = self.composer.toPlainText()
         try:
@@ -256,23 +236,19 @@ class MainWindow(QMainWindow):
             mode = self.settings_panel.current_mode()
             template = self.settings_panel.template() if mode is Mode.CHAT else None
         except SettingsError as exc:
-            self.stats_label.setText(self.settings_panel.error_text(exc))
+            self.status_line.say(self.settings_panel.error_text(exc))
             return
-        self._pending_user_text = text
-        self._pending_mode = mode
         # Adds the turns, shows them, clears the composer and starts the request.
         self.workspace_ui.send(text, mode, template, settings)
 
     def stop(self) -> None:
-        if self.chat.streaming():
-            self.host.stop()
+        self.generation.stop()
 
     def clear_conversation(self) -> None:
         """Starts a new, empty conversation; the old one stays in the sidebar."""
         # A reply being written is stopped and kept; its late signals are stale.
         kind = "chat" if self.settings_panel.current_mode() is Mode.CHAT else "draft"
         self.workspace_ui.new_conversation(kind)
-        self.set_busy(False)
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -285,105 +261,19 @@ class MainWindow(QMainWindow):
         """Switches model in the worker; the old one stays if this one fails."""
         # hub_prefs is the object the Models dialog edits: its settings apply to the next load.
         offline = self._offline or self.hub_prefs.offline
-        self.host.load(model, offline, self.hub_prefs.endpoint)
+        self.generation.load(model, offline, self.hub_prefs.endpoint)
 
-    # -- what the window's parts read and do (ui/generation_flow.py and others) --
+    # -- the controller's news -----------------------------------------------------
 
-    @property
-    def model_name(self) -> str:
-        """The model that writes (the last one ready, else the one asked for)."""
-        return self._model_name
-
-    @property
-    def model_state(self) -> str:
-        """The worker's state, but "ready" while a model can write (after a failed switch too)."""
-        return self._state
-
-    @property
-    def model_ready(self) -> bool:
-        """Whether any model has been loaded in this session."""
-        return self._model_ready
-
-    @property
-    def status_text(self) -> str:
-        """The model's state as the status bar says it."""
-        return self._status_text
-
-    def start_reply(self, prompt: str, values: dict[str, Any]) -> None:
-        """Asks the model for a reply; its tokens stream in until it ends."""
-        self._request_id = self.host.generate(prompt, values)
-        self.set_busy(True)
-
-    def abandon_reply(self) -> None:
-        """Shows the text a script conversion still holds; later signals of the reply are stale."""
-        self._show_reply_text(self.script.finish(self._request_id))
-        self._request_id = 0
-
-    # -- worker signals ------------------------------------------------------
-
-    def _on_state(self, state: str, detail: str) -> None:
-        text = state_text(state).format(detail=detail)
-        if state == "failed":
-            log.warning("loading a model failed: %s", detail)  # for Help > Open log file
-        if state == "ready":
-            self._model_ready = True
-            self._model_name = detail
-        elif state in ("failed", "cancelled") and self._model_ready:
-            # A failed or cancelled switch keeps the old model, which is still usable.
-            text += self.tr(" — still using {model}").format(model=self._model_name)
-            state = "ready"
-        self._state = state
-        self._status_text = text
-        self.model_label.setText(text)
-        self.send_button.setEnabled(state == "ready" and not self.chat.streaming())
-
-    def _on_token(self, request_id: int, text: str) -> None:
-        if request_id == self._request_id:
-            self._show_reply_text(self.script.feed(request_id, self._model_name, text))
-
-    def _show_reply_text(self, text: str) -> None:
-        if text:
-            self.chat.append_model_text(text)
-            self.announcer.feed(text)
-            self.workspace_ui.on_token(text)
-
-    def _on_finished(self, request_id: int, stats: dict[str, Any]) -> None:
-        if request_id != self._request_id:
-            return
-        self._show_reply_text(self.script.finish(request_id))
-        self.announcer.finish()
-        self.chat.end_model_turn(self.tr("(stopped)") if stats["reason"] == "cancelled" else "")
-        self.workspace_ui.finished(stats)
-        parts = [
-            self.tr("%n tokens", "", int(stats["new_tokens"])),
-            self.tr("first token {ms} ms").format(ms=f"{stats['ttft_ms']:.0f}"),
-            self.tr("{rate} tokens/s").format(rate=f"{stats['tokens_per_s']:.1f}"),
-            self.tr("seed {seed}").format(seed=stats["seed"]),
-        ]
-        if stats["prompt_truncated"]:
-            parts.append(self.tr("the start of the prompt was left out to fit the model's window"))
-        if stats["context_shifts"]:
-            parts.append(self.tr("the window slid forward during the reply"))
-        if stats.get("unknown_chars"):
-            parts.append(stats["unknown_chars"])
-        self.stats_label.setText(" · ".join(parts))
-        self.set_busy(False)
-
-    def _on_failed(self, request_id: int, message: str) -> None:
-        if request_id != self._request_id:
-            return
-        self._show_reply_text(self.script.finish(request_id))
-        self.chat.end_model_turn(f"[{message}]")
-        self.workspace_ui.failed(message)
-        self.stats_label.setText(message)
-        # Nothing lost: an unsent draft goes back into an empty composer.
-        if not self.composer.toPlainText():
-            self.composer.setPlainText(self._pending_user_text)
-        self.set_busy(False)
-
-    def set_busy(self, busy: bool) -> None:
-        self.send_button.setEnabled(not busy and self._state == "ready")
+    def _update_buttons(self) -> None:
+        busy = self.generation.busy
+        self.send_button.setEnabled(not busy and self.generation.state is ModelState.READY)
         self.stop_button.setEnabled(busy)
+
+    def _give_back(self, _message: str, unsent: str) -> None:
+        """A Send that failed before any reply: its text goes back into an empty composer."""
+        if unsent and not self.composer.toPlainText():
+            self.composer.setPlainText(unsent)
 
     # -- preferences ---------------------------------------------------------
 
@@ -397,6 +287,6 @@ class MainWindow(QMainWindow):
         self.hide()
         if self.models_dialog is not None:
             self.models_dialog.shutdown()
-        self.host.shutdown()
+        self.generation.shutdown()
         self.workspace_ui.close()
         super().closeEvent(event)

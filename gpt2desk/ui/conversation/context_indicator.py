@@ -15,6 +15,7 @@ from gpt2desk.core.settings import SettingsError
 from gpt2desk.core.writing.prompts import Mode
 from gpt2desk.core.writing.turns import Conversation
 from gpt2desk.ui.displayable import displayable, literal
+from gpt2desk.ui.generation.model_state import ModelState
 
 if TYPE_CHECKING:
     from gpt2desk.ui.conversation.workspace_ui import WorkspaceController
@@ -28,7 +29,8 @@ class ContextIndicator(QObject):
     def __init__(self, controller: WorkspaceController) -> None:
         super().__init__(controller)
         self.ui = controller
-        self.w = window = controller.w
+        self.w = parts = controller.w
+        self.model = model = parts.generation
         self.label = QLabel()
         self.label.setObjectName("contextLabel")
         self.label.setTextFormat(Qt.TextFormat.PlainText)
@@ -37,10 +39,10 @@ class ContextIndicator(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.update)
-        window.composer.textChanged.connect(self._timer.start)
-        window.settings_panel.changed.connect(self._timer.start)
-        window.host.worker.state_changed.connect(self._on_model_state)
-        window.host.worker.context_measured.connect(self._on_measured)
+        parts.composer.textChanged.connect(self._timer.start)
+        parts.settings_panel.changed.connect(self._timer.start)
+        model.model_state_changed.connect(self._on_model_state)
+        model.host.worker.context_measured.connect(self._on_measured)
 
     def schedule(self) -> None:
         """Measures again shortly (changes in a burst ask only once)."""
@@ -49,14 +51,14 @@ class ContextIndicator(QObject):
     def show_writing(self) -> None:
         self.label.setText(self.tr("Context: writing…"))
 
-    @Slot(str, str)
-    def _on_model_state(self, state: str, _detail: str) -> None:
-        if state == "ready":
+    @Slot(object, str)
+    def _on_model_state(self, state: ModelState, _text: str) -> None:
+        if state is ModelState.READY:
             self._timer.start()
 
     def update(self) -> None:
         """Asks the worker how much of the model's window the next prompt uses."""
-        if not self.w.model_ready or self.ui.streaming():
+        if not self.model.model_ready or self.ui.streaming():
             return
         panel = self.w.settings_panel
         try:
@@ -68,7 +70,7 @@ class ContextIndicator(QObject):
         text = self.w.composer.toPlainText()
         conv = self.ui.workspace.current or Conversation.new()
         prompt, _ = conv.next_prompt(text, mode, template)
-        request_id = self.w.host.measure_context(prompt, settings.max_new_tokens)
+        request_id = self.model.host.measure_context(prompt, settings.max_new_tokens)
         self._request = (request_id, prompt)
 
     @Slot(int, dict)

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Slot
 
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 from gpt2desk.core.writing.prompts import ChatTemplate, Mode
@@ -48,7 +48,11 @@ class GenerationFlow(QObject):
         self.ui = controller
         self.w = controller.w
         self.workspace = controller.workspace
+        self.model = model = controller.w.generation
         self.current: Generation | None = None
+        model.token_received.connect(self.on_token)
+        model.reply_finished.connect(self._on_reply_finished)
+        model.reply_failed.connect(self._on_reply_failed)
 
     def streaming(self) -> bool:
         return self.current is not None
@@ -58,13 +62,14 @@ class GenerationFlow(QObject):
     ) -> None:
         """The composer's text becomes a user turn; the model's reply streams in below."""
         kind = "chat" if mode is Mode.CHAT else "draft"
-        conv = self.workspace.ensure_current(kind, self.w.model_name)
+        conv = self.workspace.ensure_current(kind, self.model.model_name)
         conv.kind = kind
         last = conv.last()
         user = conv.add_turn(last.id if last else None, "user", text)
         prompt, stops = conv.prompt(user, mode, template)
         self.w.composer.clear()
-        self._begin(conv, user, None, prompt, stops, settings)
+        # A reply that fails before any text gives the composer's text back.
+        self._begin(conv, user, None, prompt, stops, settings, unsent=text)
 
     def _begin(
         self,
@@ -78,8 +83,9 @@ class GenerationFlow(QObject):
         saved: tuple[Turn, ...] = (),
         label: str = "",
         answers: Change | None = None,
+        unsent: str = "",
     ) -> None:
-        model = self.w.model_name
+        model = self.model.model_name
         before = conv.to_dict() if label else None
         conv.model = model
         if extend is None:
@@ -98,13 +104,26 @@ class GenerationFlow(QObject):
         )
         values["stop"] = list(settings.stop) + list(stops)
         self.ui.render(stream=True)
-        self.w.start_reply(prompt, values)
+        self.model.start_reply(prompt, values, unsent=unsent)
         self.ui.context.show_writing()
 
+    @Slot(str)
     def on_token(self, text: str) -> None:
+        self.w.chat.append_model_text(text)
         gen = self.current
         if gen is not None:
             self.workspace.stream_into(gen.conv, gen.turn, text)
+
+    @Slot(dict)
+    def _on_reply_finished(self, stats: dict[str, Any]) -> None:
+        stopped = stats.get("reason") == "cancelled"
+        self.w.chat.end_model_turn(self.ui.note("stopped") if stopped else "")
+        self.finished(stats)
+
+    @Slot(str, str)
+    def _on_reply_failed(self, message: str, _unsent: str) -> None:
+        self.w.chat.end_model_turn(f"[{message}]")
+        self.failed(message)
 
     def finished(self, stats: dict[str, Any]) -> None:
         gen = self.current
@@ -150,12 +169,10 @@ class GenerationFlow(QObject):
         """Stops the reply being written; what was written is kept, marked stopped."""
         if self.current is None:
             return
-        self.w.host.stop()
-        # Text a script conversion still holds (ui/models_convert.py) is shown and kept.
-        self.w.abandon_reply()
+        # Text a script conversion still holds (models/convert.py) is shown and kept.
+        self.model.abandon_reply()
         self.finished({"reason": "cancelled"})
         self.w.chat.end_model_turn(self.ui.note("stopped"))
-        self.w.set_busy(False)
 
     # -- regenerate, continue, edit -----------------------------------------------
 
@@ -163,7 +180,7 @@ class GenerationFlow(QObject):
         try:
             return self.w.settings_panel.settings()
         except SettingsError as exc:
-            self.w.stats_label.setText(str(exc))
+            self.w.say(str(exc))
             return None
 
     def _template(self, conv: Conversation) -> ChatTemplate | None:
@@ -172,15 +189,13 @@ class GenerationFlow(QObject):
         try:
             return self.w.settings_panel.template()
         except SettingsError as exc:
-            self.w.stats_label.setText(str(exc))
+            self.w.say(str(exc))
             raise
 
     def _can_generate(self) -> bool:
-        if self.w.model_state != "ready" or self.current is not None:
-            not_ready = self.tr("The model is not ready yet.")
-            self.w.model_label.setText(not_ready + " " + self.w.status_text)
+        if self.current is not None:
             return False
-        return True
+        return self.model.check_ready()
 
     def regenerate(self, turn_id: str, *, same_seed: bool = False) -> None:
         """A new version of a model turn, beside the old ones."""
@@ -244,7 +259,7 @@ class GenerationFlow(QObject):
         new = conv.add_turn(old.parent_id, old.role, text)
         new.passages = [{"edited_from": old.id, "created": time.time()}]
         change = self.workspace.change("Edit", conv, before)
-        if generate and self.w.model_state == "ready":
+        if generate and self.model.can_generate():
             settings = self._settings()
             if settings is not None:
                 try:
