@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import TracebackType
 
 from gpt2desk import __version__
 from gpt2desk.core.escaping import OneLineFormatter
@@ -44,8 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from gpt2desk.assets import resource_path
     from gpt2desk.ui.models.first_start import start_model
+    from gpt2desk.ui.preferences import get_str
     from gpt2desk.ui.translations import install_translations
-    from gpt2desk.ui.window.appearance import pref
     from gpt2desk.ui.window.logfile import install_log_file
     from gpt2desk.ui.window.main_window import MainWindow
 
@@ -58,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The .desktop file's name: lets Wayland and taskbars match the window to its icon.
     app.setDesktopFileName("gpt2desk")
     log_path = install_log_file()
-    install_translations(str(pref("appearance/language")))
+    install_translations(get_str("appearance/language"))
+    uninstall = install_crash_handlers(log_path)
     logging.getLogger(__name__).info("gpt2desk %s starting; log file %s", __version__, log_path)
     try:
         # The first start in a Traditional Chinese UI offers a Traditional Chinese model.
@@ -69,7 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     # Load after the first paint: TensorFlow is imported in the worker thread.
     QTimer.singleShot(0, window.start)
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        uninstall()
 
 
 def _cannot_start(exc: Exception, log_path: Path | None) -> int:
@@ -94,3 +100,39 @@ def _cannot_start(exc: Exception, log_path: Path | None) -> int:
     box.setTextFormat(Qt.TextFormat.PlainText)  # the error may quote anything
     box.exec()
     return EXIT_CANNOT_START
+
+
+_reporter: list[object] = []  # the one CrashReporter, kept alive
+
+
+def install_crash_handlers(log_path: Path | None) -> Callable[[], None]:
+    """Any exception nobody caught, in the GUI thread (a slot) or any other thread, is
+    logged with its traceback and said to the user in one plain message (ui/window/crash.py).
+
+    Returns what puts the previous hooks back (``main`` calls it when the app quits).
+    """
+    from gpt2desk.ui.window.crash import CrashReporter
+
+    reporter = CrashReporter(log_path)
+    _reporter[:] = [reporter]
+    previous_hook, previous_thread_hook = sys.excepthook, threading.excepthook
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            previous_hook(kind, exc, tb)
+            return
+        reporter.report(kind, exc, tb, threading.current_thread().name)
+
+    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        reporter.report(args.exc_type, args.exc_value, args.exc_traceback, name)
+
+    def uninstall() -> None:
+        sys.excepthook, threading.excepthook = previous_hook, previous_thread_hook
+        _reporter.clear()
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook
+    return uninstall

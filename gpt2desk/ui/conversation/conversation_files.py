@@ -12,6 +12,7 @@ transaction, or not at all.
 from __future__ import annotations
 
 import json
+import logging
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,8 @@ from gpt2desk.ui.conversation.file_job import Control, FileProblem, Finish, Work
 
 if TYPE_CHECKING:
     from gpt2desk.ui.conversation.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 #: Larger files are refused before being read (and a device is never read).
 MAX_IMPORT_BYTES = 1 << 30
@@ -69,7 +72,13 @@ def export_work(
             return _nothing_to_export
         you = QCoreApplication.translate("WorkspaceController", "You")
         text = to_markdown(conv, you) if fmt == "md" else to_plain_text(conv, you)
-        return lambda control: _write(path, text, control)
+
+        def write_one(control: Control) -> Finish:
+            finish = _write(path, text, control)
+            log.info("exported the conversation “%s” to %s", conv.title, path)
+            return finish
+
+        return _logged("export", path, write_one)
     # Everything the window holds goes through the writer's queue: once it has
     # done what is queued now, the database holds what the window shows.
     workspace.flush_pending()
@@ -79,9 +88,27 @@ def export_work(
         docs = convs if convs is not None else _saved(writer, control)
         control.tick(60)
         data = json.dumps(export_all(docs), ensure_ascii=True, indent=1)
-        return _write(path, data, control, start=70)
+        finish = _write(path, data, control, start=70)
+        log.info("exported %d conversations to %s", len(docs), path)
+        return finish
 
-    return work
+    return _logged("export", path, work)
+
+
+def _logged(what: str, path: str, work: Work) -> Work:
+    """``work`` whose failure or cancelling is written to the log file (with the file's name)."""
+
+    def logged(control: Control) -> Finish:
+        try:
+            return work(control)
+        except import_schema.Cancelled:
+            log.info("%s of %s cancelled", what, path)
+            raise
+        except Exception as exc:  # file_job.attempt says it; a bug's traceback is logged there
+            log.warning("%s of %s failed: %s", what, path, exc)
+            raise
+
+    return logged
 
 
 def _saved(writer: Writer, control: Control) -> list[dict[str, Any]]:
@@ -150,6 +177,7 @@ def import_work(workspace: Workspace, path: str) -> Work:
         text = _read(path, control)
         if not path.lower().endswith(".json"):
             draft = draft_from_text(text, name)
+            log.info("imported %s as a new draft", path)
             return lambda: _add_draft(workspace, draft, path)
         try:
             doc = import_schema.parse(text)
@@ -169,9 +197,15 @@ def import_work(workspace: Workspace, path: str) -> Work:
         saved, skipped = writer.submit(
             lambda s: import_schema.store_new(s, convs, cancelled)
         ).result()
+        log.info(
+            "imported %d conversations from %s (%d already here, skipped)",
+            len(saved),
+            path,
+            skipped,
+        )
         return lambda: _list_imported(workspace, saved, skipped, name)
 
-    return work
+    return _logged("import", path, work)
 
 
 def _read(path: str, control: Control) -> str:

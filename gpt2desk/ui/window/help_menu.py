@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QObject, Qt, QUrl, qVersion
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -138,12 +138,37 @@ class HelpMenu(QObject):
         self.shortcuts_dialog.raise_()
 
     def open_log(self) -> bool:
-        """Opens the log file in the system's viewer; says so when there is none yet."""
+        """Opens the log file in the system's viewer; says so when there is none yet.
+
+        Without a program to open files with (no xdg-open, a minimal desktop),
+        a message names the file, selectable and with a button that copies it.
+        """
         path: Path = log_file_path()
         if not path.exists():
             self.window.statusBar().showMessage(self.tr("There is no log file yet."), 8000)
             return False
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            return True
+        box = QMessageBox(self.window)
+        box.setObjectName("logFileBox")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("Log file"))
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a folder name may hold anything
+        box.setText(
+            self.tr("No program to open the log file was found. The log file is:\n{path}").format(
+                path=path
+            )
+        )
+        box.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        copy = box.addButton(self.tr("Copy path"), QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(str(path)))
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return False
 
     def about_text(self) -> str:
         v = versions()
