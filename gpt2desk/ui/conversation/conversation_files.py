@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QSaveFile
+from PySide6.QtCore import QCoreApplication, QObject, QSaveFile, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gpt2desk.core.store.database import Store
@@ -31,6 +33,7 @@ from gpt2desk.core.writing.turns import (
     to_markdown,
     to_plain_text,
 )
+from gpt2desk.ui import preferences
 from gpt2desk.ui.conversation.file_job import Control, FileProblem, Finish, Work
 
 if TYPE_CHECKING:
@@ -279,19 +282,30 @@ class ConversationFiles(QObject):
 # -- asking for a file --------------------------------------------------------------
 
 
-def ask_export_path(parent: QWidget, fmt: str) -> str:
-    """Where to export ("" if the user cancelled)."""
+def ask_export_path(parent: QWidget, fmt: str, conversation: Conversation | None = None) -> str:
+    """Where to export ("" if the user cancelled).
+
+    Proposes the conversation's title as the file name (all data: "gpt2desk
+    conversations"), in the folder of the last export or import, else Documents.
+    """
     filters = {
         "md": QCoreApplication.translate("ConversationFiles", "Markdown (*.md)"),
         "txt": QCoreApplication.translate("ConversationFiles", "Text (*.txt)"),
         "json": QCoreApplication.translate("ConversationFiles", "JSON (*.json)"),
     }
+    if fmt == "json" or conversation is None:
+        name = QCoreApplication.translate("ConversationFiles", "gpt2desk conversations")
+    else:
+        name = safe_file_name(conversation.title) or QCoreApplication.translate(
+            "ConversationFiles", "Untitled"
+        )
     path, _ = QFileDialog.getSaveFileName(
         parent,
         QCoreApplication.translate("ConversationFiles", "Export"),
-        f"export.{fmt}",
+        str(Path(start_folder()) / f"{name}.{fmt}"),
         filters[fmt],
     )
+    _remember_folder(path)
     return path
 
 
@@ -301,6 +315,41 @@ def ask_import_path(parent: QWidget) -> str:
         "ConversationFiles", "Text, Markdown or JSON (*.txt *.md *.markdown *.json);;All files (*)"
     )
     path, _ = QFileDialog.getOpenFileName(
-        parent, QCoreApplication.translate("ConversationFiles", "Import"), "", filters
+        parent, QCoreApplication.translate("ConversationFiles", "Import"), start_folder(), filters
     )
+    _remember_folder(path)
     return path
+
+
+def start_folder() -> str:
+    """The folder of the last export or import if it is still there, else Documents (or home).
+
+    Only ``os.path.isdir`` calls: cheap enough for the GUI thread.
+    """
+    last = preferences.get_str("files/last_folder")
+    if last and os.path.isdir(last):
+        return last
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and os.path.isdir(documents) else str(Path.home())
+
+
+def _remember_folder(path: str) -> None:
+    if path:
+        preferences.set_value("files/last_folder", str(Path(path).parent))
+
+
+#: Characters no file name may hold on Windows or macOS (and "/" nowhere).
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?", re.IGNORECASE)
+#: Bytes of a file name, leaving room for ".json" and a " (2)" under the usual 255.
+MAX_NAME_BYTES = 200
+
+
+def safe_file_name(title: str) -> str:
+    """``title`` made usable as a file name on any system ("" if nothing is left)."""
+    name = " ".join(title.split())  # newlines and tabs too
+    name = _UNSAFE.sub("_", name).strip(" .")
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    name = name.rstrip(" .")
+    return f"{name}_" if _RESERVED.fullmatch(name) else name

@@ -317,7 +317,7 @@ class WorkspaceController(QObject):
 
     def ask_export(self, fmt: str) -> FileJob | None:
         """Asks where to export, then exports in a job thread (None if the user cancelled)."""
-        path = conversation_files.ask_export_path(self.w.window, fmt)
+        path = conversation_files.ask_export_path(self.w.window, fmt, self.workspace.current)
         return self.start_export(path, fmt) if path else None
 
     def ask_import(self) -> FileJob | None:
