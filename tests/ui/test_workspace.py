@@ -45,7 +45,7 @@ def test_everything_is_restored_on_reopen(
     first = make_window()
     first.settings_panel.max_new_tokens.setValue(5)
     _send(qtbot, first, "First conversation")
-    first.clear_conversation()
+    first.workspace_ui.new_conversation("draft")
     _send(qtbot, first, "Second conversation")
     first.workspace_ui.import_file(str(_long_file(isolated_data_dir.parent)))
     qtbot.waitUntil(lambda: first.chat.verticalScrollBar().maximum() > 300)

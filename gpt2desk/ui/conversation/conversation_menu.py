@@ -6,12 +6,12 @@ Every entry is also an action of the window, so its shortcut works anywhere in i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
-from gpt2desk.core.writing.turns import UndoStack
+from gpt2desk.core.writing.turns import Conversation
 
 if TYPE_CHECKING:
     from gpt2desk.ui.conversation.workspace_ui import WorkspaceController
@@ -24,7 +24,20 @@ UNDO_LABELS = (
     QT_TRANSLATE_NOOP("UndoLabel", "Regenerate"),
     QT_TRANSLATE_NOOP("UndoLabel", "Continue"),
     QT_TRANSLATE_NOOP("UndoLabel", "Choose version"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Clear"),
 )
+
+
+class UndoNames(Protocol):
+    """What Undo and Redo would do now (core/writing/session.py's Session)."""
+
+    def can_undo(self) -> bool: ...
+
+    def can_redo(self) -> bool: ...
+
+    def undo_label(self) -> str: ...
+
+    def redo_label(self) -> str: ...
 
 
 class ConversationMenu(QObject):
@@ -51,11 +64,15 @@ class ConversationMenu(QObject):
         self.undo_action = add(self.tr("Undo"), ui.undo, "Ctrl+Z")
         self.redo_action = add(self.tr("Redo"), ui.redo, "Ctrl+Shift+Z")
         menu.addSeparator()
-        add(self.tr("Regenerate last reply"), lambda: ui.on_last("regenerate"), "Ctrl+R")
-        add(self.tr("Continue"), lambda: ui.continue_(None), "Ctrl+Shift+Return")
-        add(self.tr("Edit last turn…"), lambda: ui.on_last("edit"))
-        add(self.tr("Previous version"), lambda: ui.on_last("prev"), "Alt+Left")
-        add(self.tr("Next version"), lambda: ui.on_last("next"), "Alt+Right")
+        self.regenerate_action = add(
+            self.tr("Regenerate last reply"), lambda: ui.on_last("regenerate"), "Ctrl+R"
+        )
+        self.continue_action = add(
+            self.tr("Continue"), lambda: ui.continue_(None), "Ctrl+Shift+Return"
+        )
+        self.edit_action = add(self.tr("Edit last turn…"), lambda: ui.on_last("edit"))
+        self.prev_action = add(self.tr("Previous version"), lambda: ui.on_last("prev"), "Alt+Left")
+        self.next_action = add(self.tr("Next version"), lambda: ui.on_last("next"), "Alt+Right")
         menu.addSeparator()
         add(self.tr("Import text, Markdown or JSON…"), self._ask_import)
         add(self.tr("Export as Markdown…"), lambda: self._ask_export("md"))
@@ -64,7 +81,18 @@ class ConversationMenu(QObject):
         menu.addSeparator()
         menu.addAction(controller.dock.toggleViewAction())
 
-    def update_undo(self, stack: UndoStack) -> None:
+    def update_turn_actions(self, conv: Conversation | None) -> None:
+        """Turn actions only where they have something to act on."""
+        path = conv.path() if conv is not None else []
+        self.regenerate_action.setEnabled(any(t.role == "assistant" for t in path))
+        self.continue_action.setEnabled(bool(path))
+        self.edit_action.setEnabled(bool(path))
+        versions = conv.siblings(path[-1].id) if conv is not None and path else []
+        place = versions.index(path[-1]) if path else 0
+        self.prev_action.setEnabled(place > 0)
+        self.next_action.setEnabled(place < len(versions) - 1)
+
+    def update_undo(self, stack: UndoNames) -> None:
         self.undo_action.setEnabled(stack.can_undo())
         self.redo_action.setEnabled(stack.can_redo())
         undo, redo = stack.undo_label(), stack.redo_label()

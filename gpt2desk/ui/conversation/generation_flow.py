@@ -7,33 +7,17 @@ regenerate or continue becomes undoable once it ends.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Slot
 
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 from gpt2desk.core.writing.prompts import ChatTemplate, Mode
+from gpt2desk.core.writing.session import Reply
 from gpt2desk.core.writing.turns import Change, Conversation, Turn
 
 if TYPE_CHECKING:
     from gpt2desk.ui.conversation.workspace_ui import WorkspaceController
-
-
-@dataclass
-class Generation:
-    """The reply being written: into which turn, from which offset, with what."""
-
-    conv: Conversation
-    turn: Turn
-    start: int
-    settings: dict[str, Any]
-    model: str
-    label: str = ""  # undoable change (conversation_menu.UNDO_LABELS), recorded when it ends
-    before: dict[str, Any] | None = None
-    # "Save and answer": the edit's undoable change, which ends with this reply.
-    answers: Change | None = None
 
 
 def mode_of(conv: Conversation) -> Mode:
@@ -48,11 +32,16 @@ class GenerationFlow(QObject):
         self.ui = controller
         self.w = controller.w
         self.workspace = controller.workspace
+        self.session = controller.workspace.session
         self.model = model = controller.w.generation
-        self.current: Generation | None = None
         model.token_received.connect(self.on_token)
         model.reply_finished.connect(self._on_reply_finished)
         model.reply_failed.connect(self._on_reply_failed)
+
+    @property
+    def current(self) -> Reply | None:
+        """The reply being written (the session's bookkeeping of it)."""
+        return self.session.reply
 
     def streaming(self) -> bool:
         return self.current is not None
@@ -61,12 +50,21 @@ class GenerationFlow(QObject):
         self, text: str, mode: Mode, template: ChatTemplate | None, settings: GenerationSettings
     ) -> None:
         """The composer's text becomes a user turn; the model's reply streams in below."""
-        kind = "chat" if mode is Mode.CHAT else "draft"
-        conv = self.workspace.ensure_current(kind, self.model.model_name)
-        conv.kind = kind
-        last = conv.last()
-        user = conv.add_turn(last.id if last else None, "user", text)
-        prompt, stops = conv.prompt(user, mode, template)
+        # The shown conversation's own kind decides; ``mode`` only that of a new one.
+        shown = self.session.current
+        kind = shown.kind if shown is not None else "chat" if mode is Mode.CHAT else "draft"
+        if kind != "chat":
+            template = None
+        elif template is None:
+            try:
+                template = self.w.settings_panel.template()
+            except SettingsError as exc:
+                self.w.say(str(exc))
+                return
+        user = self.session.add_message(text, kind, self.model.model_name)
+        conv = self.session.current
+        assert conv is not None
+        prompt, stops = conv.prompt(user, mode_of(conv), template)
         self.w.composer.clear()
         # A reply that fails before any text gives the composer's text back.
         self._begin(conv, user, None, prompt, stops, settings, unsent=text)
@@ -85,22 +83,16 @@ class GenerationFlow(QObject):
         answers: Change | None = None,
         unsent: str = "",
     ) -> None:
-        model = self.model.model_name
-        before = conv.to_dict() if label else None
-        conv.model = model
-        if extend is None:
-            turn = conv.add_turn(parent.id if parent else None, "assistant", "")
-            new = [t for t in (parent, turn) if t is not None and t.id not in {s.id for s in saved}]
-            turn.status = "streaming"
-            self.workspace.add_turns(conv, *new)
-        else:
-            turn = extend
-            turn.status = "streaming"
-            conv.touch()
-            self.workspace.add_turns(conv, turn)
         values = settings.to_dict()
-        self.current = Generation(
-            conv, turn, len(turn.text), dict(values), model, label, before, answers
+        self.session.start_reply(
+            conv,
+            parent,
+            extend,
+            model=self.model.model_name,
+            settings=values,
+            saved=saved,
+            label=label,
+            answers=answers,
         )
         values["stop"] = list(settings.stop) + list(stops)
         self.ui.render(stream=True)
@@ -110,9 +102,7 @@ class GenerationFlow(QObject):
     @Slot(str)
     def on_token(self, text: str) -> None:
         self.w.chat.append_model_text(text)
-        gen = self.current
-        if gen is not None:
-            self.workspace.stream_into(gen.conv, gen.turn, text)
+        self.session.stream(text)
 
     @Slot(dict)
     def _on_reply_finished(self, stats: dict[str, Any]) -> None:
@@ -126,44 +116,11 @@ class GenerationFlow(QObject):
         self.failed(message)
 
     def finished(self, stats: dict[str, Any]) -> None:
-        gen = self.current
-        if gen is None:
-            return
-        self.current = None
-        turn = gen.turn
-        turn.status = "stopped" if stats.get("reason") == "cancelled" else "done"
-        turn.passages.append(
-            {
-                "start": gen.start,
-                "end": len(turn.text),
-                "model": gen.model,
-                "settings": gen.settings,
-                "seed": stats.get("seed"),
-                "prompt_tokens": stats.get("prompt_tokens"),
-                "new_tokens": stats.get("new_tokens"),
-                "reason": stats.get("reason"),
-                "prompt_truncated": stats.get("prompt_truncated"),
-                "context_shifts": stats.get("context_shifts"),
-                "created": time.time(),
-            }
-        )
-        self.workspace.finish_turn(gen.conv, turn)
-        if gen.before is not None:
-            self.workspace.record(gen.label, gen.conv, gen.before)
-        if gen.answers is not None:
-            self.workspace.amend(gen.answers, gen.conv)
-        self.ui.context.schedule()
+        if self.session.finish_reply(stats) is not None:
+            self.ui.context.schedule()
 
     def failed(self, message: str) -> None:
-        gen = self.current
-        if gen is None:
-            return
-        self.current = None
-        gen.turn.status = "failed"
-        gen.turn.passages.append({"start": gen.start, "model": gen.model, "error": message})
-        self.workspace.finish_turn(gen.conv, gen.turn)
-        if gen.answers is not None:
-            self.workspace.amend(gen.answers, gen.conv)
+        self.session.fail_reply(message)
 
     def stop_and_keep(self) -> None:
         """Stops the reply being written; what was written is kept, marked stopped."""
@@ -249,16 +206,12 @@ class GenerationFlow(QObject):
         With ``generate``, the model answers an edited user turn, or goes on
         writing from the end of an edited model turn (an undoable "Continue").
         """
-        conv = self.workspace.current
-        if conv is None:
+        edited = self.session.edit(turn_id, text)
+        conv = self.session.current
+        if edited is None or conv is None:
             return None
-        old = conv.turns[turn_id]
-        if text == old.text:
-            return None
-        before = conv.to_dict()
-        new = conv.add_turn(old.parent_id, old.role, text)
-        new.passages = [{"edited_from": old.id, "created": time.time()}]
-        change = self.workspace.change("Edit", conv, before)
+        new, change = edited
+        old_role = new.role
         if generate and self.model.can_generate():
             settings = self._settings()
             if settings is not None:
@@ -266,7 +219,7 @@ class GenerationFlow(QObject):
                     prompt, stops = conv.prompt(new, mode_of(conv), self._template(conv))
                 except SettingsError:
                     return new
-                if old.role == "user":
+                if old_role == "user":
                     self._begin(
                         conv, new, None, prompt, stops, settings, saved=(new,), answers=change
                     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton
+from PySide6.QtWidgets import QDockWidget, QPushButton
 
 from gpt2desk.core.settings import GenerationSettings
 from gpt2desk.core.writing.prompts import ChatTemplate, Mode
@@ -30,7 +30,8 @@ from gpt2desk.ui.conversation.parts import WindowParts
 from gpt2desk.ui.conversation.scroll_position import ScrollPosition
 from gpt2desk.ui.conversation.sidebar import Sidebar
 from gpt2desk.ui.conversation.workspace import Workspace
-from gpt2desk.ui.displayable import displayable, literal, shown_or_original
+from gpt2desk.ui.displayable import displayable, shown_or_original
+from gpt2desk.ui.elided_label import ElidedLabel
 from gpt2desk.ui.generation.controller import display_name
 
 UNDO_DELETE_MS = 8000
@@ -64,10 +65,9 @@ class WorkspaceController(QObject):
         self.generation = GenerationFlow(self)
         self.context = ContextIndicator(self)
         self.context_label = self.context.label
-        self.storage_label = QLabel()
-        self.storage_label.setTextFormat(Qt.TextFormat.PlainText)  # paths and error texts
+        # Paths and error texts, one line: the whole text is its tooltip when cut.
+        self.storage_label = ElidedLabel()
         self.storage_label.setStyleSheet("color: #b00020")
-        self.storage_label.setWordWrap(True)
         self.undo_delete_button = QPushButton(self.tr("Undo"))
         self.undo_delete_button.setAccessibleName(self.tr("Undo delete"))
         self.undo_delete_button.setAccessibleDescription(
@@ -88,12 +88,12 @@ class WorkspaceController(QObject):
         ws.list_changed.connect(self._refresh_list)
         ws.current_changed.connect(self._on_current_changed)
         ws.message.connect(self.show_storage_message)
-        ws.undo_changed.connect(lambda: self.menu.update_undo(ws.undo_stack))
-        ws.set_composer_source(self._composer_text)
+        self.session = session = ws.session
+        ws.undo_changed.connect(lambda: self.menu.update_undo(session))
+        session.set_composer_source(self._composer_text)
+        self._deleted_id = ""  # the conversation the status bar's Undo brings back
         parts.composer.textChanged.connect(self._on_composer_changed)
-        self.scroll = ScrollPosition(
-            parts.chat.verticalScrollBar(), window, self.workspace.scroll_touched
-        )
+        self.scroll = ScrollPosition(parts.chat.verticalScrollBar(), window, session.scroll_touched)
         parts.chat.turn_action.connect(self.turn_action)
         self.sidebar.selected.connect(self.select)
         self.sidebar.new_requested.connect(self.new_conversation)
@@ -107,7 +107,9 @@ class WorkspaceController(QObject):
             window.setWindowTitle(self.tr("gpt2desk (read-only: another window saves this folder)"))
         self._refresh_list()
         self._on_current_changed()
-        self.menu.update_undo(ws.undo_stack)
+        self.menu.update_undo(session)
+        # The Mode drop-down shows the shown conversation's kind; changing it changes that.
+        self.w.settings_panel.mode.currentIndexChanged.connect(self._on_mode_changed)
 
     # -- showing --------------------------------------------------------------------
 
@@ -127,7 +129,7 @@ class WorkspaceController(QObject):
             if composer.toPlainText() != text:
                 composer.setPlainText(text)
             self.conversation_shown.emit(shown_id or "")
-        if conv is not None and conv.turns:
+        if conv is not None:
             panel = self.w.settings_panel
             panel.mode.setCurrentIndex(max(0, panel.mode.findData(mode_of(conv).value)))
         self._refresh_list()
@@ -141,22 +143,36 @@ class WorkspaceController(QObject):
         if conv is not None:
             for turn in conv.path():
                 siblings = conv.siblings(turn.id)
+                live = stream and gen is not None and gen.turn is turn
                 if turn.role == "user":
                     heading = self.tr("You")
                 else:
-                    model = turn.passages[0].get("model") if turn.passages else None
-                    heading = display_name(str(model or conv.model or self.tr("Model")))
-                live = stream and gen is not None and gen.turn is turn
+                    writing = gen.model if gen is not None and gen.turn is turn else ""
+                    heading = self._model_heading(turn, writing) or display_name(
+                        str(conv.model or self.tr("Model"))
+                    )
                 note = "" if live else self.note(turn.status)
                 index = siblings.index(turn) + 1
                 shown.append(
                     ShownTurn(turn.id, turn.role, heading, turn.text, index, len(siblings), note)
                 )
         self.w.chat.show_turns(shown, stream_last=stream)
+        self.menu.update_turn_actions(conv)
         if stream:
             self.scroll.follow_stream()
         else:
             self.scroll.restore(conv.scroll if conv is not None else 0)
+
+    @staticmethod
+    def _model_heading(turn: Turn, writing: str = "") -> str:
+        """The models that wrote ``turn`` (and ``writing``, the one writing it now), in order:
+        "a + b" after Continue with another model."""
+        models = [p.get("model") for p in turn.passages if not p.get("error")] + [writing]
+        names: list[str] = []
+        for model in models:
+            if model and display_name(str(model)) not in names:
+                names.append(display_name(str(model)))
+        return " + ".join(names)
 
     def _composer_text(self) -> str:
         """The composer's text to save: the stored one while it shows just that."""
@@ -183,8 +199,7 @@ class WorkspaceController(QObject):
         return notes.get(status, "")
 
     def show_storage_message(self, text: str) -> None:
-        self.storage_label.setText(text)
-        self.storage_label.setToolTip(literal(text))
+        self.storage_label.set_text(text, tip=text)
 
     # -- conversations --------------------------------------------------------------
 
@@ -202,6 +217,7 @@ class WorkspaceController(QObject):
         if gen is not None and gen.conv.id == conversation_id:
             self.stop_and_keep()
         title = self.workspace.delete(conversation_id)
+        self._deleted_id = conversation_id
         self.undo_delete_button.setText(
             self.tr("Undo delete of “{title}”").format(title=title[:30])
         )
@@ -209,9 +225,18 @@ class WorkspaceController(QObject):
         self._undo_delete_timer.start(UNDO_DELETE_MS)
 
     def _undo_delete(self) -> None:
-        if self.workspace.undo_stack.undo_label() == "Delete":
-            self.undo()
+        if not self.streaming():
+            self.session.undo_delete(self._deleted_id)
         self.undo_delete_button.hide()
+
+    def clear_conversation(self) -> None:
+        """Removes every turn of the shown conversation (Undo brings them back)."""
+        self.stop_and_keep()
+        self.session.clear()
+
+    def _on_mode_changed(self) -> None:
+        mode = self.w.settings_panel.current_mode()
+        self.session.set_kind("chat" if mode is Mode.CHAT else "draft")
 
     def search(self, text: str) -> None:
         self.sidebar.set_filter(self.workspace.search(text) if text else None)
@@ -303,15 +328,7 @@ class WorkspaceController(QObject):
         return dialog
 
     def choose_version(self, turn_id: str, step: int) -> None:
-        conv = self.workspace.current
-        if conv is None:
-            return
-        siblings = conv.siblings(turn_id)
-        index = siblings.index(conv.turns[turn_id]) + step
-        if 0 <= index < len(siblings):
-            before = conv.to_dict()
-            conv.choose(siblings[index].id)
-            self.workspace.change("Choose version", conv, before)
+        self.session.choose_version(turn_id, step)
 
     # -- files (ui/conversation_files.py, run by ui/file_job.py) ------------------------------
 

@@ -245,10 +245,8 @@ class MainWindow(QMainWindow):
         self.generation.stop()
 
     def clear_conversation(self) -> None:
-        """Starts a new, empty conversation; the old one stays in the sidebar."""
-        # A reply being written is stopped and kept; its late signals are stale.
-        kind = "chat" if self.settings_panel.current_mode() is Mode.CHAT else "draft"
-        self.workspace_ui.new_conversation(kind)
+        """Removes the shown conversation's turns (undoable); a reply being written stops."""
+        self.workspace_ui.clear_conversation()
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
