@@ -144,7 +144,7 @@ class GenerationController(QObject):
         """Why no reply can start now, and what to do about it."""
         if self._state is ModelState.FAILED and not self._model_ready:
             return self.tr(
-                "No model could be loaded: {reason} Open Models… (Ctrl+Shift+M) to download "
+                "The model could not be loaded: {reason} Open Models… (Ctrl+Shift+M) to download "
                 "or choose one; your text is kept."
             ).format(reason=_sentence(self._load_error))
         if self._state is ModelState.CANCELLED and not self._model_ready:
