@@ -15,13 +15,15 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QKeyEvent,
+    QKeySequence,
     QPalette,
     QTextCharFormat,
     QTextCursor,
     QTextFrame,
     QTextFrameFormat,
 )
-from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QWidget
+from PySide6.QtWidgets import QAbstractSlider, QApplication, QMenu, QTextBrowser, QWidget
 
 from gpt2desk.ui.displayable import displayable
 
@@ -55,6 +57,17 @@ class ShownTurn:
     count: int = 1
     note: str = ""
 
+
+_SCROLL_KEYS = {
+    QKeySequence.StandardKey.MoveToStartOfDocument: QAbstractSlider.SliderAction.SliderToMinimum,
+    QKeySequence.StandardKey.MoveToEndOfDocument: QAbstractSlider.SliderAction.SliderToMaximum,
+    QKeySequence.StandardKey.MoveToPreviousPage: QAbstractSlider.SliderAction.SliderPageStepSub,
+    QKeySequence.StandardKey.MoveToNextPage: QAbstractSlider.SliderAction.SliderPageStepAdd,
+    QKeySequence.StandardKey.MoveToPreviousLine: QAbstractSlider.SliderAction.SliderSingleStepSub,
+    QKeySequence.StandardKey.MoveToNextLine: QAbstractSlider.SliderAction.SliderSingleStepAdd,
+}
+
+_PADDING = 8  # around each turn's text
 
 ACTIONS = ("prev", "next", "regenerate", "continue", "edit")
 
@@ -117,12 +130,30 @@ class ChatView(QTextBrowser):
                 return turn
         return None
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """The reading keys scroll: arrows, Page Up/Down, Ctrl+Home and Ctrl+End.
+
+        A read-only QTextBrowser gave Ctrl+Home and Ctrl+End to its invisible
+        cursor, which moved nothing on screen.
+        """
+        for key, action in _SCROLL_KEYS.items():
+            if event.matches(key):
+                # An action, not setValue: the user's own scrolling (ScrollPosition hears it).
+                self.verticalScrollBar().triggerAction(action)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         self.turn_menu(event.pos()).exec(event.globalPos())
 
     def turn_menu(self, pos: QPoint) -> QMenu:
         """The context menu at ``pos`` (viewport coordinates): Copy…, then the turn's actions."""
         menu = self.createStandardContextMenu(pos)
+        for action in menu.actions():
+            # Qt's "Copy Link Location": the only links are the ◀ ▶ arrows, nothing to copy.
+            if action.objectName() == "link-copy":
+                menu.removeAction(action)
         turn = self.turn_at(self.cursorForPosition(pos).position())
         if turn is not None and not self.streaming():
             menu.addSeparator()
@@ -200,7 +231,7 @@ class ChatView(QTextBrowser):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         frame_format = QTextFrameFormat()
         frame_format.setBackground(background)
-        frame_format.setPadding(8)
+        frame_format.setPadding(_PADDING)
         frame_format.setTopMargin(0 if self._first_turn else 6)
         self._first_turn = False
         frame = cursor.insertFrame(frame_format)
@@ -227,6 +258,42 @@ class ChatView(QTextBrowser):
                 fmt.setAnchorHref(f"{key}:{turn.id}")
                 fmt.setForeground(QColor("#1a56c4"))
             cursor.insertText(label, fmt)
+
+    def reading_position(self) -> tuple[int, float] | None:
+        """Where the reader is (None: at the end).
+
+        Returns:
+            The text position of the line at the top of the panel, and how much
+            of that line (0 to 1) is scrolled out of sight above.
+        """
+        if self._at_end():
+            return None
+        # Inside the turns' frames: at x = 0 (the document's margin) the hit test says 0.
+        inside = int(self.document().documentMargin()) + _PADDING + 4
+        cursor = self.cursorForPosition(QPoint(inside, 0))
+        line = self.cursorRect(cursor)
+        hidden = min(max(-line.top() / max(line.height(), 1), 0.0), 1.0)
+        return cursor.position(), hidden
+
+    def keep_reading_position(self, where: tuple[int, float] | None) -> None:
+        """Scrolls back to :meth:`reading_position`'s place after a new font or a redraw.
+
+        The scroll value is in pixels: with another font the same value shows
+        other text. The move is the user's own (a slider action), so a saved
+        position being put back (ScrollPosition) gives way to it.
+        """
+        if not self.isVisible():
+            return  # not read yet: the saved position is being put back (ScrollPosition)
+        bar = self.verticalScrollBar()
+        if where is None:
+            bar.setSliderPosition(bar.maximum())
+            return
+        position, hidden = where
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(position, self.document().characterCount() - 1))
+        # cursorRect lays the document out up to there, so the range reaches it.
+        line = self.cursorRect(cursor)
+        bar.setSliderPosition(bar.value() + line.top() + round(hidden * line.height()))
 
     def _at_end(self) -> bool:
         bar = self.verticalScrollBar()

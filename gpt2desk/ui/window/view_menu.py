@@ -81,9 +81,11 @@ class AppearanceMenu(QObject):
         a = self.appearance
         apply_theme(a.theme)
         font = writing_font(a.font_family, a.font_size)
+        reading = self.window.chat.reading_position()
         self.window.composer.setFont(font)
         self.window.chat.setFont(font)
         self._redraw()
+        self.window.chat.keep_reading_position(reading)
 
     def _redraw(self) -> None:
         # Turn backgrounds follow the theme: draw the conversation again.

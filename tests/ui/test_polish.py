@@ -1,0 +1,100 @@
+"""Small things a first hour of real use found: keys, menus, dialogs, sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+
+from gpt2desk.ui.conversation.chat_view import ChatView, ShownTurn
+from gpt2desk.ui.window.main_window import MainWindow
+
+MakeWindow = Callable[..., MainWindow]
+
+
+def _long_conversation(view: ChatView) -> None:
+    words = " ".join(f"word{i}" for i in range(200))
+    view.show_turns(
+        [
+            ShownTurn(f"t{i}", "user" if i % 2 == 0 else "assistant", f"Turn {i}", words)
+            for i in range(12)
+        ]
+    )
+
+
+def test_keys_scroll_the_conversation_when_it_has_focus(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window(start=False)
+    chat = window.chat
+    _long_conversation(chat)
+    bar = chat.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 3 * bar.pageStep())
+    bar.setValue(0)
+    qtbot.mouseClick(chat.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    qtbot.waitUntil(chat.hasFocus)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(chat, Qt.Key.Key_End, ctrl)
+    assert bar.value() == bar.maximum()
+    qtbot.keyClick(chat, Qt.Key.Key_Home, ctrl)
+    assert bar.value() == 0
+    qtbot.keyClick(chat, Qt.Key.Key_PageDown)
+    after_page = bar.value()
+    assert after_page > 0
+    qtbot.keyClick(chat, Qt.Key.Key_Down)
+    assert bar.value() > after_page
+    qtbot.keyClick(chat, Qt.Key.Key_Up)
+    assert bar.value() == after_page
+    qtbot.keyClick(chat, Qt.Key.Key_PageUp)
+    assert bar.value() == 0
+
+
+def test_the_turn_menu_has_no_copy_link_location(qtbot: Any) -> None:
+    """The menu of a turn offers Copy, Select All and the turn's actions: no link to copy."""
+    chat = ChatView()
+    qtbot.addWidget(chat)
+    chat.resize(400, 300)
+    chat.show()
+    turns = [ShownTurn("a", "user", "You", "hello"), ShownTurn("b", "assistant", "gpt2", "hi")]
+    chat.show_turns(turns)
+    for text in ("hello", "hi"):
+        cursor = chat.document().find(text)
+        assert chat.turn_at(cursor.position()) is not None
+        menu = chat.turn_menu(chat.cursorRect(cursor).center())
+        names = [action.objectName() for action in menu.actions()]
+        texts = [action.text() for action in menu.actions()]
+        assert "edit-copy" in names
+        assert "link-copy" not in names, texts
+        assert not any("Link" in text for text in texts), texts
+
+
+def _top_line(chat: ChatView) -> str:
+    """The line of text at the top of the conversation panel."""
+    return chat.cursorForPosition(QPoint(20, 4)).block().text()
+
+
+def test_changing_the_font_keeps_the_reading_position(
+    qtbot: Any, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window = make_window(start=False)
+    path = tmp_path / "long.md"
+    path.write_text("\n".join(f"line {i} of a long draft" for i in range(400)))
+    window.workspace_ui.import_file(str(path))
+    chat = window.chat
+    bar = chat.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 6 * bar.pageStep())
+    chat.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(chat, Qt.Key.Key_PageDown)
+    reading = _top_line(chat)
+    assert reading.startswith("line ") and reading != "line 0 of a long draft"
+    size = chat.font().pointSize()
+    window.appearance_menu.set_font(chat.font().family(), size + 6)
+    assert chat.font().pointSize() == size + 6
+    qtbot.wait(200)  # later layout passes must not move it either
+    assert _top_line(chat) == reading
+    window.appearance_menu.set_font(chat.font().family(), size)
+    qtbot.wait(200)
+    assert _top_line(chat) == reading
