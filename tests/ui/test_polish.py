@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton
 
 from gpt2desk.ui.conversation.chat_view import ChatView, ShownTurn
+from gpt2desk.ui.conversation.edit_dialog import EditTurnDialog
 from gpt2desk.ui.window.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
@@ -98,3 +100,20 @@ def test_changing_the_font_keeps_the_reading_position(
     window.appearance_menu.set_font(chat.font().family(), size)
     qtbot.wait(200)
     assert _top_line(chat) == reading
+
+
+def test_the_edit_dialog_types_at_the_end_and_save_is_the_default(qtbot: Any) -> None:
+    dialog = EditTurnDialog("A reply\nwith two lines", "assistant")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.editor.hasFocus)
+    qtbot.keyClicks(dialog.editor, " and more")
+    assert dialog.text() == "A reply\nwith two lines and more"
+    defaults = [b.text() for b in dialog.findChildren(QPushButton) if b.isDefault()]
+    assert defaults == [dialog.save_button.text()]
+    # Return on a focused button presses that button; otherwise the default: Save.
+    dialog.editor.clearFocus()
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert not dialog.generate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +31,8 @@ class EditTurnDialog(QDialog):
         self.generate = False
         self.editor = QPlainTextEdit()
         self.editor.setPlainText(text)
+        # Editing a turn mostly means adding to it or fixing its end: start there.
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
         self.editor.setAccessibleName(self.tr("Turn text"))
         note = QLabel(
             self.tr(
@@ -49,7 +52,6 @@ class EditTurnDialog(QDialog):
         )
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.generate_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.generate_button.setDefault(True)
         self.save_button.clicked.connect(lambda: self._done(generate=False))
         self.generate_button.clicked.connect(lambda: self._done(generate=True))
         buttons.rejected.connect(self.reject)
@@ -57,6 +59,9 @@ class EditTurnDialog(QDialog):
         layout.addWidget(self.editor)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        # Set once the buttons are in the dialog: set before, the dialog drew Cancel as default.
+        # Save, not "Save and …": the default should not start the model.
+        self.save_button.setDefault(True)
         self.resize(560, 360)
 
     def text(self) -> str:
