@@ -117,7 +117,7 @@ def test_status_bar_texts_are_cut_visibly_and_never_overlap(
     qtbot: Any, make_window: MakeWindow, tmp_path: Path
 ) -> None:
     window = make_window()
-    window.resize(1400, 700)
+    window.resize(800, 700)
     missing = tmp_path / ("a-folder-with-a-rather-long-name-" * 3)
     window.load_model(str(missing))
     qtbot.waitUntil(lambda: "still using" in window.model_label.text(), timeout=LOAD_TIMEOUT_MS)
