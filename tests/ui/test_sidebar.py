@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from gpt2desk.ui.conversation.sidebar import Sidebar
 from gpt2desk.ui.translations import install_translations
@@ -101,3 +103,27 @@ def test_rows_with_chinese_titles_keep_their_second_line(qtbot: Any, zh_tw: None
     assert sidebar.list.item(0).text().startswith("未命名")
     for row in range(3):
         assert _text_lines(sidebar, row) == 2, sidebar.list.item(row).text()
+
+
+def test_the_rename_dialog_is_wide_enough_for_a_long_title(qtbot: Any) -> None:
+    title = "A long conversation title about the spring festival and its stories, part two"
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.show()
+    conv = {"id": "c", "kind": "chat", "title": title, "updated": 1e9, "model": "gpt2"}
+    sidebar.show_conversations([conv], None)
+    rect = sidebar.list.visualRect(sidebar.list.model().index(0, 0))
+    qtbot.mouseClick(sidebar.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(sidebar.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialog = sidebar.findChild(QInputDialog)
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    field = dialog.findChild(QLineEdit)
+    assert field is not None and field.text() == title
+    needed = field.fontMetrics().horizontalAdvance(title)
+    assert field.width() > needed, (field.width(), needed)
+    with qtbot.waitSignal(sidebar.rename_requested) as renamed:
+        field.selectAll()
+        qtbot.keyClicks(field, "Short")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert renamed.args == ["c", "Short"]

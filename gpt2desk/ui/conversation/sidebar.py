@@ -37,6 +37,7 @@ from gpt2desk.ui.displayable import displayable, literal, shown_or_original
 ID_ROLE = Qt.ItemDataRole.UserRole
 # More single-row changes than this and the list is rebuilt instead (one pass).
 MAX_PATCHED_ROWS = 64
+RENAME_MIN_WIDTH = 420  # px: the rename dialog, for titles of a few words and more
 
 
 def _one_line(text: str) -> str:
@@ -255,15 +256,31 @@ class Sidebar(QWidget):
         if item is not None and not self._updating:
             self.selected.emit(str(item.data(ID_ROLE)))
 
-    def ask_rename(self, conversation_id: str) -> None:
+    def ask_rename(self, conversation_id: str) -> QInputDialog:
+        """Opens the rename dialog (window-modal, not blocking); OK sends rename_requested."""
         old = next((c["title"] for c in self._summaries if c["id"] == conversation_id), "")
         shown = displayable(old)
-        title, ok = QInputDialog.getText(
-            self, self.tr("Rename conversation"), self.tr("Title:"), text=shown
-        )
-        title = shown_or_original(title, old)
-        if ok and title.strip() and title != old:
-            self.rename_requested.emit(conversation_id, title)
+        dialog = QInputDialog(self)
+        dialog.setObjectName("renameDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowTitle(self.tr("Rename conversation"))
+        dialog.setLabelText(self.tr("Title:"))
+        dialog.setTextValue(shown)
+        # QInputDialog is 200 px wide: a long title did not fit. Wide enough for the
+        # title (within the screen), and never narrower than a comfortable field.
+        text_width = dialog.fontMetrics().horizontalAdvance(shown + "MMMM")
+        screen = self.screen().availableGeometry().width() if self.screen() else 1280
+        width = min(max(RENAME_MIN_WIDTH, text_width + 48), int(screen * 0.8))
+        dialog.resize(max(width, dialog.sizeHint().width()), dialog.sizeHint().height())
+
+        def done(title: str) -> None:
+            title = shown_or_original(title, old)
+            if title.strip() and title != old:
+                self.rename_requested.emit(conversation_id, title)
+
+        dialog.textValueSelected.connect(done)
+        dialog.open()
+        return dialog
 
     def _menu(self, pos: QPoint) -> None:
         item = self.list.itemAt(pos)
