@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QPushButton
 
 from gpt2desk.ui.conversation.chat_view import ChatView, ShownTurn
 from gpt2desk.ui.conversation.edit_dialog import EditTurnDialog
+from gpt2desk.ui.window.help_menu import HelpMenu
 from gpt2desk.ui.window.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
@@ -117,3 +119,31 @@ def test_the_edit_dialog_types_at_the_end_and_save_is_the_default(qtbot: Any) ->
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert not dialog.generate
+
+
+def test_the_shortcuts_table_fills_its_dialog(qtbot: Any) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    for name, keys in (("Send", "Ctrl+Return"), ("Stop", "Esc"), ("Find", "Ctrl+F")):
+        action = QAction(name, window)
+        action.setShortcut(QKeySequence(keys))
+        window.addAction(action)
+    help_menu = HelpMenu(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F1)  # Help > Keyboard shortcuts
+    dialog = help_menu.shortcuts_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    assert (
+        "Send",
+        QKeySequence("Ctrl+Return").toString(QKeySequence.SequenceFormat.NativeText),
+    ) in dialog.rows()
+    columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
+    assert columns >= table.viewport().width() - 2, (columns, table.viewport().width())
+    dialog.resize(dialog.width() + 200, dialog.height())
+    qtbot.waitUntil(
+        lambda: sum(table.columnWidth(c) for c in range(2)) >= table.viewport().width() - 2
+    )

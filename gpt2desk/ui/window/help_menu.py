@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequen
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QMainWindow,
     QMessageBox,
     QTableWidget,
@@ -82,6 +83,10 @@ class ShortcutsDialog(QDialog):
         self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
         self.table.setAccessibleDescription(self.tr("Every action that has a keyboard shortcut"))
         self.table.verticalHeader().hide()
+        # The table fills the dialog: actions take the room left by the keys.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -98,7 +103,6 @@ class ShortcutsDialog(QDialog):
         for row, action in enumerate(actions):
             self.table.setItem(row, 0, QTableWidgetItem(action_label(action)))
             self.table.setItem(row, 1, QTableWidgetItem(shortcut_text(action)))
-        self.table.resizeColumnsToContents()
 
     def rows(self) -> list[tuple[str, str]]:
         """What the table shows, as (action, keys)."""
