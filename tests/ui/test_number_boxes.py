@@ -96,6 +96,7 @@ def test_a_letter_is_refused_and_says_why(qtbot: Any, panel: SettingsPanel) -> N
     assert panel.error.isVisible()
     assert "0" in panel.error.text()
     assert "100000" in panel.error.text()
+    assert panel.settings().top_k == 12  # the number itself is fine
     qtbot.keyClicks(box, "3")
     assert box.text() == "123"
     assert not panel.error.isVisible()
@@ -109,3 +110,10 @@ def test_arrow_keys_still_step_a_good_number(qtbot: Any, panel: SettingsPanel) -
     qtbot.keyClick(box, Qt.Key.Key_Up)
     assert box.text() == "6"
     assert panel.settings().top_k == 6
+    # From a number out of range, a step starts at the nearest end of the range.
+    _type_into(qtbot, panel.temperature, "99")
+    panel.temperature.setFocus()
+    qtbot.waitUntil(panel.temperature.hasFocus)
+    qtbot.keyClick(panel.temperature, Qt.Key.Key_Down)
+    assert panel.temperature.value() == 4.95
+    assert not panel.error.isVisible()

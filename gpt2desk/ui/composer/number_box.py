@@ -4,8 +4,9 @@ QSpinBox and QDoubleSpinBox rewrite text they cannot accept: a refused "-"
 turned "-3" into 3, and on leaving the box "99" or an empty Temperature
 became the old 0.80 again, all without a word. This box is a bare
 ``QAbstractSpinBox`` (whose base class never rewrites the text): bad text
-stays as typed and ``problem()`` says which range is allowed; ``value()``
-is the last good number. Arrows, the wheel and Up/Down still step.
+stays as typed and ``problem()`` says which range is allowed (a letter is
+refused as a keystroke, with the same notice); ``value()`` is the last good
+number. Arrows, the wheel and Up/Down still step.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 import re
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QValidator
+from PySide6.QtGui import QFocusEvent, QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QStyle, QStyleOptionSpinBox, QWidget
 
 # What can be part of a number being typed: a sign, digits, one decimal separator.
@@ -26,11 +27,12 @@ class NumberBox(QAbstractSpinBox):
 
     Signals:
         valueChanged(value): the text became a new good number (int or float).
-        problem_changed(message): what is wrong with the text; "" once it is good.
+        message_changed(message): what to tell the user (a bad number, a refused
+            keystroke); "" once there is nothing to say.
     """
 
     valueChanged = Signal(object)
-    problem_changed = Signal(str)
+    message_changed = Signal(str)
 
     def __init__(
         self,
@@ -50,6 +52,7 @@ class NumberBox(QAbstractSpinBox):
         self.step = step
         self._value = self._number(value)
         self._problem = ""
+        self._refused = ""  # the notice of a refused keystroke, until the next edit
         self.setAccelerated(True)
         self.lineEdit().setText(self.format(self._value))
         self.lineEdit().textChanged.connect(self._on_text)
@@ -72,6 +75,10 @@ class NumberBox(QAbstractSpinBox):
         """What is wrong with the text, naming the allowed range; "" if it is a good number."""
         return self._problem
 
+    def message(self) -> str:
+        """What the form should say about this box: its problem, or why a key was refused."""
+        return self._problem or self._refused
+
     def format(self, value: float) -> str:
         return (
             self.locale().toString(float(value), "f", self.decimals)
@@ -88,7 +95,7 @@ class NumberBox(QAbstractSpinBox):
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         if not _NUMBERISH.fullmatch(text):
             # The keystroke is refused (the text stays as it was): say why.
-            self._set_problem(self._rule())
+            self._set_messages(self._problem, self._rule())
             return QValidator.State.Invalid, text, pos
         good = self._parse(text) is not None
         state = QValidator.State.Acceptable if good else QValidator.State.Intermediate
@@ -98,17 +105,15 @@ class NumberBox(QAbstractSpinBox):
         return text  # never change what the user typed
 
     def stepBy(self, steps: int) -> None:
-        current = self._parse(self.text())
-        start = self._value if current is None else current
-        self.setValue(start + steps * self.step)
+        # Asked for by the user (arrows, wheel, Up/Down): from the number typed, if any.
+        self.setValue(self._step_start() + steps * self.step)
         self.selectAll()
 
     def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
         flags = QAbstractSpinBox.StepEnabledFlag.StepNone
         if self.isReadOnly():
             return flags
-        current = self._parse(self.text())
-        start = self._value if current is None else current
+        start = self._step_start()
         if start < self.high:
             flags |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
         if start > self.low:
@@ -117,13 +122,8 @@ class NumberBox(QAbstractSpinBox):
 
     def sizeHint(self) -> QSize:
         # The base class measures no text: as wide as the longest bound, like QSpinBox.
-        widest = max(
-            self.fontMetrics().horizontalAdvance(self.format(v) + " ")
-            for v in (
-                self.low,
-                self.high,
-            )
-        )
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self.format(v) + " ") for v in (self.low, self.high))
         option = QStyleOptionSpinBox()
         self.initStyleOption(option)
         height = self.lineEdit().sizeHint().height()
@@ -133,20 +133,24 @@ class NumberBox(QAbstractSpinBox):
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._set_messages(self._problem, "")  # a refused key is old news
+        super().focusOutEvent(event)
+
     # Inside
 
     def _on_text(self, text: str) -> None:
         number = self._parse(text)
         if number is None:
-            self._set_problem(self._rule(text))
+            self._set_messages(self._rule(text), "")
             return
-        self._set_problem("")
+        self._set_messages("", "")
         if number != self._value:
             self._value = number
             self.valueChanged.emit(number)
 
-    def _parse(self, text: str) -> float | None:
-        """The number in ``text`` if it is a good one (right kind, in range), else None."""
+    def _raw(self, text: str) -> float | None:
+        """The number written in ``text``, in or out of range; None if there is none."""
         text = text.strip()
         if not text:
             return None
@@ -156,11 +160,21 @@ class NumberBox(QAbstractSpinBox):
                 number = float(text.replace(",", "."))
             except ValueError:
                 return None
-        if not math.isfinite(number) or not self.low <= number <= self.high:
+        return number if math.isfinite(number) else None
+
+    def _parse(self, text: str) -> float | None:
+        """The number in ``text`` if it is a good one (right kind, in range), else None."""
+        number = self._raw(text)
+        if number is None or not self.low <= number <= self.high:
             return None
         if self.decimals == 0:
-            return int(number) if number.is_integer() and _NO_POINT.fullmatch(text) else None
+            whole = number.is_integer() and _NO_POINT.fullmatch(text.strip())
+            return int(number) if whole else None
         return round(number, self.decimals)
+
+    def _step_start(self) -> float:
+        raw = self._raw(self.text())
+        return self._value if raw is None else min(max(raw, self.low), self.high)
 
     def _number(self, value: float) -> float:
         return int(value) if self.decimals == 0 else round(float(value), self.decimals)
@@ -176,10 +190,11 @@ class NumberBox(QAbstractSpinBox):
             message = f"{message} {typed}".strip()
         return message
 
-    def _set_problem(self, message: str) -> None:
-        if message != self._problem:
-            self._problem = message
-            self.problem_changed.emit(message)
+    def _set_messages(self, problem: str, refused: str) -> None:
+        before = self.message()
+        self._problem, self._refused = problem, refused
+        if self.message() != before:
+            self.message_changed.emit(self.message())
 
 
 _NO_POINT = re.compile(r"[+-]?\d+")

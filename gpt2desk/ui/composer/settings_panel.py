@@ -117,7 +117,7 @@ class SettingsPanel(QWidget):
         form.addRow(self.error)
         for box in self.numbers.values():
             box.valueChanged.connect(self.changed)
-            box.problem_changed.connect(self._show_problem)
+            box.message_changed.connect(self._show_problem)
         for line in (self.seed, self.user_name, self.assistant_name):
             line.textChanged.connect(self.changed)
         self.stop.textChanged.connect(self.changed)
@@ -207,7 +207,7 @@ class SettingsPanel(QWidget):
 
     def _show_problem(self, _message: str = "") -> None:
         """The first number box's problem under the form, as it is typed; gone once fixed."""
-        problems = [box.problem() for box in self.numbers.values() if box.problem()]
+        problems = [box.message() for box in self.numbers.values() if box.message()]
         self.show_error(problems[0] if problems else "")
 
     def _update_preview(self) -> None:
