@@ -245,7 +245,7 @@ def test_adding_hub_ids_and_folders_is_validated(
     assert "holds a bert model" in dialog.message.text()
     assert dialog.add_folder(str(tiny_model_dir))
     folder = str(tiny_model_dir.resolve())
-    assert cell(dialog, folder, 4) == "Folder"
+    qtbot.waitUntil(lambda: cell(dialog, folder, 4) == "Folder")  # read in a thread
     assert HubPrefs.load().added == [("hub", TINY_ID), ("local", folder)]
     assert dialog.delete_button.text() == "Remove from list"
     dialog.delete_button.click()

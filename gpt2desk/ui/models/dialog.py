@@ -40,6 +40,7 @@ from gpt2desk.ui.displayable import literal
 from gpt2desk.ui.generation.worker import WorkerHost
 from gpt2desk.ui.models.convert import converted_models, set_converted
 from gpt2desk.ui.models.downloads import DownloadHost
+from gpt2desk.ui.models.folder_facts import FolderFacts, FolderFactsReader
 from gpt2desk.ui.models.hub_prefs import HubPrefs
 from gpt2desk.ui.models.licence import licence_accepted
 from gpt2desk.ui.models.rows import (
@@ -55,6 +56,11 @@ from gpt2desk.ui.models.rows import (
 class ModelsDialog(QDialog):
     """Lists models with size, memory needed and disk state; downloads, deletes, switches.
 
+    Args:
+        active: the model in use (a Hub id or a folder's full path; "" for none);
+            :meth:`set_active_model` changes it. It is marked "in use", and listed
+            even if the user never added it (a ``--model`` folder).
+
     Signals:
         use_requested(model): load this Hub id or folder as the active model.
         preferences_changed(offline, endpoint): the settings were applied and saved.
@@ -63,7 +69,13 @@ class ModelsDialog(QDialog):
     use_requested = Signal(str)
     preferences_changed = Signal(bool, str)
 
-    def __init__(self, host: WorkerHost, prefs: HubPrefs, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        host: WorkerHost,
+        prefs: HubPrefs,
+        parent: QWidget | None = None,
+        active: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Models"))
         self.resize(900, 560)
@@ -77,7 +89,11 @@ class ModelsDialog(QDialog):
         d.checked.connect(self._on_checked)
         host.worker.state_changed.connect(self._on_model_state)
         self.rows: list[Row] = []
-        self.active = ""
+        self.active = active
+        # A folder's size, parameters and memory, read in a thread (folder_facts.py).
+        self.facts: dict[str, FolderFacts] = {}
+        self.folder_reader = FolderFactsReader(self)
+        self.folder_reader.read.connect(self._on_facts)
         self._running: dict[str, int] = {}  # repo id -> request id
         self._use_after: set[str] = set()
         self._checking: dict[int, str] = {}
@@ -212,14 +228,12 @@ class ModelsDialog(QDialog):
     def refresh(self) -> None:
         """Re-reads the cache and rebuilds the table, keeping the selection."""
         selected = self.selected()
-        self.rows = table_rows(self.prefs.added)
+        self.rows = table_rows(self.prefs.added, self.active)
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(self.rows):
-            running = any(r in self._running for r in row.ids)
-            for col, (text, tip) in enumerate(row_cells(row, self.active, running)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(literal(tip))
-                self.table.setItem(i, col, item)
+            self._fill_row(i, row)
+            if row.kind == "local" and row.name not in self.facts:
+                self.folder_reader.request(row.name)
             if selected is not None and row.name == selected.name:
                 self.table.selectRow(i)
         where = cache.default_cache_dir()
@@ -230,6 +244,28 @@ class ModelsDialog(QDialog):
             ).format(where=where, size=format_bytes(cache.total_bytes()))
         )
         self._update_buttons()
+
+    def _fill_row(self, i: int, row: Row) -> None:
+        running = any(r in self._running for r in row.ids)
+        cells = row_cells(row, self.active, running, self.facts.get(row.name))
+        for col, (text, tip) in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(literal(tip))
+            self.table.setItem(i, col, item)
+
+    @Slot(str)
+    def set_active_model(self, name: str) -> None:
+        """Marks ``name`` (a Hub id or a folder's full path; "" for none) as the model in use."""
+        if name != self.active:
+            self.active = name
+            self.refresh()
+
+    @Slot(str, object)
+    def _on_facts(self, folder: str, facts: FolderFacts) -> None:
+        self.facts[folder] = facts
+        for i, row in enumerate(self.rows):
+            if row.kind == "local" and row.name == folder:
+                self._fill_row(i, row)
 
     def selected(self) -> Row | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -259,7 +295,7 @@ class ModelsDialog(QDialog):
         local = row is not None and row.kind == "local"
         self.delete_button.setText(self.tr("Remove from list") if local else self.tr("Delete…"))
         deletable = bool(found and found.state != "absent" and not running)
-        self.delete_button.setEnabled(deletable or local)
+        self.delete_button.setEnabled(deletable or (local and row is not None and row.listed))
         simplified = row is not None and row.entry is not None and row.entry.simplified
         self.convert_check.setVisible(simplified)
         self.convert_check.setEnabled(simplified and opencc_available())
@@ -412,6 +448,7 @@ class ModelsDialog(QDialog):
         except ModelLoadError as exc:
             self._error(str(exc))
             return False
+        self.facts.pop(str(path), None)  # read again: the folder may have changed
         self._add(("local", str(path)), self.tr("added"))
         return True
 
@@ -504,9 +541,8 @@ class ModelsDialog(QDialog):
 
     @Slot(str, str)
     def _on_model_state(self, state: str, detail: str) -> None:
-        if state == "ready" and detail != self.active:
-            self.active = detail
-            self.refresh()
+        if state == "ready":
+            self.set_active_model(detail)
         elif state == "failed":
             self._error(detail)
         elif state == "cancelled":

@@ -5,6 +5,7 @@ Plain Python apart from Qt's translation lookup: the dialog turns these into tab
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from gpt2desk.core.hub.catalog import (
     CatalogEntry,
     format_bytes,
 )
-from gpt2desk.core.model_source import ModelLoadError
+from gpt2desk.ui.models.folder_facts import FolderFacts
 from gpt2desk.ui.translations import current_language
 
 COLUMN_COUNT = 8
@@ -104,17 +105,23 @@ def _state_text(state: str) -> str:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the table: a Hub model (``ids``: the id and its aliases) or a folder."""
+    """One line of the table: a Hub model (``ids``: the id and its aliases) or a folder.
+
+    ``listed`` is False for the model in use when the user never added it to
+    the list (``--model`` or File > Open model folder): it is shown while in use.
+    """
 
     kind: str
     name: str
     entry: CatalogEntry | None = None
     ids: tuple[str, ...] = ()
     note: str = ""
+    listed: bool = True
 
 
-def table_rows(added: list[tuple[str, str]]) -> list[Row]:
-    """The family, then the models the user added, then other GPT-2s found in the cache."""
+def table_rows(added: list[tuple[str, str]], active: str = "") -> list[Row]:
+    """The family, then the models the user added, then other GPT-2s found in the cache,
+    then the model in use (``active``: a Hub id or a folder's full path) if none of those."""
     rows = [Row("hub", e.repo_id, e, (e.repo_id, *e.aliases)) for e in CATALOG]
     for kind, name in added:
         rows.append(Row(kind, name, None, (name,) if kind == "hub" else ()))
@@ -123,22 +130,37 @@ def table_rows(added: list[tuple[str, str]]) -> list[Row]:
         if repo_id not in known:
             note = QCoreApplication.translate("ModelRows", "found in the cache")
             rows.append(Row("hub", repo_id, None, (repo_id,), note))
+    if active and not any(active in (r.name, *r.ids) for r in rows):
+        # A model folder's reference is its full path (core.model_source.parse_model_ref).
+        local = os.path.isabs(active)
+        rows.append(Row("local" if local else "hub", active, None, () if local else (active,),
+                        listed=False))  # fmt: skip
     return rows
 
 
-def row_cells(row: Row, active: str, downloading: bool) -> list[tuple[str, str]]:
-    """(text, tooltip) of each column of ``row``; ``active`` is the loaded model."""
+def params_label(params: int) -> str:
+    """A parameter count as the catalog writes it: "124M", "1.5B"."""
+    if params >= 1_000_000_000:
+        return f"{params / 1e9:.1f}B"
+    if params >= 1_000_000:
+        return f"{params / 1e6:.0f}M"
+    return f"{params / 1e3:.0f}K" if params >= 1000 else str(params)
+
+
+def row_cells(
+    row: Row, active: str, downloading: bool, facts: FolderFacts | None = None
+) -> list[tuple[str, str]]:
+    """(text, tooltip) of each column of ``row``; ``active`` is the loaded model.
+
+    ``facts`` is what was read from a folder row's folder (None: not read yet).
+    """
+    if row.kind == "local":
+        return _folder_cells(row, active, facts)
     e = row.entry
     name = row.name
-    if row.kind != "hub":
-        name = QCoreApplication.translate("ModelRows", "{name} (folder)").format(
-            name=Path(row.name).name
-        )
     if row.note:
         name += f" ({row.note})"
-    if active and active in (row.name, *row.ids):
-        name += QCoreApplication.translate("ModelRows", " — in use")
-    # A folder row shows only the folder's name: its tooltip is the whole path.
+    name += _in_use(active if active in (row.name, *row.ids) else "")
     tip = language_tip(row.name, e.language) if e else row.name
     params = (
         (
@@ -164,14 +186,41 @@ def row_cells(row: Row, active: str, downloading: bool) -> list[tuple[str, str]]
     return [(name, tip), params, size, memory, (state, disk_tip), (used, ""), language, licence]
 
 
+def _in_use(active: str) -> str:
+    return QCoreApplication.translate("ModelRows", " — in use") if active else ""
+
+
+def _folder_cells(row: Row, active: str, facts: FolderFacts | None) -> list[tuple[str, str]]:
+    """A folder's row: its numbers come from its files and its config.json."""
+    name = QCoreApplication.translate("ModelRows", "{name} (folder)").format(
+        name=Path(row.name).name
+    )
+    name += _in_use(active if active == row.name else "")
+    # A folder row shows only the folder's name: its tooltip is the whole path.
+    formula = memory_formula()
+    none = ("—", "")
+    if facts is None:
+        reading = QCoreApplication.translate("ModelRows", "Reading the folder…")
+        waiting = ("…", reading)
+        return [(name, row.name), waiting, waiting, ("…", formula), waiting, waiting, none, none]
+    size = format_bytes(facts.disk_bytes)
+    size_tip = QCoreApplication.translate(
+        "ModelRows", "The files in the folder (nothing to download)"
+    )
+    if facts.problem:
+        problem = (QCoreApplication.translate("ModelRows", "Folder has a problem"), facts.problem)
+        return [(name, row.name), none, (size, size_tip), ("—", formula), problem, (size, ""),
+                none, none]  # fmt: skip
+    params = (
+        params_label(facts.params),
+        QCoreApplication.translate("ModelRows", "{n} parameters").format(n=f"{facts.params:,}"),
+    )
+    memory = (format_bytes(facts.memory_bytes), formula)
+    state = (QCoreApplication.translate("ModelRows", "Folder"), row.name)
+    return [(name, row.name), params, (size, size_tip), memory, state, (size, ""), none, none]
+
+
 def _disk_state(row: Row, downloading: bool) -> tuple[str, str, str]:
-    if row.kind == "local":
-        try:
-            cache.check_gpt2_folder(Path(row.name))
-        except ModelLoadError as exc:
-            return QCoreApplication.translate("ModelRows", "Folder has a problem"), str(exc), "—"
-        folder = QCoreApplication.translate("ModelRows", "Folder")
-        return folder, row.name, format_bytes(cache.folder_bytes(Path(row.name)))
     found = cache.best_status(row.ids)
     text = QCoreApplication.translate("ModelRows", "Downloading…") if downloading else ""
     text = text or _state_text(found.state)

@@ -220,6 +220,8 @@ class MainWindow(QMainWindow):
         if self.models_dialog is None:
             self.models_dialog = ModelsDialog(self.host, self.hub_prefs, self)
             self.models_dialog.use_requested.connect(self.load_model)
+        g = self.generation
+        self.models_dialog.set_active_model(g.model_name if g.model_ready else "")
         self.models_dialog.show()
         self.models_dialog.raise_()
         self.models_dialog.activateWindow()
