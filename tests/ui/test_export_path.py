@@ -57,8 +57,11 @@ def test_export_proposes_the_title_in_documents_then_the_last_folder(
     qtbot: Any, make_window: MakeWindow, documents: Path, tmp_path: Path
 ) -> None:
     window = make_window(start=False)
+    (tmp_path / "notes.txt").write_text("my notes", encoding="utf-8")
+    assert window.workspace_ui.import_file(str(tmp_path / "notes.txt")) == ""
     ws = window.workspace_ui.workspace
-    conv = ws.ensure_current("chat", "")
+    conv = ws.current
+    assert conv is not None
     ws.rename(conv.id, 'Plans: a/b "draft"?')
     assert _export_as_markdown(qtbot, window, None) == str(documents / "Plans_ a_b _draft__.md")
     elsewhere = tmp_path / "elsewhere"
