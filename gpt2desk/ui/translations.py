@@ -120,6 +120,8 @@ class _AcceleratorFallback(QTranslator):
         letter = source[at + 1 : at + 2]
         if not letter.isalnum():
             return None
+        if self._qt.translate(context, source, disambiguation, n):
+            return None  # qtbase has this very text: its own answer stands
         plain = self._qt.translate(context, source.replace("&", ""), disambiguation, n)
         if not plain or plain == source.replace("&", ""):
             return None

@@ -47,3 +47,9 @@ def test_the_file_dialog_has_no_english_label_in_zh_tw(
 def test_english_keeps_qt_s_own_labels() -> None:
     install_translations("en")
     assert QCoreApplication.translate("QFileDialog", "&Look in:") == "&Look in:"
+
+
+def test_texts_qtbase_has_keep_its_own_translation(zh_tw: None) -> None:
+    # Made from "New Folder" this would read 新資料夾(&N); qtbase says 新增資料夾(&N).
+    assert QCoreApplication.translate("QFileDialog", "&New Folder") == "新增資料夾(&N)"
+    assert QCoreApplication.translate("QFileDialog", "File &name:") == "檔名(&N)："
