@@ -97,7 +97,7 @@ def _extract(tmp_path: Path, *options: str) -> dict[tuple[str, str], tuple[str, 
     """What lupdate finds in the code now: tr() calls and the core's QT_TRANSLATE_NOOP marks."""
     fresh = tmp_path / "fresh.ts"
     fresh.unlink(missing_ok=True)
-    sources = sorted(str(p) for d in ("ui", "core") for p in (ROOT / "gpt2desk" / d).glob("*.py"))
+    sources = sorted(str(p) for p in (ROOT / "gpt2desk").rglob("*.py"))
     lupdate = [str(BIN / "pyside6-lupdate"), *sources, "-ts", str(fresh), "-no-obsolete"]
     subprocess.run([*lupdate, *options], check=True, capture_output=True, cwd=ROOT)
     return _ts_messages(fresh)
