@@ -94,6 +94,11 @@ def _install(app: QCoreApplication, language: str) -> bool:
     return True
 
 
+#: qtbase_zh_TW names the arrow keys 左鍵, 右鍵 (read as the mouse buttons): "Alt+左鍵"
+#: for Alt+Left. Shortcuts show the arrows themselves.
+ARROW_KEYS = {"Left": "←", "Right": "→", "Up": "↑", "Down": "↓"}
+
+
 class _AcceleratorFallback(QTranslator):
     """Qt texts with a shortcut letter that ``qtbase`` translates only without one.
 
@@ -102,6 +107,7 @@ class _AcceleratorFallback(QTranslator):
     translated without its "&", and the letter is added back before the colon,
     as Chinese labels write it ("尋找於(&L)" + colon). None means "not mine"
     (Qt's null string: the next translator is asked; "" would be the answer).
+    It also names the arrow keys in shortcuts (``ARROW_KEYS``).
     """
 
     def __init__(self, qt: QTranslator, parent: QCoreApplication) -> None:
@@ -114,6 +120,8 @@ class _AcceleratorFallback(QTranslator):
     def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
+        if context == "QShortcut" and source in ARROW_KEYS:
+            return ARROW_KEYS[source]
         if not context.startswith("Q") or source.count("&") != 1 or "&&" in source:
             return None
         at = source.index("&")

@@ -42,14 +42,4 @@
         </translation>
     </message>
 </context>
-<context>
-    <name>MainWindow</name>
-    <message numerus="yes">
-        <source>%n tokens</source>
-        <translation>
-            <numerusform>%n token</numerusform>
-            <numerusform>%n tokens</numerusform>
-        </translation>
-    </message>
-</context>
 </TS>

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
+    <name>App</name>
+    <message>
+        <source>gpt2desk could not start: {error}</source>
+        <translation>gpt2desk 無法啟動：{error}</translation>
+    </message>
+    <message>
+        <source>Details are in {path}.</source>
+        <translation>詳細資訊在 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>AppearanceMenu</name>
     <message>
         <source>Follow the system</source>
@@ -215,6 +226,14 @@
         <translation>JSON (*.json)</translation>
     </message>
     <message>
+        <source>gpt2desk conversations</source>
+        <translation>gpt2desk 對話</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
         <source>Export</source>
         <translation>匯出</translation>
     </message>
@@ -292,6 +311,17 @@
     <message>
         <source>Redo {change}</source>
         <translation>重做{change}</translation>
+    </message>
+</context>
+<context>
+    <name>Crash</name>
+    <message>
+        <source>Something went wrong in gpt2desk: {error}</source>
+        <translation>gpt2desk 發生錯誤：{error}</translation>
+    </message>
+    <message>
+        <source>Details are in {path}.</source>
+        <translation>詳細資訊在 {path}。</translation>
     </message>
 </context>
 <context>
@@ -404,10 +434,18 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     </message>
 </context>
 <context>
-    <name>GenerationFlow</name>
+    <name>GenerationController</name>
     <message>
-        <source>The model is not ready yet.</source>
-        <translation>模型尚未就緒。</translation>
+        <source>The model could not be loaded: {reason} Open Models… (Ctrl+Shift+M) to download or choose one; your text is kept.</source>
+        <translation>無法載入模型：{reason} 請開啟「模型…」（Ctrl+Shift+M）下載或選擇一個模型；你的文字已保留。</translation>
+    </message>
+    <message>
+        <source>No model is loaded: {reason} Open Models… (Ctrl+Shift+M) to choose one; your text is kept.</source>
+        <translation>尚未載入模型：{reason} 請開啟「模型…」（Ctrl+Shift+M）選擇一個模型；你的文字已保留。</translation>
+    </message>
+    <message>
+        <source>The model is writing; your text is kept.</source>
+        <translation>模型正在寫作；你的文字已保留。</translation>
     </message>
 </context>
 <context>
@@ -431,6 +469,20 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     <message>
         <source>There is no log file yet.</source>
         <translation>目前還沒有記錄檔。</translation>
+    </message>
+    <message>
+        <source>Log file</source>
+        <translation>記錄檔</translation>
+    </message>
+    <message>
+        <source>No program to open the log file was found. The log file is:
+{path}</source>
+        <translation>找不到可開啟記錄檔的程式。記錄檔位於：
+{path}</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>複製路徑</translation>
     </message>
     <message>
         <source>not installed</source>
@@ -702,6 +754,7 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     <name>MainWindow</name>
     <message>
         <source>Loading {detail}…</source>
+        <extracomment>The user cancelled the download of the model being loaded.</extracomment>
         <translation>正在載入 {detail}…</translation>
     </message>
     <message>
@@ -777,6 +830,10 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
         <translation>檢視(&amp;V)</translation>
     </message>
     <message>
+        <source>Show settings panel</source>
+        <translation>顯示設定面板</translation>
+    </message>
+    <message>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
@@ -797,6 +854,10 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
         <translation>搜尋對話</translation>
     </message>
     <message>
+        <source>Go to settings</source>
+        <translation>前往設定</translation>
+    </message>
+    <message>
         <source>The model is not ready yet; your text is kept.</source>
         <translation>模型尚未就緒；你的文字已保留。</translation>
     </message>
@@ -807,16 +868,6 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     <message>
         <source> — still using {model}</source>
         <translation> — 仍在使用 {model}</translation>
-    </message>
-    <message>
-        <source>(stopped)</source>
-        <translation>（已停止）</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n tokens</source>
-        <translation>
-            <numerusform>%n 個詞元</numerusform>
-        </translation>
     </message>
     <message>
         <source>first token {ms} ms</source>
@@ -937,6 +988,14 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     <message>
         <source>{n} parameters</source>
         <translation>{n} 個參數</translation>
+    </message>
+    <message>
+        <source>Reading the folder…</source>
+        <translation>正在讀取資料夾…</translation>
+    </message>
+    <message>
+        <source>The files in the folder (nothing to download)</source>
+        <translation>資料夾中的檔案（無需下載）</translation>
     </message>
     <message>
         <source>Folder has a problem</source>
@@ -1412,6 +1471,25 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     </message>
 </context>
 <context>
+    <name>NumberBox</name>
+    <message>
+        <source>{low} to {high}</source>
+        <translation>{low} 到 {high}</translation>
+    </message>
+    <message>
+        <source>{field} takes a whole number from {range}.</source>
+        <translation>{field} 需要 {range} 的整數。</translation>
+    </message>
+    <message>
+        <source>{field} takes a number from {range}.</source>
+        <translation>{field} 需要 {range} 的數字。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not one.</source>
+        <translation>「{text}」不符合。</translation>
+    </message>
+</context>
+<context>
     <name>Progress</name>
     <message>
         <source>{s} s</source>
@@ -1883,6 +1961,10 @@ Stops at a new line starting with “{user}:”</source>
     <message>
         <source>Choose version</source>
         <translation>選擇版本</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
     </message>
 </context>
 <context>

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel
 
 from gpt2desk.ui.translations import install_translations
+from gpt2desk.ui.window.help_menu import shortcut_text
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -53,3 +55,13 @@ def test_texts_qtbase_has_keep_its_own_translation(zh_tw: None) -> None:
     # Made from "New Folder" this would read 新資料夾(&N); qtbase says 新增資料夾(&N).
     assert QCoreApplication.translate("QFileDialog", "&New Folder") == "新增資料夾(&N)"
     assert QCoreApplication.translate("QFileDialog", "File &name:") == "檔名(&N)："
+
+
+def test_arrow_key_shortcuts_do_not_read_as_mouse_buttons(zh_tw: None) -> None:
+    # qtbase_zh_TW calls the Left key 左鍵, which reads as the left mouse button.
+    action = QAction("上一個版本")
+    action.setShortcut(QKeySequence("Alt+Left"))
+    shown = shortcut_text(action)
+    assert "鍵" not in shown
+    assert shown == "Alt+←"
+    assert QKeySequence("Ctrl+Down").toString(QKeySequence.SequenceFormat.NativeText) == "Ctrl+↓"

@@ -76,12 +76,7 @@ def export_work(
         you = QCoreApplication.translate("WorkspaceController", "You")
         text = to_markdown(conv, you) if fmt == "md" else to_plain_text(conv, you)
 
-        def write_one(control: Control) -> Finish:
-            finish = _write(path, text, control)
-            log.info("exported the conversation “%s” to %s", conv.title, path)
-            return finish
-
-        return _logged("export", path, write_one)
+        return _logged("export", path, _write_one(path, text, conv.title))
     # Everything the window holds goes through the writer's queue: once it has
     # done what is queued now, the database holds what the window shows.
     workspace.flush_pending()
@@ -96,6 +91,17 @@ def export_work(
         return finish
 
     return _logged("export", path, work)
+
+
+def _write_one(path: str, text: str, title: str) -> Work:
+    # A module-level function: lupdate loses the class context of later tr() calls
+    # after a def nested in an if block.
+    def write(control: Control) -> Finish:
+        finish = _write(path, text, control)
+        log.info("exported the conversation “%s” to %s", title, path)
+        return finish
+
+    return write
 
 
 def _logged(what: str, path: str, work: Work) -> Work:
