@@ -4,6 +4,14 @@ Fixtures:
     tiny_model_dir: Folder with a tiny GPT-2 (tokenizer + TF weights), built once.
     tiny_tokenizer_dir: Folder with only the tiny tokenizer (no TensorFlow import).
     tiny_tokenizer: The tiny ``GPT2TokenizerFast``, loaded once.
+    tiny_loaded: The tiny model loaded and compiled as the app does it
+        (``load_model``, offline), once per session: tests that do not test
+        loading share it. Never run it from two threads at once (its runner's
+        cache is written in place); tests/ui/conftest.py hands it to one
+        worker at a time.
+    cli_main: ``cli_main(*args)`` runs ``gpt2desk ARGS`` in this process
+        (``cli.main``) and returns its exit code, stdout and stderr; the tiny
+        folder gets ``tiny_loaded`` unless ``share=False``.
     thread_guard: ``thread_guard.register(thread)`` to check a QThread that was
         not started from Python; threads started with ``QThread.start()`` are
         checked anyway.
@@ -17,6 +25,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -44,7 +53,8 @@ for _var in (
 
 import traceback  # noqa: E402
 import weakref  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -58,6 +68,76 @@ from tests.tinymodel import build_tiny_model, build_tiny_tokenizer  # noqa: E402
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny GPT-2 checkpoint folder (config.json, tf_model.h5, tokenizer files)."""
     return build_tiny_model(tmp_path_factory.mktemp("tiny-gpt2"))
+
+
+@pytest.fixture(scope="session")
+def tiny_loaded(tiny_model_dir: Path) -> Any:
+    """The tiny model as ``load_model`` returns it (``keep_model``: the core tests compare
+    with transformers' own ``generate``), compiled once for the whole session."""
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import parse_model_ref
+
+    return load_model(parse_model_ref(str(tiny_model_dir)), offline=True, keep_model=True)
+
+
+@dataclass
+class CliRun:
+    """What ``gpt2desk ...`` ended with: exit code, stdout, stderr."""
+
+    code: int | None
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli_main(
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_model_dir: Path,
+) -> Callable[..., CliRun]:
+    """``cli_main(*args, share=True)``: ``gpt2desk ARGS`` run in this process.
+
+    The same code as ``python -m gpt2desk`` (``cli.main``; argparse's exit is
+    caught), offline as the subprocess tests run it, without starting Python
+    and TensorFlow again. With ``share``, a ``--model`` on the tiny folder gets
+    the session's compiled tiny model instead of compiling it again: the
+    CLI still asks ``load_model`` for it; what it does with the model is real.
+    """
+    from gpt2desk.cli import main
+
+    def run(*args: str, share: bool = True, stdout: Any = None) -> CliRun:
+        """``stdout``: a file to write to instead of the captured output (then ``out`` is "")."""
+        capsys.readouterr()  # only this run's output
+        with monkeypatch.context() as patch:
+            patch.setenv("HF_HUB_OFFLINE", "1")
+            if share and str(tiny_model_dir) in args:
+                _share_tiny_load(patch, tiny_model_dir, request.getfixturevalue("tiny_loaded"))
+            if stdout is not None:
+                patch.setattr(sys, "stdout", stdout)
+            try:
+                code: int | None = main(list(args))
+            except SystemExit as exc:  # argparse's own exit (bad arguments)
+                assert exc.code is None or isinstance(exc.code, int), exc.code
+                code = exc.code or 0
+        out, err = capsys.readouterr()
+        return CliRun(code, out, err)
+
+    return run
+
+
+def _share_tiny_load(patch: pytest.MonkeyPatch, tiny_model_dir: Path, shared: Any) -> None:
+    """``load_model`` of the tiny folder returns ``shared``; any other model loads."""
+    from gpt2desk.core.engine import loading
+    from gpt2desk.core.model_source import parse_model_ref
+
+    tiny_ref = parse_model_ref(str(tiny_model_dir))
+    real_load = loading.load_model
+
+    def load_model(ref: Any, **kwargs: Any) -> Any:
+        return shared if ref == tiny_ref else real_load(ref, **kwargs)
+
+    patch.setattr(loading, "load_model", load_model)
 
 
 @pytest.fixture(scope="session")

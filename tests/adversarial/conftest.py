@@ -13,4 +13,5 @@ from tests.ui.conftest import (  # noqa: F401
     isolated_qsettings,
     loaded_host,
     make_window,
+    shared_model,
 )

@@ -2,7 +2,7 @@
 
 Fixtures:
     tiny: The tiny model loaded as the app loads it (``load_model``, offline,
-        compiled); once per test module, so TensorFlow work is not repeated.
+        compiled): the session's ``tiny_loaded``, so TensorFlow work is not repeated.
     prompt_of: ``prompt_of(n)`` is English/Chinese text that encodes to exactly
         ``n`` tokens, none of them EOS.
 """
@@ -10,7 +10,6 @@ Fixtures:
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,11 +21,8 @@ PLAIN_TEXT = " ".join(s.removesuffix(f" {EOS}") for s in CORPUS)
 
 
 @pytest.fixture(scope="module")
-def tiny(tiny_model_dir: Path) -> Any:
-    from gpt2desk.core.engine.loading import load_model
-    from gpt2desk.core.model_source import parse_model_ref
-
-    return load_model(parse_model_ref(str(tiny_model_dir)), offline=True, keep_model=True)
+def tiny(tiny_loaded: Any) -> Any:
+    return tiny_loaded
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,17 @@
 Fixtures:
     isolated_qsettings (autouse): QSettings of this test only, in its tmp_path.
     host: a ``WorkerHost`` with no model, shut down after the test.
-    loaded_host: the same with the tiny model loaded.
+    loaded_host: the same with the tiny model (the session's compiled one).
+    shared_model: hands the session's compiled tiny model to a worker host.
     make_window: builds ``MainWindow`` objects that are closed (and their
-        worker threads stopped) after the test; ``ready=True`` waits for the model.
+        worker threads stopped) after the test; ``start=True`` gives the
+        window the tiny model, ``ready=True`` waits until it is ready.
+
+Loading and compiling the tiny model takes seconds; most tests only need a
+model that writes. Their windows and hosts get the session's compiled model
+(``WorkerHost.adopt``: the worker reports "loading" then "ready", as a load
+does). A test about loading itself loads for real: ``make_window(real_load=True)``,
+the ``host`` fixture with ``host.load(...)``, or ``window.load_model(...)``.
 """
 
 from __future__ import annotations
@@ -57,21 +65,67 @@ def host() -> Iterator[WorkerHost]:
     h.shutdown()
 
 
+class SharedModel:
+    """The session's compiled tiny model, for one worker at a time.
+
+    A model's runner writes its cache in place, so two workers must never run
+    it at once: while an earlier taker's thread still runs, ``give`` loads
+    for real instead.
+    """
+
+    def __init__(self, request: pytest.FixtureRequest, tiny_model_dir: Path) -> None:
+        self._request = request
+        self._model_text = str(tiny_model_dir)
+        self._takers: list[WorkerHost] = []
+
+    def _free(self) -> bool:
+        for taker in self._takers:
+            try:
+                if taker.model_thread.isRunning():
+                    return False
+            except RuntimeError:  # the C++ object is gone, so is its thread
+                pass
+        return True
+
+    def give(self, host: WorkerHost) -> bool:
+        """Queues the compiled model to ``host`` (as ``host.load`` of the tiny folder would
+        end); False when another worker holds it (then the caller loads)."""
+        if not self._free():
+            return False
+        loaded = self._request.getfixturevalue("tiny_loaded")
+        self._takers.append(host)
+        host.adopt(loaded, self._model_text)
+        return True
+
+
 @pytest.fixture
-def loaded_host(host: WorkerHost, qtbot: Any, tiny_model_dir: Path) -> WorkerHost:
-    """A worker thread that has loaded the tiny model."""
+def shared_model(request: pytest.FixtureRequest, tiny_model_dir: Path) -> SharedModel:
+    """Gives the session's compiled tiny model to a host (it is compiled on first use)."""
+    return SharedModel(request, tiny_model_dir)
+
+
+@pytest.fixture
+def loaded_host(
+    host: WorkerHost, qtbot: Any, tiny_model_dir: Path, shared_model: SharedModel
+) -> WorkerHost:
+    """A worker thread with the tiny model ready (the session's compiled one)."""
     rec = Recorder(host.worker)
-    host.load(str(tiny_model_dir), True)
+    if not shared_model.give(host):
+        host.load(str(tiny_model_dir), True)
     assert rec.wait_loaded(qtbot)[0] == "ready", rec.states()
     return host
 
 
 @pytest.fixture
-def make_window(qtbot: Any, tiny_model_dir: Path) -> Iterator[Callable[..., MainWindow]]:
+def make_window(
+    qtbot: Any, tiny_model_dir: Path, shared_model: SharedModel
+) -> Iterator[Callable[..., MainWindow]]:
     """Builds main windows on the tiny model; all are closed after the test."""
     windows: list[MainWindow] = []
 
-    def make(*, start: bool = True, ready: bool = True) -> MainWindow:
+    def make(*, start: bool = True, ready: bool = True, real_load: bool = False) -> MainWindow:
+        """``start``: give it the model (the session's compiled one, or loaded from the
+        folder with ``real_load``); ``ready``: wait until Send works."""
         window = MainWindow(str(tiny_model_dir), offline=True)
         windows.append(window)
         window.show()
@@ -79,7 +133,8 @@ def make_window(qtbot: Any, tiny_model_dir: Path) -> Iterator[Callable[..., Main
         # The window's shortcuts (Ctrl+Return, Esc) only fire in the active window.
         qtbot.waitUntil(window.isActiveWindow)
         if start:
-            window.start()
+            if real_load or not shared_model.give(window.host):
+                window.start()
             if ready:
                 wait_ready(qtbot, window)
         return window

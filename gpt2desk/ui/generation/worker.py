@@ -49,7 +49,7 @@ class ModelWorker(QObject):
         suggestion_finished(request_id, index, info): suggestion ``index`` is
             complete: ``text``, ``seed``, ``reason``, ``new_tokens``. A
             request ends after its last one, or after one "cancelled".
-        load_ended(model_text): a ``load`` request is over, whatever its end
+        load_ended(model_text): a ``load`` (or ``adopt``) request is over, whatever its end
             ("ready", "failed" or "cancelled": the user cancelled its download).
     """
 
@@ -140,6 +140,22 @@ class ModelWorker(QObject):
         # Only now replace the old model: a failed switch keeps the old one.
         self._loaded = loaded
         self.state_changed.emit("ready", loaded.ref.name)
+
+    @Slot(object, str)
+    def adopt(self, loaded: Any, model_text: str) -> None:
+        """Takes a model already loaded and compiled elsewhere (a ``LoadedModel``).
+
+        Ends as a ``load`` that found the model at once: "loading", then
+        "ready" and ``load_ended``. The tests share one compiled model this
+        way; two workers must never run the same model at the same time (its
+        runner's cache is written in place).
+        """
+        try:
+            self.state_changed.emit("loading", loaded.ref.name)
+            self._loaded = loaded
+            self.state_changed.emit("ready", loaded.ref.name)
+        finally:
+            self.load_ended.emit(model_text)
 
     def _ready_for(self, request_id: int, settings: dict[str, Any]) -> tuple[Any, Any] | None:
         """The loaded model and the parsed settings, or None once the failure is reported."""
@@ -316,7 +332,8 @@ class WorkerHost(QObject):
         load_requested(model_text, offline, endpoint),
         generate_requested(id, prompt, settings),
         suggest_requested(id, prompt, settings, count, max_tokens),
-        context_requested(id, prompt, max_new_tokens):
+        context_requested(id, prompt, max_new_tokens),
+        adopt_requested(loaded, model_text):
             delivered queued to the worker.
     """
 
@@ -324,6 +341,7 @@ class WorkerHost(QObject):
     generate_requested = Signal(int, str, dict)
     suggest_requested = Signal(int, str, dict, int, int)
     context_requested = Signal(int, str, int)
+    adopt_requested = Signal(object, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -335,6 +353,7 @@ class WorkerHost(QObject):
         self.generate_requested.connect(self.worker.generate)
         self.suggest_requested.connect(self.worker.suggest)
         self.context_requested.connect(self.worker.measure_context)
+        self.adopt_requested.connect(self.worker.adopt)
         self.worker.load_ended.connect(self._on_load_ended)
         self._loading: list[str] = []  # models asked for and not loaded (or failed) yet
         self._next_id = 0
@@ -344,6 +363,15 @@ class WorkerHost(QObject):
     def load(self, model_text: str, offline: bool = False, endpoint: str = "") -> None:
         self._loading.append(model_text)
         self.load_requested.emit(model_text, offline, endpoint)
+
+    def adopt(self, loaded: Any, model_text: str = "") -> None:
+        """Gives the worker a model already loaded (``LoadedModel``), queued like ``load``.
+
+        ``model_text`` is what ``load`` would have been given (default: the model's name).
+        """
+        text = model_text or loaded.ref.name
+        self._loading.append(text)
+        self.adopt_requested.emit(loaded, text)
 
     def loading(self) -> list[str]:
         """Hub ids and folders the worker is loading or will load (queued), oldest first."""
