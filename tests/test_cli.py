@@ -1,4 +1,10 @@
-"""``python -m gpt2desk generate``: the command-line contract, run as a user runs it."""
+"""``python -m gpt2desk generate``: the command-line contract.
+
+The contract cases run ``cli.main`` in this process (``cli_main``, on the
+session's compiled tiny model); a real process, as a user starts it, checks
+what only a process shows: streaming while it runs, Ctrl+C, exit codes, and
+that TensorFlow is not even imported for a missing folder.
+"""
 
 # Chinese text uses fullwidth punctuation on purpose.
 # ruff: noqa: RUF001
@@ -12,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +27,7 @@ import pytest
 
 from gpt2desk.core.engine.decode import Done, Piece, generate
 from gpt2desk.core.settings import GenerationSettings
+from tests.conftest import CliRun
 
 FFFD = "\ufffd"
 DEFAULTS = GenerationSettings()  # what the CLI uses for options not given
@@ -94,12 +102,9 @@ def model(tiny_model_dir: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def tiny(tiny_model_dir: Path) -> Any:
-    """The same model in this process, to know what the CLI must print."""
-    from gpt2desk.core.engine.loading import load_model
-    from gpt2desk.core.model_source import parse_model_ref
-
-    return load_model(parse_model_ref(str(tiny_model_dir)), offline=True)
+def tiny(tiny_loaded: Any) -> Any:
+    """The model in this process, to know what the CLI must print."""
+    return tiny_loaded
 
 
 def expected(tiny: Any, prompt: str, settings: GenerationSettings) -> tuple[str, Done]:
@@ -108,11 +113,13 @@ def expected(tiny: Any, prompt: str, settings: GenerationSettings) -> tuple[str,
     return "".join(p.text for p in pieces if isinstance(p, Piece)), done
 
 
-def test_jsonl_contract_and_plain_output_agree(model: str, tiny: Any) -> None:
-    args = ("--model", model, "--prompt", "Once upon a time", "--max-new-tokens", "40")
-    plain = start(*args, "--seed", "7")
-    jsonl = start(*args, "--seed", "7", "--jsonl")
-    plain_result, jsonl_result = finish(plain), finish(jsonl)
+def test_jsonl_contract_and_plain_output_agree(
+    model: str, tiny: Any, cli_main: Callable[..., CliRun]
+) -> None:
+    args = ("generate", "--model", model, "--prompt", "Once upon a time", "--max-new-tokens", "40")
+    plain_result = cli_main(*args, "--seed", "7")
+    # This one loads the folder itself, as the command does from a shell.
+    jsonl_result = cli_main(*args, "--seed", "7", "--jsonl", share=False)
     assert (plain_result.code, jsonl_result.code) == (0, 0), jsonl_result.err
     assert "Traceback" not in plain_result.err + jsonl_result.err
     pieces, done = records(jsonl_result.out)
@@ -139,12 +146,15 @@ def test_jsonl_contract_and_plain_output_agree(model: str, tiny: Any) -> None:
     assert joined(pieces) == text
 
 
-def test_greedy_flag_equals_temperature_zero(model: str, tiny: Any) -> None:
-    args = ["--model", model, "--prompt", "User: Hello", "--max-new-tokens", "30", "--jsonl"]
-    args += ["--repetition-penalty", "1.3"]  # makes the greedy text vary
-    greedy = start(*args, "--greedy", "--seed", "1")
-    zero = start(*args, "--temperature", "0", "--seed", "2")
-    results = [finish(greedy), finish(zero)]
+def test_greedy_flag_equals_temperature_zero(
+    model: str, tiny: Any, cli_main: Callable[..., CliRun]
+) -> None:
+    args = ["generate", "--model", model, "--prompt", "User: Hello", "--max-new-tokens", "30"]
+    args += ["--jsonl", "--repetition-penalty", "1.3"]  # makes the greedy text vary
+    results = [
+        cli_main(*args, "--greedy", "--seed", "1"),
+        cli_main(*args, "--temperature", "0", "--seed", "2"),
+    ]
     assert [r.code for r in results] == [0, 0], [r.err for r in results]
     greedy_done, zero_done = (records(r.out)[1] for r in results)
     assert greedy_done["new_token_ids"] == zero_done["new_token_ids"]
@@ -153,7 +163,9 @@ def test_greedy_flag_equals_temperature_zero(model: str, tiny: Any) -> None:
     assert greedy_done["new_token_ids"] == list(engine_done.new_token_ids)
 
 
-def test_stop_string_ends_the_output(model: str, tiny: Any) -> None:
+def test_stop_string_ends_the_output(
+    model: str, tiny: Any, cli_main: Callable[..., CliRun]
+) -> None:
     settings = replace(DEFAULTS, max_new_tokens=60, seed=5)
     text, _ = expected(tiny, "Once upon a time", settings)
     stop = next(
@@ -161,8 +173,8 @@ def test_stop_string_ends_the_output(model: str, tiny: Any) -> None:
         for i in range(len(text) // 2, len(text) - 3)
         if FFFD not in text[i : i + 3] and text[i : i + 3].strip()
     )
-    result = cli(
-        "--model", model, "--prompt", "Once upon a time", "--max-new-tokens", "60",
+    result = cli_main(
+        "generate", "--model", model, "--prompt", "Once upon a time", "--max-new-tokens", "60",
         "--seed", "5", "--stop", stop, "--stop", "never ~~ here", "--jsonl",
     )  # fmt: skip
     assert result.code == 0, result.err
@@ -173,13 +185,14 @@ def test_stop_string_ends_the_output(model: str, tiny: Any) -> None:
 
 
 def test_prompt_file_is_read_as_utf8_and_filters_can_be_off(
-    model: str, tiny: Any, tmp_path: Path
+    model: str, tiny: Any, tmp_path: Path, cli_main: Callable[..., CliRun]
 ) -> None:
     prompt = "今天天氣很好，我們去公園散步吧。\n臺灣的夜市"
     path = tmp_path / "prompt.txt"
     path.write_bytes(prompt.encode("utf-8"))
-    result = cli(
-        "--model", model, "--prompt-file", str(path), "--seed", "4", "--max-new-tokens", "20",
+    result = cli_main(
+        "generate", "--model", model, "--prompt-file", str(path), "--seed", "4",
+        "--max-new-tokens", "20",
         "--top-k", "0", "--top-p", "1", "--jsonl",
     )  # fmt: skip
     assert result.code == 0, result.err
@@ -236,8 +249,10 @@ def test_ctrl_c_stops_a_long_generation_cleanly(model: str) -> None:
         ([], "one of the arguments --prompt --prompt-file is required"),
     ],
 )
-def test_bad_arguments_exit_2_with_a_message(model: str, args: list[str], message: str) -> None:
-    result = cli("--model", model, *args)
+def test_bad_arguments_exit_2_with_a_message(
+    model: str, args: list[str], message: str, cli_main: Callable[..., CliRun]
+) -> None:
+    result = cli_main("generate", "--model", model, *args)
     assert result.code == 2
     assert result.out == ""
     assert message in result.err
@@ -245,6 +260,7 @@ def test_bad_arguments_exit_2_with_a_message(model: str, args: list[str], messag
 
 
 def test_missing_model_option() -> None:
+    # A real process: argparse's exit is the process's exit code.
     result = cli("--prompt", "hi")
     assert result.code == 2
     assert result.out == ""

@@ -4,6 +4,11 @@ arguments, prompts and outputs.
 The contract: exit 2 with one line on stderr naming what is wrong, never a
 traceback; ``--jsonl`` output stays one record per line for any line-splitting
 reader.
+
+Most cases run ``cli.main`` in this process (``run``, on the session's compiled
+tiny model); what only a real process shows runs as one: arguments that are
+not UTF-8, closed standard streams, a full disk under stderr, a reader that
+closes the pipe, the log of an unexpected error.
 """
 
 # Chinese text uses fullwidth punctuation on purpose.
@@ -15,13 +20,14 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
 
+from tests.conftest import CliRun
 from tests.tinymodel import CORPUS, EOS
 
 # TensorFlow's own C++ logging (cuInit, XLA) goes to stderr before our code runs;
@@ -77,6 +83,20 @@ def finish(proc: subprocess.Popen[bytes], timeout: float = 180) -> Result:
 
 def cli(*args: str | bytes, **kwargs: Any) -> Result:
     return finish(start(args, **kwargs))
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(cli_main: Callable[..., CliRun]) -> Run:
+    """``run(*args)``: ``gpt2desk ARGS`` in this process (tests/conftest.py ``cli_main``)."""
+
+    def go(*args: str, **kwargs: Any) -> Result:
+        done = cli_main(*args, **kwargs)
+        return Result(done.code, done.out, done.err)
+
+    return go
 
 
 def assert_one_error_line(result: Result, *phrases: str) -> str:
@@ -139,38 +159,44 @@ BAD_ARGUMENTS = [
     ("args", "phrases"), [pytest.param(a, p, id=i) for i, a, p in BAD_ARGUMENTS]
 )
 def test_bad_argument_is_one_error_line_and_exit_2(
-    model: str, args: list[str], phrases: list[str]
+    run: Run, model: str, args: list[str], phrases: list[str]
 ) -> None:
     args = [model if a == M else a for a in args]
     command = ["generate"] if args and args[0] != "write-a-novel" else []
-    assert_one_error_line(cli(*command, *args), *phrases)
+    assert_one_error_line(run(*command, *args), *phrases)
 
 
-def test_prompt_file_that_is_a_directory_is_one_error_line(model: str, tmp_path: Path) -> None:
+def test_prompt_file_that_is_a_directory_is_one_error_line(
+    run: Run, model: str, tmp_path: Path
+) -> None:
     line = assert_one_error_line(
-        cli("generate", "--model", model, "--prompt-file", str(tmp_path)), "prompt file"
+        run("generate", "--model", model, "--prompt-file", str(tmp_path)), "prompt file"
     )
     assert str(tmp_path) in line
 
 
-def test_prompt_file_that_is_missing_is_one_error_line(model: str, tmp_path: Path) -> None:
+def test_prompt_file_that_is_missing_is_one_error_line(
+    run: Run, model: str, tmp_path: Path
+) -> None:
     missing = tmp_path / "nothing-here.txt"
     assert_one_error_line(
-        cli("generate", "--model", model, "--prompt-file", str(missing)), str(missing)
+        run("generate", "--model", model, "--prompt-file", str(missing)), str(missing)
     )
 
 
-def test_prompt_file_that_is_binary_not_utf8_is_one_error_line(model: str, tmp_path: Path) -> None:
+def test_prompt_file_that_is_binary_not_utf8_is_one_error_line(
+    run: Run, model: str, tmp_path: Path
+) -> None:
     path = tmp_path / "photo.jpg"
     path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)))
     assert_one_error_line(
-        cli("generate", "--model", model, "--prompt-file", str(path)), str(path), "UTF-8"
+        run("generate", "--model", model, "--prompt-file", str(path)), str(path), "UTF-8"
     )
 
 
 @pytest.mark.parametrize("source", ["/dev/zero", "huge sparse file"])
 def test_endless_or_huge_prompt_file_is_refused_without_reading_it_all(
-    model: str, tmp_path: Path, source: str
+    run: Run, model: str, tmp_path: Path, source: str
 ) -> None:
     if source == "/dev/zero":
         path = Path("/dev/zero")
@@ -178,7 +204,7 @@ def test_endless_or_huge_prompt_file_is_refused_without_reading_it_all(
         path = tmp_path / "huge.txt"
         with path.open("wb") as f:  # sparse: 4 GB on paper, nothing on disk
             f.truncate(4 * 1024**3)
-    result = cli("generate", "--model", model, "--prompt-file", str(path))
+    result = run("generate", "--model", model, "--prompt-file", str(path))
     assert_one_error_line(result, str(path), "too large")
 
 
@@ -197,16 +223,16 @@ def test_argument_that_is_not_utf8_is_one_error_line(model: str, option: str) ->
     "name", ["x\n2026-11-29 12:00:00 gpt2desk: all good", "x\rgpt2desk: fine", "x\x1b[2Jcleared"]
 )
 def test_model_path_with_control_characters_is_still_one_error_line(
-    tmp_path: Path, name: str
+    run: Run, tmp_path: Path, name: str
 ) -> None:
     folder = tmp_path / name
-    line = assert_one_error_line(cli("generate", "--model", str(folder), "--prompt", "hi"))
+    line = assert_one_error_line(run("generate", "--model", str(folder), "--prompt", "hi"))
     assert "does not exist" in line
     assert "\x1b" not in line and "\r" not in line
 
 
-def test_empty_model_is_one_error_line() -> None:
-    assert_one_error_line(cli("generate", "--model", "", "--prompt", "hi"), "No model given")
+def test_empty_model_is_one_error_line(run: Run) -> None:
+    assert_one_error_line(run("generate", "--model", "", "--prompt", "hi"), "No model given")
 
 
 def test_closed_stdout_is_one_error_line_before_the_model_loads(model: str) -> None:
@@ -263,11 +289,11 @@ def test_unexpected_exception_is_one_line_and_logged_with_its_traceback(
 
 
 @pytest.mark.parametrize("fmt", ["plain", "jsonl"])
-def test_output_to_a_full_disk_is_one_error_line_and_exit_2(model: str, fmt: str) -> None:
+def test_output_to_a_full_disk_is_one_error_line_and_exit_2(run: Run, model: str, fmt: str) -> None:
     args = ["generate", "--model", model, "--prompt", "Once upon a time", "--seed", "3"]
     args += ["--max-new-tokens", "20"] + (["--jsonl"] if fmt == "jsonl" else [])
-    with open("/dev/full", "wb") as full:
-        result = cli(*args, stdout=full)
+    with open("/dev/full", "w", encoding="utf-8") as full:  # stdout as a shell opens it
+        result = run(*args, stdout=full)
     assert_one_error_line(result, "No space left on device")
 
 
@@ -287,8 +313,8 @@ def test_reader_closing_the_pipe_is_one_error_line_and_exit_2(
     assert_one_error_line(result, "broken pipe")
 
 
-def test_empty_prompt_generates_from_the_start_of_text(model: str) -> None:
-    result = cli(
+def test_empty_prompt_generates_from_the_start_of_text(run: Run, model: str) -> None:
+    result = run(
         "generate", "--model", model, "--prompt", "", "--seed", "2", "--max-new-tokens", "5",
         "--jsonl",
     )  # fmt: skip
@@ -298,11 +324,11 @@ def test_empty_prompt_generates_from_the_start_of_text(model: str) -> None:
     assert done["done"] is True and len(done["new_token_ids"]) == 5
 
 
-def test_prompt_with_nul_characters_generates(model: str, tmp_path: Path) -> None:
+def test_prompt_with_nul_characters_generates(run: Run, model: str, tmp_path: Path) -> None:
     # A shell cannot pass NUL in an argument; a prompt file can hold it.
     path = tmp_path / "nul.txt"
     path.write_bytes(b"Once\x00upon a\x00 time\x00")
-    result = cli(
+    result = run(
         "generate", "--model", model, "--prompt-file", str(path), "--seed", "2",
         "--max-new-tokens", "3", "--jsonl",
     )  # fmt: skip
@@ -384,10 +410,12 @@ def test_jsonl_encoder_escapes_line_separators_inside_strings() -> None:
     assert json.loads(line)["text"] == text
 
 
-def test_jsonl_escapes_line_separators_so_every_line_is_one_record(separator_model: str) -> None:
+def test_jsonl_escapes_line_separators_so_every_line_is_one_record(
+    run: Run, separator_model: str
+) -> None:
     folder = separator_model
     prompt = "今天天氣很好 🙂\u2028臺灣的夜市\u2029🌏\u0085"
-    result = cli(
+    result = run(
         "generate", "--model", str(folder), "--prompt", prompt, "--jsonl", "--seed", "1",
         "--top-k", "3", "--max-new-tokens", "30",
     )  # fmt: skip
