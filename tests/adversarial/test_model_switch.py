@@ -4,6 +4,7 @@ Each case runs the app in a child process (``python -m
 tests.adversarial.test_model_switch SCENARIO ...``): the bug these cases keep
 fixed ended the process with a segfault in libpython, which would take pytest
 with it. The child prints one JSON line per step with what the window shows.
+Both children start together (each mostly loads models, one core each).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,36 +48,79 @@ def truncated_dir(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
     return folder
 
 
-def _run_child(scenario: str, *models: Path, data: Path) -> list[dict[str, Any]]:
-    """Runs the scenario; returns its steps (the test fails on a crash or a hang)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GPT2DESK_DATA_DIR": str(data)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.adversarial.test_model_switch", scenario]
-        + [str(m) for m in models],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        env=env,
-        timeout=CHILD_TIMEOUT_S,
-    )
-    steps = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+@dataclass
+class Child:
+    """A child process and the folder holding its data and its output."""
+
+    proc: subprocess.Popen[bytes]
+    folder: Path
+
+
+def _start_child(scenario: str, *models: Path, folder: Path) -> Child:
+    """Starts the scenario; its output goes to files (a child not read yet never blocks)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GPT2DESK_DATA_DIR": str(folder / "data")}
+    with (folder / "stdout").open("wb") as out, (folder / "stderr").open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.adversarial.test_model_switch", scenario]
+            + [str(m) for m in models],
+            stdout=out,
+            stderr=err,
+            cwd=ROOT,
+            env=env,
+        )
+    return Child(proc, folder)
+
+
+def _steps(child: Child) -> list[dict[str, Any]]:
+    """The child's steps once it has ended (the test fails on a crash or a hang)."""
+    try:
+        child.proc.wait(timeout=CHILD_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        child.proc.kill()
+        child.proc.wait()
+        raise
+    out = (child.folder / "stdout").read_text(encoding="utf-8")
+    err = (child.folder / "stderr").read_text(encoding="utf-8", errors="replace")
+    steps = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     # -11: the segfault this file is about; 3: a wait that never ended (a hang).
-    assert proc.returncode == 0, (proc.returncode, steps, proc.stderr[-3000:])
-    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert child.proc.returncode == 0, (child.proc.returncode, steps, err[-3000:])
+    assert "Traceback" not in err, err[-3000:]
     return steps
 
 
 @pytest.fixture(scope="module")
-def switch_steps(
+def children(
     tiny_model_dir: Path,
     second_model_dir: Path,
     truncated_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
-) -> list[dict[str, Any]]:
-    """One run of the app: 5 switches between two models, the truncated one, a reply."""
-    data = tmp_path_factory.mktemp("data")
-    return _run_child("switch", tiny_model_dir, second_model_dir, truncated_dir, data=data)
+) -> Iterator[dict[str, Child]]:
+    """Both scenarios, started at once, each with its own data folder."""
+    started = {
+        # One run of the app: 5 switches between two models, the truncated one, a reply.
+        "switch": _start_child(
+            "switch",
+            tiny_model_dir,
+            second_model_dir,
+            truncated_dir,
+            folder=tmp_path_factory.mktemp("switch"),
+        ),
+        # ``--model`` on a truncated file, then File > Open model folder… on a good one.
+        "bad-first": _start_child(
+            "bad-first", truncated_dir, tiny_model_dir, folder=tmp_path_factory.mktemp("bad-first")
+        ),
+    }
+    yield started
+    for child in started.values():
+        if child.proc.poll() is None:
+            child.proc.kill()
+            child.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def switch_steps(children: dict[str, Child]) -> list[dict[str, Any]]:
+    """The steps of the "switch" child."""
+    return _steps(children["switch"])
 
 
 def test_five_switches_back_and_forth_then_generate(
@@ -109,10 +155,10 @@ def test_a_truncated_weights_file_fails_and_the_old_model_still_answers(
 
 
 def test_a_failed_first_load_does_not_block_the_next_one(
-    tiny_model_dir: Path, truncated_dir: Path, isolated_data_dir: Path
+    tiny_model_dir: Path, children: dict[str, Child]
 ) -> None:
     """``--model`` on a truncated file, then File > Open model folder… on a good one."""
-    steps = _run_child("bad-first", truncated_dir, tiny_model_dir, data=isolated_data_dir)
+    steps = _steps(children["bad-first"])
     first = next(s for s in steps if s["step"] == "bad")
     assert first["status"].startswith("Model failed: ")
     assert "tf_model.h5" in first["status"]
