@@ -2,6 +2,7 @@
 #   make test                          lint, format check, types, tests (what CI runs)
 #   make run ARGS="--model /path"      check the system can open a window, then start the app
 #   make bench ARGS=...                benchmarks (never part of make test)
+#   make bench-llamacpp ARGS=...       gpt2desk against llama.cpp (builds llama.cpp once, minutes)
 #   make format                        rewrite code with ruff
 #   make lock                          re-pin constraints.txt from the current .venv
 #   make install-desktop               add gpt2desk to the desktop menu (~/.local/share)
@@ -34,6 +35,34 @@ run: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py $(ARGS)
+
+# llama.cpp's CPU tools from the source package of llama-cpp-python (it bundles
+# llama.cpp), built once under bench/.llamacpp (ignored by git) at low priority.
+LLAMACPP_PY_VERSION ?= 0.3.36
+LLAMACPP_JOBS ?= 2
+LLAMACPP := bench/.llamacpp
+LLAMACPP_SRC := $(LLAMACPP)/src/llama_cpp_python-$(LLAMACPP_PY_VERSION)/vendor/llama.cpp
+LLAMACPP_BUILT := $(LLAMACPP)/build/built-$(LLAMACPP_PY_VERSION)
+# Without AMX: ggml's AMX kernels crash on q8_0 files on the build machine (SIGSEGV in
+# ggml_backend_amx_mul_mat, also with llama-quantize's own q8_0; llama.cpp issue 20824).
+LLAMACPP_CFLAGS ?= $(if $(filter x86_64,$(shell uname -m)),-mno-amx-tile -mno-amx-int8 -mno-amx-bf16)
+.PHONY: bench-llamacpp
+$(LLAMACPP_SRC)/CMakeLists.txt:
+	mkdir -p $(LLAMACPP)/src
+	$(BIN)/python -m pip download --no-deps --no-binary :all: \
+		llama-cpp-python==$(LLAMACPP_PY_VERSION) -d $(LLAMACPP)/src
+	tar xzf $(LLAMACPP)/src/llama_cpp_python-$(LLAMACPP_PY_VERSION).tar.gz -C $(LLAMACPP)/src
+	touch $@
+$(LLAMACPP_BUILT): $(LLAMACPP_SRC)/CMakeLists.txt
+	nice -n 19 cmake -S $(LLAMACPP_SRC) -B $(LLAMACPP)/build $(if $(shell command -v ninja),-G Ninja) \
+		-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DGGML_NATIVE=ON \
+		-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF \
+		-DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF \
+		-DCMAKE_C_FLAGS="$(LLAMACPP_CFLAGS)" -DCMAKE_CXX_FLAGS="$(LLAMACPP_CFLAGS)"
+	nice -n 19 cmake --build $(LLAMACPP)/build -j $(LLAMACPP_JOBS) --target llama-bench llama-simple
+	touch $@
+bench-llamacpp: $(INSTALLED) $(LLAMACPP_BUILT)
+	$(BIN)/python bench/llamacpp.py --bin $(LLAMACPP)/build/bin --gguf-py $(LLAMACPP_SRC)/gguf-py $(ARGS)
 
 format: $(INSTALLED)
 	$(BIN)/ruff format .
