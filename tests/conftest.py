@@ -11,7 +11,8 @@ Fixtures:
         worker at a time.
     cli_main: ``cli_main(*args)`` runs ``gpt2desk ARGS`` in this process
         (``cli.main``) and returns its exit code, stdout and stderr; the tiny
-        folder gets ``tiny_loaded`` unless ``share=False``.
+        folder gets ``tiny_loaded`` unless ``share=False``, the folders of
+        ``loaded={folder: model}`` the models given.
     thread_guard: ``thread_guard.register(thread)`` to check a QThread that was
         not started from Python; threads started with ``QThread.start()`` are
         checked anyway.
@@ -96,23 +97,29 @@ def cli_main(
     monkeypatch: pytest.MonkeyPatch,
     tiny_model_dir: Path,
 ) -> Callable[..., CliRun]:
-    """``cli_main(*args, share=True)``: ``gpt2desk ARGS`` run in this process.
+    """``cli_main(*args, share=True, loaded=None)``: ``gpt2desk ARGS`` run in this process.
 
     The same code as ``python -m gpt2desk`` (``cli.main``; argparse's exit is
     caught), offline as the subprocess tests run it, without starting Python
     and TensorFlow again. With ``share``, a ``--model`` on the tiny folder gets
-    the session's compiled tiny model instead of compiling it again: the
-    CLI still asks ``load_model`` for it; what it does with the model is real.
+    the session's compiled tiny model instead of compiling it again; so does
+    a folder of ``loaded`` (a dict folder: ``load_model``'s result for it). The
+    CLI still asks ``load_model`` for the model; what it does with it is real.
     """
     from gpt2desk.cli import main
 
-    def run(*args: str, share: bool = True, stdout: Any = None) -> CliRun:
+    def run(
+        *args: str, share: bool = True, loaded: dict[Path, Any] | None = None, stdout: Any = None
+    ) -> CliRun:
         """``stdout``: a file to write to instead of the captured output (then ``out`` is "")."""
+        models = dict(loaded or {})
+        if share and str(tiny_model_dir) in args:
+            models[tiny_model_dir] = request.getfixturevalue("tiny_loaded")
         capsys.readouterr()  # only this run's output
         with monkeypatch.context() as patch:
             patch.setenv("HF_HUB_OFFLINE", "1")
-            if share and str(tiny_model_dir) in args:
-                _share_tiny_load(patch, tiny_model_dir, request.getfixturevalue("tiny_loaded"))
+            if models:
+                _share_loads(patch, models)
             if stdout is not None:
                 patch.setattr(sys, "stdout", stdout)
             try:
@@ -126,16 +133,16 @@ def cli_main(
     return run
 
 
-def _share_tiny_load(patch: pytest.MonkeyPatch, tiny_model_dir: Path, shared: Any) -> None:
-    """``load_model`` of the tiny folder returns ``shared``; any other model loads."""
+def _share_loads(patch: pytest.MonkeyPatch, models: dict[Path, Any]) -> None:
+    """``load_model`` of a folder of ``models`` returns its model; any other model loads."""
     from gpt2desk.core.engine import loading
     from gpt2desk.core.model_source import parse_model_ref
 
-    tiny_ref = parse_model_ref(str(tiny_model_dir))
+    by_ref = {parse_model_ref(str(folder)): model for folder, model in models.items()}
     real_load = loading.load_model
 
     def load_model(ref: Any, **kwargs: Any) -> Any:
-        return shared if ref == tiny_ref else real_load(ref, **kwargs)
+        return by_ref[ref] if ref in by_ref else real_load(ref, **kwargs)
 
     patch.setattr(loading, "load_model", load_model)
 

@@ -12,17 +12,20 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from collections.abc import Callable
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from gpt2desk.cli import _stream, main
+from gpt2desk.cli import _stream
 from gpt2desk.core.engine.decode import Done, Piece, generate
 from gpt2desk.core.engine.loading import load_model
 from gpt2desk.core.model_source import ModelLoadError, parse_model_ref
 from gpt2desk.core.settings import GenerationSettings
+from tests.conftest import CliRun
 from tests.tinywordpiece import (
     CLS_ID,
     INVALID_EOS,
@@ -184,10 +187,11 @@ def test_only_the_part_of_a_long_prompt_the_model_reads_counts(uer: Any) -> None
 
 
 def test_the_cli_names_unknown_characters_on_stderr_and_writes_on(
-    folders: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    folders: dict[str, Path], uer: Any, cli_main: Callable[..., CliRun]
 ) -> None:
-    code = main(
-        [
+    # The folder's load_model result is the module's ``uer`` (a load takes seconds).
+    code, out, err = astuple(
+        cli_main(
             "generate",
             "--model",
             str(folders["invalid"]),
@@ -197,9 +201,9 @@ def test_the_cli_names_unknown_characters_on_stderr_and_writes_on(
             "3",
             "--greedy",
             "--offline",
-        ]
+            loaded={folders["invalid"]: uer},
+        )
     )
-    out, err = capsys.readouterr()
     assert code == 0
     assert err.splitlines() == ["gpt2desk: 3 characters this model does not know: 「龍😀é」"]
     assert out == "\n\n\n\n"  # three [SEP] line breaks, then the CLI's own end of line
