@@ -42,4 +42,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>StatusLine</name>
+    <message numerus="yes">
+        <source>%n tokens</source>
+        <translation>
+            <numerusform>%n token</numerusform>
+            <numerusform>%n tokens</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

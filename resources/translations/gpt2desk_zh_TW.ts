@@ -1835,6 +1835,15 @@ Stops at a new line starting with “{user}:”</source>
     </message>
 </context>
 <context>
+    <name>StatusLine</name>
+    <message numerus="yes">
+        <source>%n tokens</source>
+        <translation>
+            <numerusform>%n 個詞元</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Store</name>
     <message>
         <source>The data folder cannot be written to. Your work is kept in memory only and will not be saved.</source>

@@ -190,13 +190,16 @@ def test_zh_tw_leaves_no_english_on_screen(
     qtbot.waitUntil(lambda: not window.chat.streaming(), timeout=GEN_TIMEOUT_MS)
     ws = window.workspace_ui
     qtbot.waitUntil(lambda: "/" in ws.context_label.text(), timeout=GEN_TIMEOUT_MS)
+    # The next reply clears them: read the statistics now.
+    qtbot.waitUntil(lambda: bool(window.stats_label.text()), timeout=GEN_TIMEOUT_MS)
+    stats = ("reply statistics", window.stats_label.text())
     # A second reply, stopped at once: its turn gets a note.
     window.composer.setPlainText("Again")
     window.send()
     ws.stop_and_keep()
     chat_lines = window.chat.toPlainText().strip().split("\n")
     texts = _texts(window)
-    texts += [("status", window.model_label.text()), ("status", window.stats_label.text())]
+    texts += [("status", window.model_label.text()), ("status", window.stats_label.text()), stats]
     texts += [("chat heading", chat_lines[0]), ("chat note", chat_lines[-1])]
     assert chat_lines[0] == "你" and "已停止" in chat_lines[-1]
     texts += _workspace_texts_after_delete(window)

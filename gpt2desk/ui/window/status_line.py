@@ -63,11 +63,12 @@ class StatusLine(QWidget):
     def _on_model_state(self, _state: ModelState, text: str) -> None:
         self.model_label.setText(text)
 
-    # The texts keep MainWindow's translation context, where they were first translated.
+    # The other texts keep MainWindow's translation context, where they were first translated.
     @Slot(dict)
     def _on_finished(self, stats: dict[str, Any]) -> None:
         parts = [
-            QCoreApplication.translate("MainWindow", "%n tokens", "", int(stats["new_tokens"])),
+            # self.tr: lupdate finds the plural "%n" only there.
+            self.tr("%n tokens", "", int(stats["new_tokens"])),
             QCoreApplication.translate("MainWindow", "first token {ms} ms").format(
                 ms=f"{stats['ttft_ms']:.0f}"
             ),
