@@ -4,7 +4,8 @@ Fixtures:
     isolated_qsettings (autouse): QSettings of this test only, in its tmp_path.
     host: a ``WorkerHost`` with no model, shut down after the test.
     loaded_host: the same with the tiny model (the session's compiled one).
-    shared_model: hands the session's compiled tiny model to a worker host.
+    shared_model: hands the session's compiled tiny model to a worker host
+        (``give(host)``) or to a window made with ``start=False`` (``start(window)``).
     make_window: builds ``MainWindow`` objects that are closed (and their
         worker threads stopped) after the test; ``start=True`` gives the
         window the tiny model, ``ready=True`` waits until it is ready.
@@ -97,6 +98,11 @@ class SharedModel:
         host.adopt(loaded, self._model_text)
         return True
 
+    def start(self, window: MainWindow) -> None:
+        """``window.start()`` on the compiled model (a real load while another worker has it)."""
+        if not self.give(window.host):
+            window.start()
+
 
 @pytest.fixture
 def shared_model(request: pytest.FixtureRequest, tiny_model_dir: Path) -> SharedModel:
@@ -133,8 +139,10 @@ def make_window(
         # The window's shortcuts (Ctrl+Return, Esc) only fire in the active window.
         qtbot.waitUntil(window.isActiveWindow)
         if start:
-            if real_load or not shared_model.give(window.host):
+            if real_load:
                 window.start()
+            else:
+                shared_model.start(window)
             if ready:
                 wait_ready(qtbot, window)
         return window

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gpt2desk.ui.window.main_window import MainWindow
+from tests.ui.conftest import SharedModel
 from tests.ui.helpers import GEN_TIMEOUT_MS, Recorder, wait_ready
 
 MakeWindow = Callable[..., MainWindow]
@@ -197,7 +198,7 @@ def test_markup_is_shown_as_typed(
 
 
 def test_send_while_loading_keeps_the_text_and_says_so_once(
-    qtbot: Any, make_window: MakeWindow
+    qtbot: Any, make_window: MakeWindow, shared_model: SharedModel
 ) -> None:
     # Not started yet: the status bar says "Loading" for as long as we need.
     window = make_window(start=False)
@@ -213,7 +214,7 @@ def test_send_while_loading_keeps_the_text_and_says_so_once(
     assert "Loading" in status
     # Pressing again does not pile up the notice.
     assert status.count("not ready") == 1, status
-    window.start()
+    shared_model.start(window)  # window.start(), on the session's compiled model
     wait_ready(qtbot, window)
     # Once ready, the kept text goes out with one more Ctrl+Return.
     qtbot.keyClick(window.composer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

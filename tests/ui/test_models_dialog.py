@@ -22,6 +22,7 @@ from gpt2desk.ui.models.hub_prefs import HubPrefs
 from gpt2desk.ui.window.main_window import MainWindow
 from tests.hubfixtures import TINY_ID, serve_conversion
 from tests.hubserver import HubServer, folder_files
+from tests.ui.conftest import SharedModel
 from tests.ui.helpers import GEN_TIMEOUT_MS, LOAD_TIMEOUT_MS, Recorder, wait_ready
 
 WEIGHTS = "tf_model.h5"
@@ -330,13 +331,17 @@ def test_loading_a_hub_model_not_on_disk_downloads_it_with_progress(
 
 
 def test_saved_offline_mode_applies_to_the_main_window(
-    qtbot: Any, tiny_model_dir: Path, hub_server: HubServer, hf_cache: Path
+    qtbot: Any,
+    tiny_model_dir: Path,
+    hub_server: HubServer,
+    hf_cache: Path,
+    shared_model: SharedModel,
 ) -> None:
     HubPrefs(offline=True, endpoint=hub_server.url).save()
     window = MainWindow(str(tiny_model_dir))
     try:
         window.show()
-        window.start()
+        shared_model.start(window)  # window.start(), on the session's compiled model
         wait_ready(qtbot, window)
         window.load_model(TINY_ID)
         qtbot.waitUntil(lambda: "offline mode is on" in window.model_label.text())
