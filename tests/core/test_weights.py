@@ -51,10 +51,12 @@ def _logits(loaded: Any) -> np.ndarray:
     return np.asarray(loaded.runner.prefill(loaded.tokenizer.encode("Hello 你好 world")))
 
 
-def test_pytorch_safetensors_give_the_same_model(tiny_model_dir: Path, tmp_path: Path) -> None:
+def test_pytorch_safetensors_give_the_same_model(
+    tiny_model_dir: Path, tiny_loaded: Any, tmp_path: Path
+) -> None:
     from safetensors.numpy import save_file
 
-    reference = load_model(parse_model_ref(str(tiny_model_dir)), offline=True, keep_model=True)
+    reference = tiny_loaded  # load_model of tiny_model_dir, offline, keep_model
     folder = tmp_path / "pt"
     shutil.copytree(tiny_model_dir, folder)
     (folder / "tf_model.h5").unlink()
@@ -81,10 +83,12 @@ def test_missing_tensor_is_named(tiny_model_dir: Path, tmp_path: Path) -> None:
         load_model(parse_model_ref(str(folder)), offline=True)
 
 
-def test_embedding_loaded_transposed_gives_the_same_model(tiny_model_dir: Path) -> None:
+def test_embedding_loaded_transposed_gives_the_same_model(
+    tiny_model_dir: Path, tiny_loaded: Any
+) -> None:
     # The app builds the model without its (vocab x width) embedding and
     # loads that matrix straight into the runner's transposed copy.
-    full = load_model(parse_model_ref(str(tiny_model_dir)), offline=True, keep_model=True)
+    full = tiny_loaded  # load_model of tiny_model_dir, offline, keep_model
     slim = load_model(parse_model_ref(str(tiny_model_dir)), offline=True)
     assert slim.model is None
     assert slim.runner.vocab_size == full.runner.vocab_size == len(full.tokenizer)
