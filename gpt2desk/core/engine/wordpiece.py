@@ -44,9 +44,9 @@ def is_wordpiece_folder(folder: Path) -> bool:
     WordPiece when tokenizer_config.json (or else config.json, as UER's
     carry it) names BertTokenizer(Fast), or names no class and there is no
     vocab.json. Raises ModelLoadError for a file that cannot be read (see
-    core/engine/folder_checks.py).
+    core/engine/folder_files.py).
     """
-    from gpt2desk.core.engine.folder_checks import read_json
+    from gpt2desk.core.engine.folder_files import read_json
 
     # lexists, not is_file: a link to a device is then read, and refused, by
     # the bounded readers, instead of being skipped here and read whole later.
@@ -65,7 +65,7 @@ def is_wordpiece_folder(folder: Path) -> bool:
 
 def _tokenizer_class(folder: Path) -> Any:
     """The ``tokenizer_class`` tokenizer_config.json names, else the one config.json names."""
-    from gpt2desk.core.engine.folder_checks import read_json
+    from gpt2desk.core.engine.folder_files import read_json
 
     for name in ("tokenizer_config.json", "config.json"):
         path = folder / name
@@ -79,7 +79,7 @@ def _tokenizer_class(folder: Path) -> Any:
 
 def _settings(folder: Path) -> dict[str, Any]:
     """tokenizer_config.json, then special_tokens_map.json over it (as transformers reads them)."""
-    from gpt2desk.core.engine.folder_checks import read_json
+    from gpt2desk.core.engine.folder_files import read_json
 
     merged: dict[str, Any] = {}
     for name in ("tokenizer_config.json", "special_tokens_map.json"):
@@ -112,7 +112,7 @@ def load_wordpiece(folder: Path, model_vocab_size: int) -> WordPieceTokenizer:
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers
     from transformers import BertTokenizerFast
 
-    from gpt2desk.core.engine.folder_checks import bad_file, read_json, read_vocab_txt
+    from gpt2desk.core.engine.folder_files import bad_file, read_json, read_vocab_txt
 
     settings = _settings(folder)
     lowercase = _flag(settings.get("do_lower_case"), True)
