@@ -191,7 +191,9 @@ class MainWindow(QMainWindow):
         for action in (self.find_action, self.settings_action):
             self.view_menu.addAction(action)
             self.addAction(action)
-        self.appearance_menu = AppearanceMenu(self, self.view_menu)
+        self.appearance_menu = AppearanceMenu(
+            self, self.view_menu, self.chat, self.composer, self.workspace_ui.render
+        )
         self.help_menu = HelpMenu(self)
 
     # -- user actions --------------------------------------------------------

@@ -6,12 +6,13 @@ the app runs (``QStyleHints.colorSchemeChanged``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QGuiApplication
-from PySide6.QtWidgets import QFontDialog, QMenu
+from PySide6.QtWidgets import QFontDialog, QMainWindow, QMenu, QPlainTextEdit
 
+from gpt2desk.ui.conversation.chat_view import ChatView
 from gpt2desk.ui.translations import LANGUAGES
 from gpt2desk.ui.window.appearance import (
     Appearance,
@@ -22,16 +23,30 @@ from gpt2desk.ui.window.appearance import (
     writing_font,
 )
 
-if TYPE_CHECKING:
-    from gpt2desk.ui.window.main_window import MainWindow
-
 
 class AppearanceMenu(QObject):
-    """The theme and writing-font entries of the View menu."""
+    """The theme and writing-font entries of the View menu.
 
-    def __init__(self, window: MainWindow, menu: QMenu) -> None:
+    Args:
+        window: where messages and the font dialog show.
+        menu: the View menu the entries go into.
+        chat, composer: the widgets that take the writing font.
+        redraw: draws the conversation again (turn backgrounds follow the theme).
+    """
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        menu: QMenu,
+        chat: ChatView,
+        composer: QPlainTextEdit,
+        redraw: Callable[[], None],
+    ) -> None:
         super().__init__(window)
         self.window = window
+        self.chat = chat
+        self.composer = composer
+        self.redraw = redraw
         self.appearance = Appearance.load()
         names = {
             "system": self.tr("Follow the system"),
@@ -81,17 +96,15 @@ class AppearanceMenu(QObject):
         a = self.appearance
         apply_theme(a.theme)
         font = writing_font(a.font_family, a.font_size)
-        reading = self.window.chat.reading_position()
-        self.window.composer.setFont(font)
-        self.window.chat.setFont(font)
+        reading = self.chat.reading_position()
+        self.composer.setFont(font)
+        self.chat.setFont(font)
         self._redraw()
-        self.window.chat.keep_reading_position(reading)
+        self.chat.keep_reading_position(reading)
 
     def _redraw(self) -> None:
-        # Turn backgrounds follow the theme: draw the conversation again.
-        workspace_ui = getattr(self.window, "workspace_ui", None)
-        if workspace_ui is not None and not self.window.chat.streaming():
-            workspace_ui.render()
+        if not self.chat.streaming():
+            self.redraw()
 
     def _on_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         """The desktop switched between light and dark (also emitted for our own hint)."""
@@ -113,6 +126,6 @@ class AppearanceMenu(QObject):
         self.apply()
 
     def choose_font(self) -> None:
-        ok, font = QFontDialog.getFont(self.window.composer.font(), self.window)
+        ok, font = QFontDialog.getFont(self.composer.font(), self.window)
         if ok and isinstance(font, QFont):
             self.set_font(font.family(), font.pointSize())
