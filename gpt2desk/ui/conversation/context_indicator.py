@@ -6,7 +6,7 @@ whenever the composer, the settings, the conversation or the model change.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel
@@ -14,11 +14,9 @@ from PySide6.QtWidgets import QLabel
 from gpt2desk.core.settings import SettingsError
 from gpt2desk.core.writing.prompts import Mode
 from gpt2desk.core.writing.turns import Conversation
+from gpt2desk.ui.conversation.parts import ConversationOwner
 from gpt2desk.ui.displayable import displayable, literal
 from gpt2desk.ui.generation.model_state import ModelState
-
-if TYPE_CHECKING:
-    from gpt2desk.ui.conversation.workspace_ui import WorkspaceController
 
 DEBOUNCE_MS = 400
 
@@ -26,8 +24,8 @@ DEBOUNCE_MS = 400
 class ContextIndicator(QObject):
     """The status bar's context label and its tooltip (what is left out, if anything)."""
 
-    def __init__(self, controller: WorkspaceController) -> None:
-        super().__init__(controller)
+    def __init__(self, controller: ConversationOwner, parent: QObject) -> None:
+        super().__init__(parent)
         self.ui = controller
         self.w = parts = controller.w
         self.model = model = parts.generation

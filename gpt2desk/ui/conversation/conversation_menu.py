@@ -6,15 +6,13 @@ Every entry is also an action of the window, so its shortcut works anywhere in i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from gpt2desk.core.writing.turns import Conversation
-
-if TYPE_CHECKING:
-    from gpt2desk.ui.conversation.workspace_ui import WorkspaceController
+from gpt2desk.ui.conversation.parts import ConversationOwner
 
 # The changes Undo and Redo name (labels recorded by the workspace), translated when shown.
 UNDO_LABELS = (
@@ -43,8 +41,8 @@ class UndoNames(Protocol):
 class ConversationMenu(QObject):
     """Builds the menu; ``update_undo`` names what Undo and Redo would do."""
 
-    def __init__(self, controller: WorkspaceController) -> None:
-        super().__init__(controller)
+    def __init__(self, controller: ConversationOwner, parent: QObject) -> None:
+        super().__init__(parent)
         ui = self.ui = controller
         w = controller.w.window
         menu = self.menu = w.menuBar().addMenu(self.tr("&Conversation"))

@@ -7,7 +7,7 @@ regenerate or continue becomes undoable once it ends.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 
@@ -15,9 +15,7 @@ from gpt2desk.core.settings import GenerationSettings, SettingsError
 from gpt2desk.core.writing.prompts import ChatTemplate, Mode
 from gpt2desk.core.writing.session import Reply
 from gpt2desk.core.writing.turns import Change, Conversation, Turn
-
-if TYPE_CHECKING:
-    from gpt2desk.ui.conversation.workspace_ui import WorkspaceController
+from gpt2desk.ui.conversation.parts import ConversationOwner
 
 
 def mode_of(conv: Conversation) -> Mode:
@@ -27,8 +25,8 @@ def mode_of(conv: Conversation) -> Mode:
 class GenerationFlow(QObject):
     """Starts replies in the worker and files what comes back into the conversation."""
 
-    def __init__(self, controller: WorkspaceController) -> None:
-        super().__init__(controller)
+    def __init__(self, controller: ConversationOwner, parent: QObject) -> None:
+        super().__init__(parent)
         self.ui = controller
         self.w = controller.w
         self.workspace = controller.workspace

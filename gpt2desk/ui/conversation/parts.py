@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtWidgets import QComboBox, QMainWindow, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QDockWidget, QMainWindow, QPlainTextEdit
 
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 from gpt2desk.core.writing.prompts import ChatTemplate, Mode
 from gpt2desk.ui.conversation.chat_view import ChatView
 from gpt2desk.ui.generation.controller import GenerationController
+
+if TYPE_CHECKING:
+    from gpt2desk.ui.conversation.workspace import Workspace
 
 
 class SettingsSource(Protocol):
@@ -52,3 +55,48 @@ class WindowParts:
     settings_panel: SettingsSource
     generation: GenerationController
     say: Callable[[str], None]
+
+
+class ContextLabel(Protocol):
+    """The context label (context_indicator.py's ContextIndicator), as the reply flow uses it."""
+
+    def show_writing(self) -> None: ...
+
+    def schedule(self) -> None: ...
+
+
+class ConversationOwner(Protocol):
+    """What the menu, the reply flow and the context label get from the conversation's
+    controller (workspace_ui.py's WorkspaceController), which builds them."""
+
+    @property
+    def w(self) -> WindowParts: ...
+
+    @property
+    def workspace(self) -> Workspace: ...
+
+    @property
+    def context(self) -> ContextLabel: ...
+
+    @property
+    def dock(self) -> QDockWidget: ...
+
+    def streaming(self) -> bool: ...
+
+    def render(self, *, stream: bool = False) -> None: ...
+
+    def note(self, status: str) -> str: ...
+
+    def new_conversation(self, kind: str) -> None: ...
+
+    def undo(self) -> None: ...
+
+    def redo(self) -> None: ...
+
+    def continue_(self, turn_id: str | None) -> None: ...
+
+    def on_last(self, action: str) -> None: ...
+
+    def ask_export(self, fmt: str) -> object: ...
+
+    def ask_import(self) -> object: ...

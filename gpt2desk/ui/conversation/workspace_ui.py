@@ -62,8 +62,8 @@ class WorkspaceController(QObject):
         dock.setWidget(self.sidebar)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.dock = dock
-        self.generation = GenerationFlow(self)
-        self.context = ContextIndicator(self)
+        self.generation = GenerationFlow(self, self)
+        self.context = ContextIndicator(self, self)
         self.context_label = self.context.label
         # Paths and error texts, one line: the whole text is its tooltip when cut.
         self.storage_label = ElidedLabel()
@@ -82,7 +82,7 @@ class WorkspaceController(QObject):
         bar.addPermanentWidget(self.storage_label)
         bar.addPermanentWidget(self.undo_delete_button)
         bar.addPermanentWidget(self.context_label)
-        self.menu = ConversationMenu(self)
+        self.menu = ConversationMenu(self, self)
 
         ws = self.workspace
         ws.list_changed.connect(self._refresh_list)
