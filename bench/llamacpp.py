@@ -423,6 +423,11 @@ def main() -> int:
     from gpt2desk.core.engine.loading import configure_tensorflow
 
     configure_tensorflow()
+    import tensorflow as tf
+
+    # The same cores for both (configure_tensorflow takes every core; on this
+    # 2-core machine that is the same). The CLI start measurement keeps the app's own.
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     from run import machine, prompt_of
     from transformers import GPT2TokenizerFast
 
