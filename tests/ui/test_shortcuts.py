@@ -51,7 +51,7 @@ def test_the_spec_shortcuts(make_window: MakeWindow) -> None:
     assert _keys_of(window, "Regenerate last reply") == ["Ctrl+R"]
     assert _keys_of(window, "New chat") == ["Ctrl+N"]
     assert _keys_of(window, "Find conversations") == ["Ctrl+F"]
-    assert _keys_of(window, "Settings") == ["Ctrl+,"]
+    assert _keys_of(window, "Go to settings") == ["Ctrl+,"]
 
 
 def test_shortcut_list_shows_every_action_with_a_key(qtbot: Any, make_window: MakeWindow) -> None:
