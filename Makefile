@@ -27,7 +27,7 @@ test: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy gpt2desk
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 run: $(INSTALLED)
 	$(BIN)/python -m gpt2desk.syscheck

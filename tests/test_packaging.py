@@ -17,7 +17,16 @@ ICON = "icons/gpt2desk.svg"
 
 # Build artefacts and caches that must not be copied into the build folder.
 _NOT_SOURCES = shutil.ignore_patterns(
-    ".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", "*_cache", ".hypothesis"
+    ".git",
+    ".venv",
+    "venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "*_cache",
+    ".hypothesis",
+    ".llamacpp",  # make bench-llamacpp's build and models (gigabytes)
 )
 
 

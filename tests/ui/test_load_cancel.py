@@ -44,6 +44,9 @@ def first_start(
     window = MainWindow("gpt2")
     try:
         window.show()
+        # Before any download: no Cancel. (Checked here: pytest-qt processes events
+        # after the fixture, when the worker may already be downloading.)
+        assert not window.download_cancel.isVisible()
         window.start()
         yield window
     finally:
@@ -80,7 +83,6 @@ def test_cancel_the_download_of_the_first_model_then_resume_it(
 ) -> None:
     window = first_start
     button = window.download_cancel
-    assert not button.isVisible()
     qtbot.waitUntil(
         lambda: button.isVisible() and " of " in window.model_label.text(), timeout=WAIT_MS
     )
