@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from gpt2desk.ui.generation.model_state import ModelState
 from gpt2desk.ui.generation.worker import WorkerHost
 
 
@@ -51,9 +52,9 @@ class DownloadCancelButton(QPushButton):
 
     @Slot(str, str)
     def _on_state(self, state: str, detail: str) -> None:
-        if state == "loading":
+        if state == ModelState.LOADING:
             self._model = detail
-        downloading = state == "downloading"
+        downloading = state == ModelState.DOWNLOADING
         if downloading and not self._downloading:
             self._reset()
         self._downloading = downloading

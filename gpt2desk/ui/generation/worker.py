@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from gpt2desk.ui.generation.model_state import ModelState
+
 log = logging.getLogger(__name__)
 # Messages are translated here, in the worker thread: Qt's translators may be read
 # from any thread.
@@ -105,7 +107,7 @@ class ModelWorker(QObject):
 
             def stage(s: str) -> None:
                 detail = ref.name
-                if s == "downloading":
+                if s == ModelState.DOWNLOADING:
                     detail = QCoreApplication.translate(
                         "ModelWorker", "Downloading {model}…"
                     ).format(model=ref.name)
@@ -117,7 +119,7 @@ class ModelWorker(QObject):
                 endpoint=endpoint or None,
                 on_stage=stage,
                 on_progress=lambda p: self.state_changed.emit(
-                    "downloading",
+                    ModelState.DOWNLOADING,
                     QCoreApplication.translate(
                         "ModelWorker", "Downloading {model}: {progress}"
                     ).format(model=ref.name, progress=p.text()),
@@ -125,21 +127,21 @@ class ModelWorker(QObject):
                 cancel=cancel,
             )
         except DownloadCancelled:
-            self.state_changed.emit("cancelled", _cancelled_text(ref.name))
+            self.state_changed.emit(ModelState.CANCELLED, _cancelled_text(ref.name))
             return
         except ModelLoadError as exc:
-            self.state_changed.emit("failed", str(exc))
+            self.state_changed.emit(ModelState.FAILED, str(exc))
             return
         except Exception as exc:  # a bug, or TF failing: say so, keep the app alive
             log.exception("loading %s failed", model_text)
             message = QCoreApplication.translate(
                 "ModelWorker", "Loading “{model}” failed: {error}"
             ).format(model=model_text, error=_first_line(exc))
-            self.state_changed.emit("failed", message)
+            self.state_changed.emit(ModelState.FAILED, message)
             return
         # Only now replace the old model: a failed switch keeps the old one.
         self._loaded = loaded
-        self.state_changed.emit("ready", loaded.ref.name)
+        self.state_changed.emit(ModelState.READY, loaded.ref.name)
 
     @Slot(object, str)
     def adopt(self, loaded: Any, model_text: str) -> None:
@@ -151,9 +153,9 @@ class ModelWorker(QObject):
         runner's cache is written in place).
         """
         try:
-            self.state_changed.emit("loading", loaded.ref.name)
+            self.state_changed.emit(ModelState.LOADING, loaded.ref.name)
             self._loaded = loaded
-            self.state_changed.emit("ready", loaded.ref.name)
+            self.state_changed.emit(ModelState.READY, loaded.ref.name)
         finally:
             self.load_ended.emit(model_text)
 
@@ -181,7 +183,7 @@ class ModelWorker(QObject):
         if ready is None:
             return
         loaded, parsed = ready
-        self.state_changed.emit("generating", loaded.ref.name)
+        self.state_changed.emit(ModelState.GENERATING, loaded.ref.name)
         try:
             stop = _StopFlag(self, request_id)
             for event in generate(loaded.runner, loaded.tokenizer, prompt, parsed, cancel=stop):
@@ -197,7 +199,7 @@ class ModelWorker(QObject):
                     error=exc
                 ),
             )
-        self.state_changed.emit("ready", loaded.ref.name)
+        self.state_changed.emit(ModelState.READY, loaded.ref.name)
 
     @Slot(int, str, dict, int, int)
     def suggest(

@@ -37,6 +37,7 @@ from gpt2desk.core.hub import cache
 from gpt2desk.core.hub.catalog import format_bytes
 from gpt2desk.core.model_source import ModelLoadError
 from gpt2desk.ui.displayable import literal
+from gpt2desk.ui.generation.model_state import ModelState
 from gpt2desk.ui.generation.worker import WorkerHost
 from gpt2desk.ui.models.convert import converted_models, set_converted
 from gpt2desk.ui.models.downloads import DownloadHost
@@ -541,19 +542,21 @@ class ModelsDialog(QDialog):
 
     @Slot(str, str)
     def _on_model_state(self, state: str, detail: str) -> None:
-        if state == "ready":
+        if state == ModelState.READY:
             self.set_active_model(detail)
-        elif state == "failed":
+        elif state == ModelState.FAILED:
             self._error(detail)
-        elif state == "cancelled":
+        elif state == ModelState.CANCELLED:
             self.message.setText(detail)
             self.refresh()
-        elif state in ("loading", "preparing"):
+        elif state in (ModelState.LOADING, ModelState.PREPARING):
             loading = (
-                self.tr("Loading {model}…") if state == "loading" else self.tr("Preparing {model}…")
+                self.tr("Loading {model}…")
+                if state == ModelState.LOADING
+                else self.tr("Preparing {model}…")
             )
             self.message.setText(loading.format(model=detail))
-        elif state == "downloading":
+        elif state == ModelState.DOWNLOADING:
             self.message.setText(detail)
 
 
