@@ -34,6 +34,10 @@ DEFAULTS: dict[str, bool | int | str] = {
     "generation": "",
     # The folder of the last export or import.
     "files/last_folder": "",
+    # The window's geometry and dock layout, base64 of saveGeometry/saveState
+    # (ui/window/window_layout.py); "" or unreadable: the default layout.
+    "window/geometry": "",
+    "window/state": "",
 }
 
 _TRUE = ("true", "1", "yes", "on")

@@ -28,6 +28,9 @@ def test_show_settings_panel_hides_it_and_go_to_settings_brings_it_back(
     window = make_window(start=False)
     actions = {a.text(): a for a in window.view_menu.actions()}
     toggle, go = actions["Show settings panel"], actions["Go to settings"]
+    # Folded away by default on a 1000-pixel window (test_room_to_write.py).
+    assert not toggle.isChecked() and not window.settings_dock.isVisible()
+    toggle.trigger()
     assert toggle.isChecked() and window.settings_dock.isVisible()
     toggle.trigger()
     assert not window.settings_dock.isVisible()

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -37,6 +37,7 @@ from gpt2desk.ui.preferences import get_json, set_json
 from gpt2desk.ui.window.help_menu import HelpMenu
 from gpt2desk.ui.window.status_line import StatusLine
 from gpt2desk.ui.window.view_menu import AppearanceMenu
+from gpt2desk.ui.window.window_layout import DEFAULT_SIZE, WindowLayout
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setWindowTitle("gpt2desk")
-        self.resize(1000, 700)
+        self.resize(*DEFAULT_SIZE)
         self._offline = offline
         # Offline mode and Hub endpoint (mirror) from the Models dialog, kept between launches.
         self.hub_prefs = HubPrefs.load()
@@ -113,6 +114,9 @@ class MainWindow(QMainWindow):
         self.generate_menu.addAction(self.autocomplete.action)
         self._build_window_actions()
         self._update_buttons()
+        # Size, dock sizes and open docks of the last launch (all docks exist now).
+        self.layout_keeper = WindowLayout(self, self.workspace_ui.dock, self.settings_dock)
+        self.layout_keeper.restore()
 
     # -- construction --------------------------------------------------------
 
@@ -241,6 +245,8 @@ class MainWindow(QMainWindow):
             template = self.settings_panel.template() if mode is Mode.CHAT else None
         except SettingsError as exc:
             self.status_line.say(self.settings_panel.error_text(exc))
+            # The field to fix is in the settings panel: unfold it if it was folded away.
+            self.settings_dock.show()
             return
         # Adds the turns, shows them, clears the composer and starts the request.
         self.workspace_ui.send(text, mode, template, settings)
@@ -285,7 +291,13 @@ class MainWindow(QMainWindow):
     def _save_preferences(self) -> None:
         set_json("generation", self.settings_panel.state())
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.layout_keeper.shown()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.isVisible():  # closed once already: that close kept the layout
+            self.layout_keeper.save()
         self.hide()
         if self.models_dialog is not None:
             self.models_dialog.shutdown()
