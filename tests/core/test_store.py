@@ -149,7 +149,11 @@ def test_a_failed_migration_leaves_the_old_version(
     _make_version(tmp_path / DB_NAME, 1)
     import gpt2desk.core.store.database as store_module
 
-    broken = (*MIGRATIONS[:1], MIGRATIONS[1] + "; UPDATE conversations SET kind = NULL")
+    broken = (
+        *MIGRATIONS[:1],
+        MIGRATIONS[1] + "; UPDATE conversations SET kind = NULL",
+        *MIGRATIONS[2:],
+    )
     monkeypatch.setattr(store_module, "MIGRATIONS", broken)
     store = Store.open(tmp_path)
     assert store.in_memory  # refused to continue with a half-migrated file

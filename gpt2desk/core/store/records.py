@@ -196,6 +196,216 @@ class Records:
                 (key, enc(value)),
             )
 
+    # -- manuscripts (see gpt2desk.core.writing.manuscript_rows for the rows) -------
+
+    def load_manuscript(self, manuscript_id: str) -> dict[str, Any] | None:
+        """A manuscript as ``manuscript_rows.to_dict`` makes it, or None if there is none."""
+        row = self.conn.execute(
+            "SELECT text, runs, cursor, scroll FROM manuscripts WHERE id = ?", (manuscript_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        places = []
+        for r in self.conn.execute(
+            "SELECT id, parent_id, parent_alt, span_start, span_end, shown, visible "
+            "FROM manuscript_places WHERE manuscript_id = ? ORDER BY rowid",
+            (manuscript_id,),
+        ).fetchall():
+            alts = self.conn.execute(
+                "SELECT continuation_id, text, runs FROM manuscript_alternatives "
+                "WHERE place_id = ? ORDER BY idx",
+                (r[0],),
+            ).fetchall()
+            places.append(
+                {
+                    "id": r[0],
+                    "parent_id": r[1],
+                    "parent_alt": r[2],
+                    "start": r[3],
+                    "end": r[4],
+                    "shown": r[5],
+                    "visible": bool(r[6]),
+                    "alternatives": [
+                        {"continuation_id": a[0], "text": dec(a[1]), "runs": json.loads(a[2])}
+                        for a in alts
+                    ],
+                }
+            )
+        conts = [
+            {
+                "id": r[0],
+                "place_id": r[1],
+                "offset": r[2],
+                "model": dec(r[3]),
+                "settings": json.loads(r[4]),
+                "seed": r[5],
+                "prompt_tokens": r[6],
+                "new_tokens": r[7],
+                "created": r[8],
+                "status": r[9],
+                "reason": r[10],
+            }
+            for r in self.conn.execute(
+                "SELECT id, place_id, inserted_at, model, settings, seed, prompt_tokens, "
+                "new_tokens, created, status, reason FROM manuscript_continuations "
+                "WHERE manuscript_id = ? ORDER BY created, rowid",
+                (manuscript_id,),
+            )
+        ]
+        return {
+            "id": manuscript_id,
+            "text": dec(row[0]),
+            "runs": json.loads(row[1]),
+            "cursor": row[2],
+            "scroll": row[3],
+            "places": places,
+            "continuations": conts,
+        }
+
+    def drafts_without_manuscript(self) -> list[str]:
+        """Ids of draft conversations that have no manuscript yet (made before schema 3)."""
+        rows = self.conn.execute(
+            "SELECT c.id FROM conversations c WHERE c.kind = 'draft' "
+            "AND NOT EXISTS (SELECT 1 FROM manuscripts m WHERE m.id = c.id) ORDER BY c.updated"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def save_manuscript(self, manuscript: dict[str, Any]) -> None:
+        """Writes a whole manuscript (its conversation row must exist), dropping rows it lacks."""
+        with self.transaction():
+            mid = manuscript["id"]
+            fields = {k: manuscript.get(k) for k in ("text", "runs", "cursor", "scroll")}
+            self._put_manuscript_fields(mid, fields)
+            keep_places = [p["id"] for p in manuscript.get("places", ())]
+            keep_conts = [c["id"] for c in manuscript.get("continuations", ())]
+            self.conn.execute(
+                "DELETE FROM manuscript_places WHERE manuscript_id = ? "
+                "AND id NOT IN (SELECT value FROM json_each(?))",
+                (mid, json.dumps(keep_places)),
+            )
+            self.conn.execute(
+                "DELETE FROM manuscript_continuations WHERE manuscript_id = ? "
+                "AND id NOT IN (SELECT value FROM json_each(?))",
+                (mid, json.dumps(keep_conts)),
+            )
+            for place in manuscript.get("places", ()):
+                self._put_place(mid, place)
+            for cont in manuscript.get("continuations", ()):
+                self._put_continuation(mid, cont)
+
+    def apply_manuscript_changes(self, manuscript_id: str, changes: dict[str, Any]) -> None:
+        """Writes only the rows ``Manuscript.take_changes()`` names, in one transaction.
+
+        ``changes``: ``fields`` (text, runs, cursor, scroll: those present),
+        ``places`` and ``continuations`` (whole rows), ``removed_places`` and
+        ``removed_continuations`` (ids).
+        """
+        with self.transaction():
+            if changes.get("fields"):
+                self._put_manuscript_fields(manuscript_id, changes["fields"])
+            for pid in changes.get("removed_places", ()):
+                self.conn.execute(
+                    "DELETE FROM manuscript_places WHERE id = ? AND manuscript_id = ?",
+                    (pid, manuscript_id),
+                )
+            for cid in changes.get("removed_continuations", ()):
+                self.conn.execute(
+                    "DELETE FROM manuscript_continuations WHERE id = ? AND manuscript_id = ?",
+                    (cid, manuscript_id),
+                )
+            for place in changes.get("places", ()):
+                self._put_place(manuscript_id, place)
+            for cont in changes.get("continuations", ()):
+                self._put_continuation(manuscript_id, cont)
+
+    def _put_manuscript_fields(self, manuscript_id: str, fields: dict[str, Any]) -> None:
+        known = {"text", "runs", "cursor", "scroll"}
+        values = {k: v for k, v in fields.items() if k in known and v is not None}
+        if set(fields) - known:
+            raise ValueError(f"unknown columns {sorted(set(fields) - known)} of manuscripts")
+        if "text" in values:
+            values["text"] = enc(values["text"])
+        if "runs" in values:
+            values["runs"] = json.dumps(values["runs"])
+        self.conn.execute(
+            "INSERT INTO manuscripts(id, text) VALUES (?, x'') ON CONFLICT(id) DO NOTHING",
+            (manuscript_id,),
+        )
+        if values:
+            sets = ", ".join(f"{k} = ?" for k in values)
+            self.conn.execute(
+                f"UPDATE manuscripts SET {sets} WHERE id = ?", [*values.values(), manuscript_id]
+            )
+
+    def _put_place(self, manuscript_id: str, place: dict[str, Any]) -> None:
+        cols = (
+            "id",
+            "manuscript_id",
+            "parent_id",
+            "parent_alt",
+            "span_start",
+            "span_end",
+            "shown",
+            "visible",
+        )
+        values = (
+            place["id"],
+            manuscript_id,
+            place.get("parent_id"),
+            int(place.get("parent_alt") or 0),
+            int(place["start"]),
+            int(place["end"]),
+            int(place.get("shown") or 0),
+            int(bool(place.get("visible", True))),
+        )
+        self.conn.execute(_upsert_sql("manuscript_places", cols), values)
+        self.conn.execute("DELETE FROM manuscript_alternatives WHERE place_id = ?", (place["id"],))
+        self.conn.executemany(
+            "INSERT INTO manuscript_alternatives(place_id, idx, continuation_id, text, runs) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    place["id"],
+                    i,
+                    str(a.get("continuation_id") or ""),
+                    enc(a.get("text") or ""),
+                    json.dumps(a.get("runs") or []),
+                )
+                for i, a in enumerate(place.get("alternatives") or [])
+            ],
+        )
+
+    def _put_continuation(self, manuscript_id: str, cont: dict[str, Any]) -> None:
+        cols = (
+            "id",
+            "manuscript_id",
+            "place_id",
+            "inserted_at",
+            "model",
+            "settings",
+            "seed",
+            "prompt_tokens",
+            "new_tokens",
+            "created",
+            "status",
+            "reason",
+        )
+        values = (
+            cont["id"],
+            manuscript_id,
+            cont["place_id"],
+            int(cont["offset"]),
+            enc(cont.get("model") or ""),
+            json.dumps(cont.get("settings") or {}),
+            cont.get("seed"),
+            cont.get("prompt_tokens"),
+            cont.get("new_tokens"),
+            float(cont["created"]),
+            str(cont.get("status") or "done"),
+            cont.get("reason"),
+        )
+        self.conn.execute(_upsert_sql("manuscript_continuations", cols), values)
+
     def _delete(self, conversation_id: str) -> None:
         self.conn.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
         self.conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))

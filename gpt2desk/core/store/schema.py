@@ -48,6 +48,53 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE conversations ADD COLUMN scroll INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE app_state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
     """,
+    # 3: manuscripts (a draft as one document), beside the turns of the same
+    # conversation: its text with who wrote each character, the places with
+    # alternative texts, and one record per continuation the model wrote.
+    """
+    CREATE TABLE manuscripts (
+        id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        text BLOB NOT NULL,
+        runs TEXT NOT NULL DEFAULT '[]',
+        cursor INTEGER NOT NULL DEFAULT 0,
+        scroll INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE manuscript_places (
+        id TEXT PRIMARY KEY,
+        manuscript_id TEXT NOT NULL REFERENCES manuscripts(id) ON DELETE CASCADE,
+        parent_id TEXT,
+        parent_alt INTEGER NOT NULL DEFAULT 0,
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        shown INTEGER NOT NULL DEFAULT 0,
+        visible INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX manuscript_places_by_manuscript ON manuscript_places(manuscript_id);
+    CREATE TABLE manuscript_alternatives (
+        place_id TEXT NOT NULL REFERENCES manuscript_places(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        continuation_id TEXT NOT NULL,
+        text BLOB NOT NULL,
+        runs TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (place_id, idx)
+    );
+    CREATE TABLE manuscript_continuations (
+        id TEXT PRIMARY KEY,
+        manuscript_id TEXT NOT NULL REFERENCES manuscripts(id) ON DELETE CASCADE,
+        place_id TEXT NOT NULL,
+        inserted_at INTEGER NOT NULL,
+        model BLOB NOT NULL,
+        settings TEXT NOT NULL DEFAULT '{}',
+        seed INTEGER,
+        prompt_tokens INTEGER,
+        new_tokens INTEGER,
+        created REAL NOT NULL,
+        status TEXT NOT NULL DEFAULT 'done',
+        reason TEXT
+    );
+    CREATE INDEX manuscript_continuations_by_manuscript
+        ON manuscript_continuations(manuscript_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

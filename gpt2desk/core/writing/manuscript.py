@@ -1,0 +1,450 @@
+"""A draft as one document that the model continues in place.
+
+The text is one ``str``; :class:`~gpt2desk.core.writing.authorship.Authorship`
+says who wrote each character. Each continuation the model writes lives in a
+:class:`Place`: a span of the document with its alternatives (the texts a
+retry replaced), one of them shown. A place made by "Retry from here" lies
+inside the place it was cut from; a place inside an alternative that is not
+shown is hidden, its span kept relative to its parent's start.
+
+Every continuation (begun, retried, retried from here) and every choice of an
+alternative is one undoable :class:`Change`; typing is one too, contiguous
+typing merged. No Qt here; :meth:`Manuscript.take_changes` gives the rows a
+store must write.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gpt2desk.core.writing.authorship import WRITER, Authorship, Run
+from gpt2desk.core.writing.places import (
+    Alternative,
+    Change,
+    Continuation,
+    Place,
+    Region,
+    new_id,
+    shift,
+)
+
+__all__ = ["WRITER", "Alternative", "Change", "Continuation", "Manuscript", "Place", "Region"]
+
+
+@dataclass
+class _Pending:
+    label: str
+    place_id: str
+    old: Region
+    places_before: dict[str, Place | None]
+
+
+class Manuscript:
+    """One document, its authorship, continuations, alternatives and undo history."""
+
+    def __init__(
+        self, manuscript_id: str = "", text: str = "", clock: Callable[[], float] = time.time
+    ) -> None:
+        self.id = manuscript_id or new_id()
+        self.text = text
+        self.authorship = Authorship(len(text))
+        self.places: dict[str, Place] = {}
+        self.continuations: dict[str, Continuation] = {}
+        self.cursor = 0
+        self.scroll = 0
+        self.clock = clock
+        self.undo_stack: list[Change] = []
+        self.redo_stack: list[Change] = []
+        self.undo_limit = 200
+        self._merge_typing = False
+        self._pending: dict[str, _Pending] = {}
+        self._dirty_text = True
+        self._dirty_places: set[str] = set()
+        self._dirty_conts: set[str] = set(self.continuations)
+
+    # -- reading ---------------------------------------------------------------
+
+    def runs(self) -> list[Run]:
+        return self.authorship.runs()
+
+    def author_at(self, pos: int) -> str | None:
+        return self.authorship.author_at(pos)
+
+    def is_model_text(self, pos: int) -> bool:
+        return self.author_at(pos) in self.continuations
+
+    def place_at(self, pos: int) -> Place | None:
+        """The innermost shown place holding the character at ``pos``."""
+        inside = [p for p in self.places.values() if p.visible and p.start <= pos < p.end]
+        if not inside:
+            return None
+        return min(inside, key=lambda p: (p.end - p.start, -len(self._ancestors(p))))
+
+    def last_place(self) -> Place | None:
+        """The shown place of the newest continuation that is in the document."""
+        shown = [
+            self.continuations[p.continuation_id]
+            for p in self.places.values()
+            if p.visible and p.continuation_id in self.continuations
+        ]
+        if not shown:
+            return None
+        return self.places[max(shown, key=lambda c: c.created).place_id]
+
+    def alternatives(self, place_id: str) -> tuple[int, int]:
+        """``(shown index, count)``: "alternative i + 1 of n"."""
+        place = self.places[place_id]
+        return place.shown, len(place.alternatives)
+
+    def streaming(self) -> list[str]:
+        """Ids of continuations begun and not finished."""
+        return list(self._pending)
+
+    # -- the writer's edits ----------------------------------------------------
+
+    def edit(self, start: int, end: int, text: str, *, merge: bool = True) -> Change | None:
+        """The writer replaces ``[start, end)`` with ``text`` (one undo step; typing merges)."""
+        if start == end and not text:
+            return None
+        old = Region(self.text[start:end], tuple(self.authorship.slice(start, end)))
+        new = Region(text, ((0, len(text), WRITER),) if text else ())
+        self._splice(start, end, new, ())
+        for pending in self._pending.values():
+            for p in pending.places_before.values():
+                if p is not None and p.visible:
+                    shift(p, start, end, len(text), grow=False)
+        top = self.undo_stack[-1] if self.undo_stack else None
+        if (
+            merge
+            and self._merge_typing
+            and top is not None
+            and top.label == "Typing"
+            and not old.text
+            and start == top.start + len(top.new.text)
+        ):
+            top.new = Region(top.new.text + text, ((0, len(top.new.text) + len(text), WRITER),))
+            self.redo_stack.clear()
+            return top
+        change = Change("Typing", start, old, new)
+        self._push(change)
+        self._merge_typing = not old.text
+        return change
+
+    # -- continuations ---------------------------------------------------------
+
+    def begin(
+        self, offset: int, model: str, settings: dict[str, Any], seed: int | None = None
+    ) -> Continuation:
+        """A new continuation at ``offset`` (the end, or the cursor); stream into it."""
+        parent = self._innermost_containing(offset)
+        place = Place(
+            new_id(),
+            offset,
+            offset,
+            [],
+            parent_id=parent.id if parent else None,
+            parent_alt=parent.shown if parent else 0,
+        )
+        self.places[place.id] = place
+        pending = _Pending("Continue", place.id, Region(), {place.id: None})
+        return self._add_continuation(place, model, settings, seed, pending)
+
+    def stream(self, continuation_id: str, text: str) -> bool:
+        """Tokens appended at the continuation's end; False if it is not being written."""
+        if continuation_id not in self._pending or not text:
+            return False
+        place = self.places[self.continuations[continuation_id].place_id]
+        if not place.visible:
+            return False
+        region = Region(text, ((0, len(text), continuation_id),))
+        self._splice(place.end, place.end, region, (*self._ancestors(place), place.id))
+        return True
+
+    def finish(self, continuation_id: str, stats: dict[str, Any] | None = None) -> Change | None:
+        """The continuation ended (``reason`` "cancelled" = stopped, "failed"); one undo step."""
+        pending = self._pending.pop(continuation_id, None)
+        if pending is None:
+            return None
+        stats = stats or {}
+        cont = self.continuations[continuation_id]
+        for key in ("seed", "prompt_tokens", "new_tokens"):
+            if stats.get(key) is not None:
+                setattr(cont, key, stats[key])
+        cont.reason = stats.get("reason")
+        cont.status = {"cancelled": "stopped", "failed": "failed"}.get(str(cont.reason), "done")
+        self._dirty_conts.add(cont.id)
+        place = self.places[pending.place_id]
+        new = Region(
+            self.text[place.start : place.end],
+            tuple(self.authorship.slice(place.start, place.end)),
+        )
+        ids = [*pending.places_before, *self._descendants(place.id)]
+        change = Change(
+            pending.label,
+            place.start,
+            pending.old,
+            new,
+            tuple(self._ancestors(place)),
+            pending.places_before,
+            self._capture(ids),
+            {cont.id: None},
+            {cont.id: cont.copy()},
+        )
+        self._push(change)
+        return change
+
+    def retry(
+        self,
+        model: str,
+        settings: dict[str, Any],
+        place_id: str | None = None,
+        seed: int | None = None,
+    ) -> Continuation | None:
+        """A new continuation in place of the last one (or ``place_id``'s); the old text stays
+        as an alternative."""
+        place = self.places.get(place_id) if place_id else self.last_place()
+        if place is None or not place.visible or self._pending:
+            return None
+        before = self._capture([place.id, *self._descendants(place.id)])
+        return self._retry(place, model, settings, seed, "Retry", before)
+
+    def retry_from(
+        self, pos: int, model: str, settings: dict[str, Any], seed: int | None = None
+    ) -> Continuation | None:
+        """ "Retry from here": what the continuation at ``pos`` wrote from ``pos`` on is
+        replaced by a new continuation; the old tail stays as an alternative."""
+        place = self.place_at(pos)
+        if place is None or self._pending or not self.is_model_text(pos):
+            return None
+        if pos == place.start:
+            return self.retry(model, settings, place.id, seed)
+        moved = [
+            p
+            for p in self.places.values()
+            if p.parent_id == place.id and p.parent_alt == place.shown and p.start >= pos
+        ]
+        tail = Place(
+            new_id(),
+            pos,
+            place.end,
+            [Alternative(place.continuation_id)],
+            parent_id=place.id,
+            parent_alt=place.shown,
+        )
+        ids = [tail.id]
+        for p in moved:
+            ids += [p.id, *self._descendants(p.id)]
+        before = self._capture(ids)
+        self.places[tail.id] = tail
+        for p in moved:
+            p.parent_id, p.parent_alt = tail.id, 0
+            self._dirty_places.add(p.id)
+        return self._retry(tail, model, settings, seed, "Retry from here", before)
+
+    def choose(self, place_id: str, index: int) -> Change | None:
+        """Shows alternative ``index`` of a place (one undo step)."""
+        place = self.places.get(place_id)
+        if place is None or not place.visible or self._pending:
+            return None
+        if index == place.shown or not 0 <= index < len(place.alternatives):
+            return None
+        ids = [place.id, *self._descendants(place.id)]
+        before = self._capture(ids)
+        start, old = place.start, self._hide_shown(place)
+        alt = place.alternatives[index]
+        place.alternatives[index] = Alternative(alt.continuation_id)
+        place.shown = index
+        new = Region(alt.text, alt.runs)
+        self._splice(place.start, place.end, new, (*self._ancestors(place), place.id))
+        self._show_children(place)
+        change = Change(
+            "Choose alternative",
+            start,
+            old,
+            new,
+            tuple(self._ancestors(place)),
+            before,
+            self._capture(ids),
+        )
+        self._push(change)
+        return change
+
+    # -- undo --------------------------------------------------------------------
+
+    def undo(self) -> Change | None:
+        if not self.undo_stack or self._pending:
+            return None
+        change = self.undo_stack.pop()
+        self._apply(change, change.new, change.old, change.places_before, change.conts_before)
+        self.redo_stack.append(change)
+        return change
+
+    def redo(self) -> Change | None:
+        if not self.redo_stack or self._pending:
+            return None
+        change = self.redo_stack.pop()
+        self._apply(change, change.old, change.new, change.places_after, change.conts_after)
+        self.undo_stack.append(change)
+        return change
+
+    def _apply(
+        self,
+        change: Change,
+        now: Region,
+        then: Region,
+        places: dict[str, Place | None],
+        conts: dict[str, Continuation | None],
+    ) -> None:
+        self._merge_typing = False
+        end = change.start + len(now.text)
+        self._splice(change.start, end, then, change.grow)
+        for pid, place in places.items():
+            self._dirty_places.add(pid)
+            if place is None:
+                self.places.pop(pid, None)
+            else:
+                self.places[pid] = place.copy()
+        for cid, cont in conts.items():
+            self._dirty_conts.add(cid)
+            if cont is None:
+                self.continuations.pop(cid, None)
+            else:
+                self.continuations[cid] = cont.copy()
+
+    def _push(self, change: Change) -> None:
+        self._merge_typing = False
+        self.undo_stack.append(change)
+        del self.undo_stack[: -self.undo_limit]
+        self.redo_stack.clear()
+
+    # -- saving ------------------------------------------------------------------
+
+    def take_changes(self) -> dict[str, Any]:
+        """The rows changed since the last call (for ``Store.apply_manuscript_changes``)."""
+        from gpt2desk.core.writing.manuscript_rows import changes
+
+        out = changes(self, self._dirty_text, self._dirty_places, self._dirty_conts)
+        self._dirty_text = False
+        self._dirty_places = set()
+        self._dirty_conts = set()
+        return out
+
+    def mark_saved(self) -> None:
+        """Nothing is waiting to be saved (just loaded, or saved whole)."""
+        self._dirty_text, self._dirty_places, self._dirty_conts = False, set(), set()
+
+    # -- inside ------------------------------------------------------------------
+
+    def _add_continuation(
+        self,
+        place: Place,
+        model: str,
+        settings: dict[str, Any],
+        seed: int | None,
+        pending: _Pending,
+    ) -> Continuation:
+        cont = Continuation(new_id(), place.id, place.start, model, dict(settings), self.clock())
+        cont.seed = seed
+        self.continuations[cont.id] = cont
+        self._dirty_conts.add(cont.id)
+        place.alternatives.append(Alternative(cont.id))
+        place.shown = len(place.alternatives) - 1
+        self._dirty_places.add(place.id)
+        self._pending[cont.id] = pending
+        self._merge_typing = False
+        return cont
+
+    def _retry(
+        self,
+        place: Place,
+        model: str,
+        settings: dict[str, Any],
+        seed: int | None,
+        label: str,
+        before: dict[str, Place | None],
+    ) -> Continuation:
+        old = self._hide_shown(place)
+        self._splice(place.start, place.end, Region(), ())
+        pending = _Pending(label, place.id, old, before)
+        return self._add_continuation(place, model, settings, seed, pending)
+
+    def _hide_shown(self, place: Place) -> Region:
+        """Keeps the shown text as its alternative and hides the places inside it."""
+        region = Region(
+            self.text[place.start : place.end],
+            tuple(self.authorship.slice(place.start, place.end)),
+        )
+        cid = place.alternatives[place.shown].continuation_id
+        place.alternatives[place.shown] = Alternative(cid, region.text, region.runs)
+        inside = self._visible_below(place)
+        for p in reversed(inside):  # children before their parents: parents still absolute
+            parent = self.places[p.parent_id or ""]
+            p.start, p.end, p.visible = p.start - parent.start, p.end - parent.start, False
+            self._dirty_places.add(p.id)
+        self._dirty_places.add(place.id)
+        return region
+
+    def _show_children(self, place: Place) -> None:
+        todo = [place]
+        while todo:
+            parent = todo.pop(0)
+            for p in self.places.values():
+                if p.parent_id == parent.id and p.parent_alt == parent.shown and not p.visible:
+                    p.start, p.end, p.visible = p.start + parent.start, p.end + parent.start, True
+                    self._dirty_places.add(p.id)
+                    todo.append(p)
+
+    def _visible_below(self, place: Place) -> list[Place]:
+        """Shown places inside ``place``, parents before children."""
+        out: list[Place] = []
+        todo = [place]
+        while todo:
+            parent = todo.pop(0)
+            kids = [
+                p
+                for p in self.places.values()
+                if p.parent_id == parent.id and p.parent_alt == parent.shown and p.visible
+            ]
+            out += kids
+            todo += kids
+        return out
+
+    def _descendants(self, place_id: str) -> list[str]:
+        out: list[str] = []
+        todo = [place_id]
+        while todo:
+            pid = todo.pop()
+            kids = [p.id for p in self.places.values() if p.parent_id == pid]
+            out += kids
+            todo += kids
+        return out
+
+    def _ancestors(self, place: Place) -> list[str]:
+        out: list[str] = []
+        pid = place.parent_id
+        while pid is not None and pid in self.places:
+            out.append(pid)
+            pid = self.places[pid].parent_id
+        return out
+
+    def _innermost_containing(self, pos: int) -> Place | None:
+        inside = [p for p in self.places.values() if p.visible and p.start < pos < p.end]
+        return min(inside, key=lambda p: p.end - p.start) if inside else None
+
+    def _capture(self, ids: Iterable[str]) -> dict[str, Place | None]:
+        return {pid: (self.places[pid].copy() if pid in self.places else None) for pid in ids}
+
+    def _splice(self, start: int, end: int, region: Region, grow: Sequence[str]) -> None:
+        """The one place text and authorship change; shown places move with the text."""
+        if not 0 <= start <= end <= len(self.text):
+            raise IndexError(f"span {start}..{end} outside 0..{len(self.text)}")
+        self.text = self.text[:start] + region.text + self.text[end:]
+        self.authorship.replace(start, end, region.runs)
+        self._dirty_text = True
+        growing = set(grow)
+        for p in self.places.values():
+            if p.visible and shift(p, start, end, len(region.text), grow=p.id in growing):
+                self._dirty_places.add(p.id)

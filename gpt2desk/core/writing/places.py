@@ -1,0 +1,118 @@
+"""The pieces of a manuscript: continuation records, places and their alternatives, undo steps.
+
+See :mod:`gpt2desk.core.writing.manuscript` for how they fit together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from gpt2desk.core.writing.authorship import Run
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Continuation:
+    """What the model was asked and what it did, for one continuation.
+
+    Attributes:
+        offset: Where in the document it was inserted, when it began.
+        status: "streaming", "done", "stopped" or "failed".
+    """
+
+    id: str
+    place_id: str
+    offset: int
+    model: str
+    settings: dict[str, Any]
+    created: float
+    seed: int | None = None
+    prompt_tokens: int | None = None
+    new_tokens: int | None = None
+    status: str = "streaming"
+    reason: str | None = None
+
+    def copy(self) -> Continuation:
+        return replace(self, settings=dict(self.settings))
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One text of a place; ``text``/``runs`` are kept only while it is not shown."""
+
+    continuation_id: str
+    text: str = ""
+    runs: tuple[Run, ...] = ()
+
+
+@dataclass
+class Place:
+    """A spot in the document with alternative texts (see the module docstring)."""
+
+    id: str
+    start: int
+    end: int
+    alternatives: list[Alternative]
+    shown: int = 0
+    parent_id: str | None = None
+    parent_alt: int = 0
+    visible: bool = True
+
+    def copy(self) -> Place:
+        return replace(self, alternatives=list(self.alternatives))
+
+    @property
+    def continuation_id(self) -> str:
+        return self.alternatives[self.shown].continuation_id
+
+
+@dataclass(frozen=True)
+class Region:
+    text: str = ""
+    runs: tuple[Run, ...] = ()
+
+
+@dataclass
+class Change:
+    """One undoable step: ``[start, start + len(old.text))`` became ``new``.
+
+    ``places_*``/``conts_*`` are copies of the places and continuations the
+    step touched (None = absent); ``grow`` are the places that contain it.
+    """
+
+    label: str
+    start: int
+    old: Region
+    new: Region
+    grow: tuple[str, ...] = ()
+    places_before: dict[str, Place | None] = field(default_factory=dict)
+    places_after: dict[str, Place | None] = field(default_factory=dict)
+    conts_before: dict[str, Continuation | None] = field(default_factory=dict)
+    conts_after: dict[str, Continuation | None] = field(default_factory=dict)
+
+
+def shift(place: Place, start: int, end: int, length: int, *, grow: bool) -> bool:
+    """Moves a shown place for ``[start, end)`` replaced by ``length`` characters.
+
+    The new text is inside the place when it replaces text of the place, is
+    inserted strictly inside it, or when the place is one of ``grow`` (the
+    continuation being written and the places holding it); else a place at
+    or after ``start`` moves after the new text.
+    """
+    s0, e0 = place.start, place.end
+
+    def cut(x: int) -> int:
+        return x if x <= start else (start if x <= end else x - (end - start))
+
+    s, e = cut(s0), cut(e0)
+    if grow or (end > start and s0 <= start and end <= e0) or s0 < start < e0:
+        e += length
+    elif s >= start:
+        s, e = s + length, e + length
+    place.start, place.end = s, e
+    return (s, e) != (s0, e0)
