@@ -36,6 +36,8 @@ class Authorship:
         return self._length
 
     def runs(self) -> list[Run]:
+        if not self._starts:
+            return []
         ends = [*self._starts[1:], self._length]
         return list(zip(self._starts, ends, self._authors, strict=True))
 

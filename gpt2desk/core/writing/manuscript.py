@@ -78,10 +78,16 @@ class Manuscript:
 
     def place_at(self, pos: int) -> Place | None:
         """The innermost shown place holding the character at ``pos``."""
+        inside = self.places_at(pos)
+        return inside[0] if inside else None
+
+    def places_at(self, pos: int) -> list[Place]:
+        """The shown places holding the character at ``pos``, innermost first.
+
+        The ◀ ▶ bar belongs to the first of them with more than one alternative.
+        """
         inside = [p for p in self.places.values() if p.visible and p.start <= pos < p.end]
-        if not inside:
-            return None
-        return min(inside, key=lambda p: (p.end - p.start, -len(self._ancestors(p))))
+        return sorted(inside, key=lambda p: (p.end - p.start, -len(self._ancestors(p))))
 
     def last_place(self) -> Place | None:
         """The shown place of the newest continuation that is in the document."""

@@ -42,6 +42,7 @@ class _Built:
     runs: list[Run] = field(default_factory=list)
     places: list[dict[str, Any]] = field(default_factory=list)
     conts: list[dict[str, Any]] = field(default_factory=list)
+    base: int = 0  # where this text starts in the document (for continuation offsets)
 
     def add(self, text: str, author: str) -> None:
         if text:
@@ -130,7 +131,7 @@ def _fork(
             _branch(conv, version, out, place["id"], i, fork_here=False)
             place["alternatives"].append({"continuation_id": cid, "text": "", "runs": []})
             continue
-        sub = _Built()
+        sub = _Built(base=out.length)
         _branch(conv, version, sub, place["id"], i, fork_here=False)
         _hide(sub.places, place["id"])
         out.places += sub.places
@@ -168,7 +169,7 @@ def _segment(turn: Turn, out: _Built, parent_id: str | None, parent_alt: int) ->
         {
             "id": turn.id,
             "place_id": pid,
-            "offset": start,
+            "offset": out.base + start,
             "model": str(first.get("model") or ""),
             "settings": dict(first.get("settings") or {}),
             "created": turn.created,
