@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gpt2desk.core.i18n import UserError
-from gpt2desk.core.writing.prompts import ChatTemplate, Mode
+from gpt2desk.core.writing.prompts import ChatTemplate, Mode, join_draft
 
 TITLE_WORDS = 6
 TITLE_CHARS = 60
@@ -171,13 +171,14 @@ class Conversation:
     ) -> tuple[str, tuple[str, ...]]:
         """The prompt that continues the path up to and including ``upto``.
 
-        A draft is the turns' text joined verbatim. A chat is a transcript;
+        A draft is the turns' text joined as the writer sees it (a writer's
+        turn after model text gets a space, prompts.join_draft). A chat is a transcript;
         when ``upto`` is a model turn, the prompt ends with its text so the
         model continues it.
         """
         path = self._path_to(upto)
         if Mode(mode) is Mode.CONTINUE:
-            return "".join(t.text for t in path), ()
+            return join_draft((t.role, t.text) for t in path), ()
         template = template or ChatTemplate()
         template.validate()
         if path and path[-1].role == "assistant":
@@ -199,7 +200,7 @@ class Conversation:
         """The prompt that sending ``text`` now would build."""
         path = self.path()
         if Mode(mode) is Mode.CONTINUE:
-            return "".join(t.text for t in path) + text, ()
+            return join_draft([*((t.role, t.text) for t in path), ("user", text)]), ()
         template = template or ChatTemplate()
         template.validate()
         return template.render([(t.role, t.text) for t in path], text), template.stop_strings()
@@ -299,9 +300,9 @@ def to_markdown(conv: Conversation, user_name: str = "You") -> str:
 
 
 def to_plain_text(conv: Conversation, user_name: str = "You") -> str:
-    """The shown path as plain text; a draft is just its text."""
+    """The shown path as plain text; a draft is just its text (as the model reads it)."""
     if conv.kind == "draft":
-        return "".join(t.text for t in conv.path())
+        return join_draft((t.role, t.text) for t in conv.path())
     parts = []
     for turn in conv.path():
         name = user_name if turn.role == "user" else (conv.model or "Model")
