@@ -10,7 +10,7 @@ import pytest
 
 from gpt2desk.core.store.database import Store
 from gpt2desk.core.writing.authorship import WRITER, Authorship
-from gpt2desk.core.writing.manuscript import Manuscript
+from gpt2desk.core.writing.manuscript import Busy, Manuscript
 from gpt2desk.core.writing.manuscript_rows import from_dict, to_dict
 from gpt2desk.core.writing.turns import Conversation
 
@@ -92,17 +92,20 @@ def test_continue_at_cursor_inserts_inside_the_text_and_the_rest_moves() -> None
     assert m.runs() == [(0, 6, WRITER), (6, 19, cid), (19, 24, WRITER)]
 
 
-def test_tokens_go_to_the_continuations_end_while_the_writer_types_before_it() -> None:
+def test_the_document_is_read_only_while_the_model_writes() -> None:
     m = Manuscript(text="abc")
     cont = m.begin(3, "gpt2", SETTINGS)
     m.stream(cont.id, "XY")
-    m.edit(0, 0, "123")  # the writer types at the start meanwhile
+    with pytest.raises(Busy):
+        m.edit(0, 0, "123")
     m.stream(cont.id, "Z")
-    m.finish(cont.id)
-    assert m.text == "123abcXYZ"
+    m.finish(cont.id, {"reason": "cancelled"})
+    assert m.text == "abcXYZ"
+    m.edit(0, 0, "123")  # stopped: the writer types again
     assert authors(m) == "wwwwww000"
-    m.undo()  # the continuation goes in one step, the typing stays
-    assert m.text == "123abc"
+    m.undo()
+    m.undo()  # the continuation goes in one step
+    assert m.text == "abc"
 
 
 def test_retry_keeps_the_old_text_as_an_alternative_and_choosing_brings_it_back() -> None:
@@ -291,3 +294,81 @@ def test_an_edit_outside_the_text_is_refused_unchanged(bad: tuple[int, int]) -> 
     with pytest.raises(IndexError):
         m.edit(bad[0], bad[1], "x")
     assert m.text == "abc" and m.runs() == [(0, 3, WRITER)]
+
+
+def check(m: Manuscript) -> None:
+    """What must hold after any step: runs cover the text, shown places nest inside it."""
+    runs = m.runs()
+    assert sum(e - s for s, e, _ in runs) == len(m.text)
+    assert all(a == WRITER or a in m.continuations for _, _, a in runs)
+    for p in m.places.values():
+        assert 0 <= p.shown < len(p.alternatives)
+        assert p.start <= p.end
+        if p.visible:
+            assert p.end <= len(m.text)
+            parent = m.places.get(p.parent_id or "")
+            if parent is not None:
+                assert parent.visible and p.parent_alt == parent.shown
+                assert parent.start <= p.start and p.end <= parent.end
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_writing_keeps_everything_consistent_and_undoes_to_the_start(
+    seed: int, tmp_path: Path
+) -> None:
+    rng = random.Random(seed)
+    m = Manuscript("fz", "The start. ")
+    store = store_with_draft(tmp_path, "fz")
+    store.save_manuscript(to_dict(m))
+    m.take_changes()
+    for step in range(60):
+        n = len(m.text)
+        op = rng.choice(["type", "delete", "continue", "retry", "from", "choose", "undo", "redo"])
+        if op == "type":
+            pos = rng.randint(0, n)
+            m.edit(pos, pos, rng.choice(["a", "bc", " "]))
+        elif op == "delete" and n:
+            a = rng.randint(0, n - 1)
+            m.edit(a, min(n, a + rng.randint(1, 4)), rng.choice(["", "X"]))
+        elif op == "continue":
+            cont = m.begin(rng.choice([n, rng.randint(0, n)]), "gpt2", SETTINGS)
+            for _ in range(rng.randint(0, 3)):
+                m.stream(cont.id, f" t{step}")
+            m.finish(cont.id, {"reason": rng.choice(["length", "cancelled"])})
+        elif op in ("retry", "from"):
+            model_pos = [i for i in range(n) if m.is_model_text(i)]
+            if op == "retry":
+                cont = m.retry("gpt2", SETTINGS)
+            else:
+                cont = m.retry_from(rng.choice(model_pos), "gpt2", SETTINGS) if model_pos else None
+            if cont is not None:
+                m.stream(cont.id, f" r{step}")
+                m.finish(cont.id)
+        elif op == "choose":
+            forks = [p for p in m.places.values() if p.visible and len(p.alternatives) > 1]
+            if forks:
+                p = rng.choice(forks)
+                m.choose(p.id, rng.randrange(len(p.alternatives)))
+        elif op == "undo":
+            m.undo()
+        else:
+            m.redo()
+        check(m)
+        if rng.random() < 0.3:
+            store.apply_manuscript_changes("fz", m.take_changes())
+    store.apply_manuscript_changes("fz", m.take_changes())
+    loaded = store.load_manuscript("fz")
+    assert loaded is not None
+    assert to_dict(from_dict(loaded)) == to_dict(m)
+    final = (m.text, m.runs())
+    undone = 0
+    while m.undo() is not None:
+        undone += 1
+        check(m)
+    assert m.text == "The start. " and m.runs() == [(0, 11, WRITER)]
+    assert not m.places
+    for _ in range(undone):
+        m.redo()
+        check(m)
+    assert (m.text, m.runs()) == final
+    store.close()

@@ -31,7 +31,16 @@ from gpt2desk.core.writing.places import (
     shift,
 )
 
-__all__ = ["WRITER", "Alternative", "Change", "Continuation", "Manuscript", "Place", "Region"]
+__all__ = [
+    "WRITER",
+    "Alternative",
+    "Busy",
+    "Change",
+    "Continuation",
+    "Manuscript",
+    "Place",
+    "Region",
+]
 
 
 @dataclass
@@ -40,6 +49,10 @@ class _Pending:
     place_id: str
     old: Region
     places_before: dict[str, Place | None]
+
+
+class Busy(RuntimeError):
+    """A change the document cannot take while a continuation is being written."""
 
 
 class Manuscript:
@@ -112,16 +125,21 @@ class Manuscript:
     # -- the writer's edits ----------------------------------------------------
 
     def edit(self, start: int, end: int, text: str, *, merge: bool = True) -> Change | None:
-        """The writer replaces ``[start, end)`` with ``text`` (one undo step; typing merges)."""
+        """The writer replaces ``[start, end)`` with ``text`` (one undo step; typing merges).
+
+        Raises:
+            Busy: A continuation is being written: the document is read-only
+                until it ends (Esc stops it within a token), so that every undo
+                step applies to the document it was made on.
+        """
+        if self._pending:
+            raise Busy("the model is writing")
         if start == end and not text:
             return None
         old = Region(self.text[start:end], tuple(self.authorship.slice(start, end)))
         new = Region(text, ((0, len(text), WRITER),) if text else ())
+        spans = self._spans()
         self._splice(start, end, new, ())
-        for pending in self._pending.values():
-            for p in pending.places_before.values():
-                if p is not None and p.visible:
-                    shift(p, start, end, len(text), grow=False)
         top = self.undo_stack[-1] if self.undo_stack else None
         if (
             merge
@@ -132,9 +150,10 @@ class Manuscript:
             and start == top.start + len(top.new.text)
         ):
             top.new = Region(top.new.text + text, ((0, len(top.new.text) + len(text), WRITER),))
+            top.spans_after = self._spans()
             self.redo_stack.clear()
             return top
-        change = Change("Typing", start, old, new)
+        change = Change("Typing", start, old, new, spans_before=spans, spans_after=self._spans())
         self._push(change)
         self._merge_typing = not old.text
         return change
@@ -285,6 +304,7 @@ class Manuscript:
             return None
         change = self.undo_stack.pop()
         self._apply(change, change.new, change.old, change.places_before, change.conts_before)
+        self._set_spans(change.spans_before)
         self.redo_stack.append(change)
         return change
 
@@ -293,6 +313,7 @@ class Manuscript:
             return None
         change = self.redo_stack.pop()
         self._apply(change, change.old, change.new, change.places_after, change.conts_after)
+        self._set_spans(change.spans_after)
         self.undo_stack.append(change)
         return change
 
@@ -319,6 +340,16 @@ class Manuscript:
                 self.continuations.pop(cid, None)
             else:
                 self.continuations[cid] = cont.copy()
+
+    def _spans(self) -> dict[str, tuple[int, int]]:
+        return {p.id: (p.start, p.end) for p in self.places.values() if p.visible}
+
+    def _set_spans(self, spans: dict[str, tuple[int, int]]) -> None:
+        for pid, (start, end) in spans.items():
+            place = self.places.get(pid)
+            if place is not None and place.visible and (place.start, place.end) != (start, end):
+                place.start, place.end = start, end
+                self._dirty_places.add(pid)
 
     def _push(self, change: Change) -> None:
         self._merge_typing = False
@@ -451,6 +482,25 @@ class Manuscript:
         self.authorship.replace(start, end, region.runs)
         self._dirty_text = True
         growing = set(grow)
-        for p in self.places.values():
-            if p.visible and shift(p, start, end, len(region.text), grow=p.id in growing):
+        moved = [
+            p
+            for p in self.places.values()
+            if p.visible and shift(p, start, end, len(region.text), grow=p.id in growing)
+        ]
+        for p in moved:
+            self._dirty_places.add(p.id)
+        if moved:
+            self._keep_nested()
+
+    def _keep_nested(self) -> None:
+        """An empty place at its parent's end stays there when the writer types after it."""
+        shown = [p for p in self.places.values() if p.visible and p.parent_id is not None]
+        for p in sorted(shown, key=lambda p: len(self._ancestors(p))):
+            parent = self.places.get(p.parent_id or "")
+            if parent is None:
+                continue
+            s = min(max(p.start, parent.start), parent.end)
+            e = min(max(p.end, s), parent.end)
+            if (s, e) != (p.start, p.end):
+                p.start, p.end = s, e
                 self._dirty_places.add(p.id)

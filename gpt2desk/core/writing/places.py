@@ -94,6 +94,10 @@ class Change:
     places_after: dict[str, Place | None] = field(default_factory=dict)
     conts_before: dict[str, Continuation | None] = field(default_factory=dict)
     conts_after: dict[str, Continuation | None] = field(default_factory=dict)
+    # Spans of the shown places around a writer's edit: the edit's inverse
+    # cannot tell where an emptied place was, so undo and redo set them.
+    spans_before: dict[str, tuple[int, int]] = field(default_factory=dict)
+    spans_after: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def shift(place: Place, start: int, end: int, length: int, *, grow: bool) -> bool:
