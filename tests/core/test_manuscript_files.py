@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from gpt2desk.core.store.database import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Store, _statements
 from gpt2desk.core.writing.authorship import WRITER
@@ -173,7 +176,15 @@ def test_drafts_of_schema_2_get_manuscripts_beside_their_turns(tmp_path: Path) -
     assert len(backups) == 1
     store.save_conversation(chat.to_dict())
     assert convert_drafts(store) == [conv.id]  # chats are left alone
+    copies = list(tmp_path.glob(f"{DB_NAME}.drafts-*.bak"))
+    assert len(copies) == 1  # a copy from before the conversion
+    kept = sqlite3.connect(copies[0])
+    assert kept.execute("SELECT count(*) FROM manuscripts").fetchone()[0] == 0
+    assert kept.execute(ROWS, (conv.id,)).fetchall() == before
+    kept.close()
+    copies[0].unlink()
     assert convert_drafts(store) == []  # once only
+    assert list(tmp_path.glob(f"{DB_NAME}.drafts-*.bak")) == []
     store.close()
 
     store = Store.open(tmp_path)
@@ -210,3 +221,64 @@ def test_a_manuscript_without_a_conversation_row_is_refused(tmp_path: Path) -> N
         raise AssertionError("a manuscript needs its conversation")
     assert store.load_manuscript("nobody") is None
     store.close()
+
+
+def leaf_texts(conv: Conversation) -> set[str]:
+    """Every text the draft can show: each path from the first turns to a last one."""
+    out: set[str] = set()
+
+    def walk(parent: str | None, text: str) -> None:
+        kids = conv.children(parent)
+        if not kids:
+            out.add(text)
+        for kid in kids:
+            walk(kid.id, text + kid.text)
+
+    walk(None, "")
+    return out
+
+
+def reachable_texts(m: Manuscript) -> set[str]:
+    """Every text choosing alternatives can show."""
+    out: set[str] = set()
+    seen: set[tuple[tuple[str, int], ...]] = set()
+
+    def walk() -> None:
+        state = tuple(sorted((p.id, p.shown) for p in m.places.values()))
+        if state in seen:
+            return
+        seen.add(state)
+        out.add(m.text)
+        forks = [p for p in m.places.values() if p.visible and len(p.alternatives) > 1]
+        for place in forks:
+            for i in range(len(place.alternatives)):
+                if m.choose(place.id, i) is not None:
+                    walk()
+                    m.undo()
+
+    walk()
+    return out
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_every_branch_of_a_random_draft_can_be_shown_again(seed: int) -> None:
+    rng = random.Random(seed)
+    conv = Conversation.new("draft")
+    for k in range(rng.randint(1, 9)):
+        parent = rng.choice([None, *conv.turns]) if conv.turns else None
+        role = rng.choice(["user", "assistant"])
+        turn = conv.add_turn(parent, role, rng.choice(["", f" {role[0]}{k}", f" x{k}\ud800"]))
+        if role == "assistant":
+            turn.passages = [passage(seed=k)]
+    for tid in rng.sample(list(conv.turns), k=len(conv.turns) // 2):
+        conv.choose(tid)
+    m = from_draft(conv)
+    assert m.text == "".join(t.text for t in conv.path())
+    for s, e, author in m.runs():
+        turn = conv.turns.get(author)
+        assert author == WRITER or (turn is not None and turn.role == "assistant")
+        assert turn is None or m.text[s:e] in turn.text
+    assert reachable_texts(m) == leaf_texts(conv)
+    assert set(m.continuations) == {t.id for t in conv.turns.values() if t.role == "assistant"}
+    back = from_dict(to_dict(m))
+    assert reachable_texts(back) == leaf_texts(conv)

@@ -27,8 +27,13 @@ from gpt2desk.core.writing.places import (
     Continuation,
     Place,
     Region,
+    ancestors,
+    descendants,
+    hide_below,
+    keep_nested,
     new_id,
     shift,
+    show_below,
 )
 
 __all__ = [
@@ -100,7 +105,7 @@ class Manuscript:
         The ◀ ▶ bar belongs to the first of them with more than one alternative.
         """
         inside = [p for p in self.places.values() if p.visible and p.start <= pos < p.end]
-        return sorted(inside, key=lambda p: (p.end - p.start, -len(self._ancestors(p))))
+        return sorted(inside, key=lambda p: (p.end - p.start, -len(ancestors(self.places, p))))
 
     def last_place(self) -> Place | None:
         """The shown place of the newest continuation that is in the document."""
@@ -185,7 +190,7 @@ class Manuscript:
         if not place.visible:
             return False
         region = Region(text, ((0, len(text), continuation_id),))
-        self._splice(place.end, place.end, region, (*self._ancestors(place), place.id))
+        self._splice(place.end, place.end, region, (*ancestors(self.places, place), place.id))
         return True
 
     def finish(self, continuation_id: str, stats: dict[str, Any] | None = None) -> Change | None:
@@ -206,13 +211,13 @@ class Manuscript:
             self.text[place.start : place.end],
             tuple(self.authorship.slice(place.start, place.end)),
         )
-        ids = [*pending.places_before, *self._descendants(place.id)]
+        ids = [*pending.places_before, *descendants(self.places, place.id)]
         change = Change(
             pending.label,
             place.start,
             pending.old,
             new,
-            tuple(self._ancestors(place)),
+            tuple(ancestors(self.places, place)),
             pending.places_before,
             self._capture(ids),
             {cont.id: None},
@@ -233,7 +238,7 @@ class Manuscript:
         place = self.places.get(place_id) if place_id else self.last_place()
         if place is None or not place.visible or self._pending:
             return None
-        before = self._capture([place.id, *self._descendants(place.id)])
+        before = self._capture([place.id, *descendants(self.places, place.id)])
         return self._retry(place, model, settings, seed, "Retry", before)
 
     def retry_from(
@@ -261,7 +266,7 @@ class Manuscript:
         )
         ids = [tail.id]
         for p in moved:
-            ids += [p.id, *self._descendants(p.id)]
+            ids += [p.id, *descendants(self.places, p.id)]
         before = self._capture(ids)
         self.places[tail.id] = tail
         for p in moved:
@@ -276,21 +281,21 @@ class Manuscript:
             return None
         if index == place.shown or not 0 <= index < len(place.alternatives):
             return None
-        ids = [place.id, *self._descendants(place.id)]
+        ids = [place.id, *descendants(self.places, place.id)]
         before = self._capture(ids)
         start, old = place.start, self._hide_shown(place)
         alt = place.alternatives[index]
         place.alternatives[index] = Alternative(alt.continuation_id)
         place.shown = index
         new = Region(alt.text, alt.runs)
-        self._splice(place.start, place.end, new, (*self._ancestors(place), place.id))
-        self._show_children(place)
+        self._splice(place.start, place.end, new, (*ancestors(self.places, place), place.id))
+        self._dirty_places.update(show_below(self.places, place))
         change = Change(
             "Choose alternative",
             start,
             old,
             new,
-            tuple(self._ancestors(place)),
+            tuple(ancestors(self.places, place)),
             before,
             self._capture(ids),
         )
@@ -416,56 +421,9 @@ class Manuscript:
         )
         cid = place.alternatives[place.shown].continuation_id
         place.alternatives[place.shown] = Alternative(cid, region.text, region.runs)
-        inside = self._visible_below(place)
-        for p in reversed(inside):  # children before their parents: parents still absolute
-            parent = self.places[p.parent_id or ""]
-            p.start, p.end, p.visible = p.start - parent.start, p.end - parent.start, False
-            self._dirty_places.add(p.id)
+        self._dirty_places.update(hide_below(self.places, place))
         self._dirty_places.add(place.id)
         return region
-
-    def _show_children(self, place: Place) -> None:
-        todo = [place]
-        while todo:
-            parent = todo.pop(0)
-            for p in self.places.values():
-                if p.parent_id == parent.id and p.parent_alt == parent.shown and not p.visible:
-                    p.start, p.end, p.visible = p.start + parent.start, p.end + parent.start, True
-                    self._dirty_places.add(p.id)
-                    todo.append(p)
-
-    def _visible_below(self, place: Place) -> list[Place]:
-        """Shown places inside ``place``, parents before children."""
-        out: list[Place] = []
-        todo = [place]
-        while todo:
-            parent = todo.pop(0)
-            kids = [
-                p
-                for p in self.places.values()
-                if p.parent_id == parent.id and p.parent_alt == parent.shown and p.visible
-            ]
-            out += kids
-            todo += kids
-        return out
-
-    def _descendants(self, place_id: str) -> list[str]:
-        out: list[str] = []
-        todo = [place_id]
-        while todo:
-            pid = todo.pop()
-            kids = [p.id for p in self.places.values() if p.parent_id == pid]
-            out += kids
-            todo += kids
-        return out
-
-    def _ancestors(self, place: Place) -> list[str]:
-        out: list[str] = []
-        pid = place.parent_id
-        while pid is not None and pid in self.places:
-            out.append(pid)
-            pid = self.places[pid].parent_id
-        return out
 
     def _innermost_containing(self, pos: int) -> Place | None:
         inside = [p for p in self.places.values() if p.visible and p.start < pos < p.end]
@@ -490,17 +448,4 @@ class Manuscript:
         for p in moved:
             self._dirty_places.add(p.id)
         if moved:
-            self._keep_nested()
-
-    def _keep_nested(self) -> None:
-        """An empty place at its parent's end stays there when the writer types after it."""
-        shown = [p for p in self.places.values() if p.visible and p.parent_id is not None]
-        for p in sorted(shown, key=lambda p: len(self._ancestors(p))):
-            parent = self.places.get(p.parent_id or "")
-            if parent is None:
-                continue
-            s = min(max(p.start, parent.start), parent.end)
-            e = min(max(p.end, s), parent.end)
-            if (s, e) != (p.start, p.end):
-                p.start, p.end = s, e
-                self._dirty_places.add(p.id)
+            self._dirty_places.update(keep_nested(self.places))

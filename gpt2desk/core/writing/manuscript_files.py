@@ -9,6 +9,7 @@ branch. Branches not shown keep their own forks as hidden places.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,9 +76,15 @@ def convert_drafts(store: Store) -> list[str]:
 
     The draft's conversation and turns are not touched (today's code still
     reads them); it runs once per draft, so running it again changes nothing.
+    When there is something to convert, the database is first copied to
+    ``<name>.drafts-<time>.bak`` beside it, as a schema upgrade does.
     """
     done: list[str] = []
-    for cid in store.drafts_without_manuscript():
+    todo = store.drafts_without_manuscript()
+    if todo and store.path is not None and not store.in_memory:
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        store.backup_to(store.path.with_name(f"{store.path.name}.drafts-{stamp}.bak"))
+    for cid in todo:
         raw = store.load_conversation(cid)
         if raw is None:
             continue

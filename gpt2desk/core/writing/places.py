@@ -120,3 +120,86 @@ def shift(place: Place, start: int, end: int, length: int, *, grow: bool) -> boo
         s, e = s + length, e + length
     place.start, place.end = s, e
     return (s, e) != (s0, e0)
+
+
+# -- the tree of places (a place cut from another lies inside it) -------------
+
+
+def ancestors(places: dict[str, Place], place: Place) -> list[str]:
+    """Ids of the places holding ``place``, innermost first."""
+    out: list[str] = []
+    pid = place.parent_id
+    while pid is not None and pid in places:
+        out.append(pid)
+        pid = places[pid].parent_id
+    return out
+
+
+def descendants(places: dict[str, Place], place_id: str) -> list[str]:
+    """Ids of every place inside ``place_id``, shown or not."""
+    out: list[str] = []
+    todo = [place_id]
+    while todo:
+        pid = todo.pop()
+        kids = [p.id for p in places.values() if p.parent_id == pid]
+        out += kids
+        todo += kids
+    return out
+
+
+def _shown_below(places: dict[str, Place], place: Place) -> list[Place]:
+    """Shown places inside ``place``, parents before children."""
+    out: list[Place] = []
+    todo = [place]
+    while todo:
+        parent = todo.pop(0)
+        kids = [
+            p
+            for p in places.values()
+            if p.parent_id == parent.id and p.parent_alt == parent.shown and p.visible
+        ]
+        out += kids
+        todo += kids
+    return out
+
+
+def hide_below(places: dict[str, Place], place: Place) -> list[str]:
+    """Hides the places inside ``place``'s shown text (spans become relative); their ids."""
+    inside = _shown_below(places, place)
+    for p in reversed(inside):  # children before their parents: parents still absolute
+        parent = places[p.parent_id or ""]
+        p.start, p.end, p.visible = p.start - parent.start, p.end - parent.start, False
+    return [p.id for p in inside]
+
+
+def show_below(places: dict[str, Place], place: Place) -> list[str]:
+    """Shows the places inside ``place``'s shown alternative (spans become absolute)."""
+    shown: list[str] = []
+    todo = [place]
+    while todo:
+        parent = todo.pop(0)
+        for p in places.values():
+            if p.parent_id == parent.id and p.parent_alt == parent.shown and not p.visible:
+                p.start, p.end, p.visible = p.start + parent.start, p.end + parent.start, True
+                shown.append(p.id)
+                todo.append(p)
+    return shown
+
+
+def keep_nested(places: dict[str, Place]) -> list[str]:
+    """Clamps shown places into their parents; ids of those moved.
+
+    An empty place at its parent's end stays there when the writer types after it.
+    """
+    moved: list[str] = []
+    nested = [p for p in places.values() if p.visible and p.parent_id is not None]
+    for p in sorted(nested, key=lambda p: len(ancestors(places, p))):
+        parent = places.get(p.parent_id or "")
+        if parent is None:
+            continue
+        s = min(max(p.start, parent.start), parent.end)
+        e = min(max(p.end, s), parent.end)
+        if (s, e) != (p.start, p.end):
+            p.start, p.end = s, e
+            moved.append(p.id)
+    return moved
