@@ -171,6 +171,7 @@ def test_a_whole_continuation_is_one_undo_step_and_redo_brings_it_back() -> None
     assert cont is not None
     m.stream(cont.id, "rd!")
     m.finish(cont.id)
+    assert (m.undo_label(), m.redo_label()) == ("Retry from here", "")
     states = []
     while (change := m.undo()) is not None:
         states.append((change.label, m.text))
@@ -195,7 +196,7 @@ def test_undo_waits_while_a_continuation_is_written() -> None:
     m = Manuscript(text="x")
     cont = m.begin(1, "gpt2", SETTINGS)
     m.stream(cont.id, "y")
-    assert m.undo() is None
+    assert m.undo() is None and not m.can_undo() and m.undo_label() == ""
     assert m.retry("gpt2", SETTINGS) is None
     assert m.streaming() == [cont.id]
 

@@ -304,6 +304,20 @@ class Manuscript:
 
     # -- undo --------------------------------------------------------------------
 
+    def can_undo(self) -> bool:
+        return bool(self.undo_stack) and not self._pending
+
+    def can_redo(self) -> bool:
+        return bool(self.redo_stack) and not self._pending
+
+    def undo_label(self) -> str:
+        """What Undo would undo: "Typing", "Continue", "Retry", "Retry from here",
+        "Choose alternative" ("" = nothing)."""
+        return self.undo_stack[-1].label if self.can_undo() else ""
+
+    def redo_label(self) -> str:
+        return self.redo_stack[-1].label if self.can_redo() else ""
+
     def undo(self) -> Change | None:
         if not self.undo_stack or self._pending:
             return None
