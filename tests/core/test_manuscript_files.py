@@ -19,6 +19,7 @@ from gpt2desk.core.writing.manuscript_files import (
     to_plain_text,
 )
 from gpt2desk.core.writing.manuscript_rows import from_dict, to_dict
+from gpt2desk.core.writing.prompts import join_draft
 from gpt2desk.core.writing.turns import Conversation
 from gpt2desk.core.writing.turns import to_markdown as transcript_markdown
 
@@ -65,7 +66,7 @@ def test_a_draft_becomes_its_shown_text_with_authorship_from_the_roles() -> None
     conv, ids = draft_with_versions()
     m = from_draft(conv)
     assert m.id == conv.id
-    assert m.text == "".join(t.text for t in conv.path())
+    assert m.text == join_draft((t.role, t.text) for t in conv.path())
     assert m.text == "It was late. Snow \ud800 fell. He waited. Nobody came."
     spans = [(m.text[s:e], a) for s, e, a in m.runs()]
     assert spans == [
@@ -110,6 +111,20 @@ def test_the_other_version_and_what_followed_it_are_an_alternative() -> None:
     m.stream(cont.id, " A dog barked.")
     m.finish(cont.id)
     assert m.text.endswith("He waited. A dog barked.")
+
+
+def test_writer_text_after_a_continuation_is_not_glued_to_it() -> None:
+    conv = Conversation.new("draft")
+    first = conv.add_turn(None, "user", "The machine was a")
+    reply = conv.add_turn(first.id, "assistant", " Blendifier")
+    conv.add_turn(reply.id, "user", "She opened it.")
+    m = from_draft(conv)
+    assert m.text == "The machine was a Blendifier She opened it." == to_plain_text(m)
+    assert [(m.text[s:e], a) for s, e, a in m.runs()] == [
+        ("The machine was a", WRITER),
+        (" Blendifier", reply.id),
+        (" She opened it.", WRITER),  # the space is the writer's
+    ]
 
 
 def test_an_edited_turn_is_a_fork_of_writer_text() -> None:
@@ -227,14 +242,14 @@ def leaf_texts(conv: Conversation) -> set[str]:
     """Every text the draft can show: each path from the first turns to a last one."""
     out: set[str] = set()
 
-    def walk(parent: str | None, text: str) -> None:
+    def walk(parent: str | None, path: list[tuple[str, str]]) -> None:
         kids = conv.children(parent)
         if not kids:
-            out.add(text)
+            out.add(join_draft(path))
         for kid in kids:
-            walk(kid.id, text + kid.text)
+            walk(kid.id, [*path, (kid.role, kid.text)])
 
-    walk(None, "")
+    walk(None, [])
     return out
 
 
@@ -267,13 +282,14 @@ def test_every_branch_of_a_random_draft_can_be_shown_again(seed: int) -> None:
     for k in range(rng.randint(1, 9)):
         parent = rng.choice([None, *conv.turns]) if conv.turns else None
         role = rng.choice(["user", "assistant"])
-        turn = conv.add_turn(parent, role, rng.choice(["", f" {role[0]}{k}", f" x{k}\ud800"]))
+        text = rng.choice(["", f" {role[0]}{k}", f"x{k}\ud800", "(", "”", "中"])
+        turn = conv.add_turn(parent, role, text)
         if role == "assistant":
             turn.passages = [passage(seed=k)]
     for tid in rng.sample(list(conv.turns), k=len(conv.turns) // 2):
         conv.choose(tid)
     m = from_draft(conv)
-    assert m.text == "".join(t.text for t in conv.path())
+    assert m.text == join_draft((t.role, t.text) for t in conv.path())
     for s, e, author in m.runs():
         turn = conv.turns.get(author)
         assert author == WRITER or (turn is not None and turn.role == "assistant")

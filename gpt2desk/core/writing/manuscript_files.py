@@ -1,10 +1,12 @@
 """Manuscripts from and to other forms: old drafts (turn trees), .txt and .md files.
 
 A draft conversation becomes a manuscript without loss: the shown branch is
-the text, each model turn a continuation (its own place, retried later like
-any other), and where the tree forks (a regenerated reply, an edited turn)
-a place spans from the fork to the end of the text, one alternative per
-branch. Branches not shown keep their own forks as hidden places.
+the text (joined as :func:`~gpt2desk.core.writing.prompts.join_draft` joins
+it: the writer sees what the model read), each model turn a continuation
+(its own place, retried later like any other), and where the tree forks
+(a regenerated reply, an edited turn) a place spans from the fork to the
+end of the text, one alternative per branch. Branches not shown keep their
+own forks as hidden places.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from gpt2desk.core.writing.authorship import WRITER, Run
 from gpt2desk.core.writing.manuscript import Manuscript
 from gpt2desk.core.writing.manuscript_rows import from_dict, to_dict
 from gpt2desk.core.writing.places import new_id
+from gpt2desk.core.writing.prompts import writer_separator
 from gpt2desk.core.writing.turns import Conversation, Turn
 
 
@@ -44,6 +47,10 @@ class _Built:
     places: list[dict[str, Any]] = field(default_factory=list)
     conts: list[dict[str, Any]] = field(default_factory=list)
     base: int = 0  # where this text starts in the document (for continuation offsets)
+    before: str = ""  # the end of the text before it (for the writer's separator)
+
+    def tail(self) -> str:
+        return (self.before + "".join(self.parts[-2:]))[-2:]
 
     def add(self, text: str, author: str) -> None:
         if text:
@@ -121,6 +128,7 @@ def _fork(
     parent_id: str | None,
     parent_alt: int,
 ) -> None:
+    start, before = out.length, out.tail()  # every version follows the same text
     place: dict[str, Any] = {
         "id": new_id(),
         "parent_id": parent_id,
@@ -138,7 +146,7 @@ def _fork(
             _branch(conv, version, out, place["id"], i, fork_here=False)
             place["alternatives"].append({"continuation_id": cid, "text": "", "runs": []})
             continue
-        sub = _Built(base=out.length)
+        sub = _Built(base=start, before=before)
         _branch(conv, version, sub, place["id"], i, fork_here=False)
         _hide(sub.places, place["id"])
         out.places += sub.places
@@ -152,7 +160,8 @@ def _fork(
 
 def _segment(turn: Turn, out: _Built, parent_id: str | None, parent_alt: int) -> None:
     if turn.role != "assistant":
-        out.add(turn.text, WRITER)
+        # as the draft showed it and the model read it (prompts.join_draft)
+        out.add(writer_separator(out.tail(), turn.text) + turn.text, WRITER)
         return
     start = out.length
     out.add(turn.text, turn.id)
