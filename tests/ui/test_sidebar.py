@@ -127,3 +127,26 @@ def test_the_rename_dialog_is_wide_enough_for_a_long_title(qtbot: Any) -> None:
         qtbot.keyClicks(field, "Short")
         qtbot.keyClick(field, Qt.Key.Key_Return)
     assert renamed.args == ["c", "Short"]
+
+
+def test_a_narrow_list_names_a_folder_model_by_its_folder_and_cuts_rows_visibly(
+    qtbot: Any,
+) -> None:
+    """A model folder's whole path made every row wider than the sidebar: a sideways
+    scroll bar, and the end of the second line (the kind) out of sight."""
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.resize(200, 300)
+    sidebar.show()
+    qtbot.waitExposed(sidebar)
+    folder = "/home/writer/models/a-rather-long-folder-name/gpt2-finetuned-on-my-novels"
+    long_title = "The rain had not stopped for three days and the river was rising"
+    convs = [{"id": "d", "kind": "draft", "title": long_title, "updated": 1e9, "model": folder}]
+    sidebar.show_conversations(convs, "d")
+    item = sidebar.list.item(0)
+    assert "/home/writer" not in item.text()
+    assert "gpt2-finetuned-on-my-novels" in item.text()
+    assert long_title in item.toolTip() and folder in item.toolTip()  # nothing hidden
+    assert not sidebar.list.horizontalScrollBar().isVisible()
+    rect = sidebar.list.visualItemRect(item)
+    assert rect.right() <= sidebar.list.viewport().width()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from gpt2desk.ui.conversation.workspace import format_date
 from gpt2desk.ui.displayable import displayable, literal, shown_or_original
+from gpt2desk.ui.generation.controller import display_name
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 # More single-row changes than this and the list is rebuilt instead (one pass).
@@ -50,10 +52,11 @@ def _key(conv: dict[str, Any]) -> tuple[Any, ...]:
     return (conv["title"], conv["updated"], conv.get("model"), conv.get("kind"))
 
 
-def _label(conv: dict[str, Any]) -> str:
+def _label(conv: dict[str, Any], *, whole: bool = False) -> str:
+    """Title, then time · model · kind; a model folder by its name unless ``whole``."""
     details = format_date(conv["updated"])
     if conv.get("model"):
-        details += " · " + conv["model"]
+        details += " · " + (conv["model"] if whole else display_name(conv["model"]))
     if conv.get("kind") == "draft":
         details += " · " + QCoreApplication.translate("Sidebar", "draft")
     title = conv["title"]
@@ -87,7 +90,10 @@ class _RowDelegate(QStyledItemDelegate):
         size = super().sizeHint(option, index)
         lines = str(index.data() or "").split("\n")
         height = sum(_line_height(option.font, line + "未") for line in lines)
-        return QSize(size.width(), max(size.height(), math.ceil(height)))
+        # No wider than the list: a long title or model ends in "…" (the tooltip has it all).
+        view = self.parent()
+        width = min(size.width(), view.viewport().width()) if isinstance(view, QListView) else 0
+        return QSize(width or size.width(), max(size.height(), math.ceil(height)))
 
 
 class Sidebar(QWidget):
@@ -116,6 +122,9 @@ class Sidebar(QWidget):
         self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setToolTip(self.tr("Your saved conversations and drafts, newest first"))
         self.list.setUniformItemSizes(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)  # rows follow the list's width
         self.list.setItemDelegate(_RowDelegate(self.list))
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.new_chat = QPushButton(self.tr("New chat"))
@@ -186,7 +195,8 @@ class Sidebar(QWidget):
                     self._keys[conv["id"]] = key
                     item = self._items[conv["id"]]
                     item.setText(_label(conv))
-                    item.setToolTip(literal(conv["title"]))
+                    # The whole title and model path: a narrow list cuts rows with "…".
+                    item.setToolTip(literal(_label(conv, whole=True)))
             # A search hides rows rather than removing them: no items to rebuild.
             for row, cid in enumerate(self._rows):
                 hide = self._filter is not None and cid not in self._filter
