@@ -26,8 +26,11 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -52,6 +55,28 @@ for _var in (
 ):
     os.environ.pop(_var, None)
 
+# A warm XLA cache of the tiny model's first compile (tests/xla_warmup.py): a
+# process whose first XLA compile is the tiny model (the app and CLI children,
+# each xdist worker's ``tiny_loaded``) reads it instead of compiling again (~7 s
+# of CPU down to ~2 s). TensorFlow writes cache entries in place, so no test
+# process ever writes it: it is read-only for all, filled by warm-up processes
+# in folders of their own, and appears under its final name (one rename) only
+# when complete. An entry's name holds the compiled module's fingerprint: a
+# process that compiles anything else misses and compiles as before.
+_XLA_CACHE_ENV = "GPT2DESK_TEST_XLA_CACHE"
+_XLA_WARMUP = _XLA_CACHE_ENV not in os.environ  # the top pytest process, not a worker
+if _XLA_WARMUP:
+    os.environ[_XLA_CACHE_ENV] = tempfile.mkdtemp(prefix="gpt2desk-test-xla-")
+    atexit.register(shutil.rmtree, os.environ[_XLA_CACHE_ENV], ignore_errors=True)
+    os.environ["TF_XLA_FLAGS"] = " ".join(
+        [
+            os.environ.get("TF_XLA_FLAGS", ""),
+            "--tf_xla_persistent_cache_directory="
+            + os.path.join(os.environ[_XLA_CACHE_ENV], "cache"),
+            "--tf_xla_persistent_cache_read_only=true",
+        ]
+    ).strip()
+
 import traceback  # noqa: E402
 import weakref  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
@@ -65,10 +90,75 @@ from tests.hubfixtures import hf_cache, hub_server, tiny_repo  # noqa: E402, F40
 from tests.tinymodel import build_tiny_model, build_tiny_tokenizer  # noqa: E402
 
 
+def _start_xla_warmup() -> None:
+    """Fills the read-only XLA cache in child processes (tests/xla_warmup.py)."""
+    folder = Path(os.environ[_XLA_CACHE_ENV])
+    (folder / "started").touch()
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.xla_warmup", str(folder)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: stopped with its loaders
+    )
+
+    def stop() -> None:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    atexit.register(stop)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The top process of an xdist run starts the warm-up while the workers start
+    # and collect. A plain run (one file, say) has none: waiting for it costs
+    # more than the one compile of its own that it would save.
+    if _XLA_WARMUP and getattr(config.option, "numprocesses", None):
+        _start_xla_warmup()
+
+
+#: Files whose tests take longest (child processes that load models): they run
+#: first, so that under xdist the two workers do not end with one of them
+#: still running a long test while the other is idle.
+SLOW_FILES = (
+    "tests/adversarial/test_model_switch.py",
+    "tests/ui/test_kill.py",
+    "tests/test_cli.py",
+    "tests/test_screenshot.py",
+    "tests/adversarial/test_cli.py",
+    "tests/core/test_hub.py",
+    "tests/ui/test_load_cancel.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The same order in every worker (xdist checks that they collected the same).
+    rank = {path: i for i, path in enumerate(SLOW_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+def _wait_for_xla_cache(timeout_s: float = 120) -> None:
+    """Waits until the warm-up has ended (its cache is there, maybe empty)."""
+    folder = Path(os.environ[_XLA_CACHE_ENV])
+    if not (folder / "started").exists():
+        return  # no warm-up in this run
+    deadline = time.monotonic() + timeout_s
+    while not (folder / "cache").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny GPT-2 checkpoint folder (config.json, tf_model.h5, tokenizer files)."""
-    return build_tiny_model(tmp_path_factory.mktemp("tiny-gpt2"))
+    """A tiny GPT-2 checkpoint folder (config.json, tf_model.h5, tokenizer files).
+
+    Ready once the run's warm XLA cache is (see tests/xla_warmup.py), so that
+    the child processes given this folder find it."""
+    folder = build_tiny_model(tmp_path_factory.mktemp("tiny-gpt2"))
+    _wait_for_xla_cache()
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +168,7 @@ def tiny_loaded(tiny_model_dir: Path) -> Any:
     from gpt2desk.core.engine.loading import load_model
     from gpt2desk.core.model_source import parse_model_ref
 
+    _wait_for_xla_cache()
     return load_model(parse_model_ref(str(tiny_model_dir)), offline=True, keep_model=True)
 
 
