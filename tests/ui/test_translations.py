@@ -37,6 +37,7 @@ from gpt2desk.core.hub.progress import Progress
 from gpt2desk.core.settings import SettingsError
 from gpt2desk.core.store.database import DB_NAME, SCHEMA_VERSION
 from gpt2desk.ui import translations
+from gpt2desk.ui.generation.controller import display_name
 from gpt2desk.ui.translations import install_translations, language_for_locale
 from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS, LOAD_TIMEOUT_MS
@@ -179,6 +180,7 @@ def test_zh_tw_leaves_no_english_on_screen(
     assert window.model_label.text().startswith("就緒")
     data = (  # the user's own words, shown as they are
         window.generation.model_name,
+        display_name(window.generation.model_name),  # the sidebar names a folder by its name
         window.settings_panel.user_name.text(),
         window.settings_panel.assistant_name.text(),
         "Hello",
