@@ -28,10 +28,13 @@ from gpt2desk.core.writing.places import (
     Place,
     Region,
     ancestors,
+    continuation_row,
     descendants,
     hide_below,
     keep_nested,
     new_id,
+    place_row,
+    runs_row,
     shift,
     show_below,
 )
@@ -380,9 +383,7 @@ class Manuscript:
 
     def take_changes(self) -> dict[str, Any]:
         """The rows changed since the last call (for ``Store.apply_manuscript_changes``)."""
-        from gpt2desk.core.writing.manuscript_rows import changes
-
-        out = changes(self, self._dirty_text, self._dirty_places, self._dirty_conts)
+        out = _changes(self, self._dirty_text, self._dirty_places, self._dirty_conts)
         self._dirty_text = False
         self._dirty_places = set()
         self._dirty_conts = set()
@@ -463,3 +464,29 @@ class Manuscript:
             self._dirty_places.add(p.id)
         if moved:
             self._dirty_places.update(keep_nested(self.places))
+
+
+def _changes(
+    m: Manuscript, text: bool, places: Iterable[str], conts: Iterable[str]
+) -> dict[str, Any]:
+    """The rows that changed: see ``Records.apply_manuscript_changes``."""
+    out: dict[str, Any] = {
+        "fields": {"cursor": m.cursor, "scroll": m.scroll},
+        "places": [],
+        "removed_places": [],
+        "continuations": [],
+        "removed_continuations": [],
+    }
+    if text:
+        out["fields"].update(text=m.text, runs=runs_row(m.runs()))
+    for pid in sorted(places):
+        if pid in m.places:
+            out["places"].append(place_row(m.places[pid]))
+        else:
+            out["removed_places"].append(pid)
+    for cid in sorted(conts):
+        if cid in m.continuations:
+            out["continuations"].append(continuation_row(m.continuations[cid]))
+        else:
+            out["removed_continuations"].append(cid)
+    return out

@@ -6,6 +6,7 @@ See :mod:`gpt2desk.core.writing.manuscript` for how they fit together.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -203,3 +204,42 @@ def keep_nested(places: dict[str, Place]) -> list[str]:
             p.start, p.end = s, e
             moved.append(p.id)
     return moved
+
+
+# -- as rows (the store and the full backup) ----------------------------------
+
+
+def runs_row(runs: Iterable[Run]) -> list[list[Any]]:
+    return [[s, e, a] for s, e, a in runs]
+
+
+def place_row(place: Place) -> dict[str, Any]:
+    return {
+        "id": place.id,
+        "parent_id": place.parent_id,
+        "parent_alt": place.parent_alt,
+        "start": place.start,
+        "end": place.end,
+        "shown": place.shown,
+        "visible": place.visible,
+        "alternatives": [
+            {"continuation_id": a.continuation_id, "text": a.text, "runs": runs_row(a.runs)}
+            for a in place.alternatives
+        ],
+    }
+
+
+def continuation_row(cont: Continuation) -> dict[str, Any]:
+    return {
+        "id": cont.id,
+        "place_id": cont.place_id,
+        "offset": cont.offset,
+        "model": cont.model,
+        "settings": dict(cont.settings),
+        "created": cont.created,
+        "seed": cont.seed,
+        "prompt_tokens": cont.prompt_tokens,
+        "new_tokens": cont.new_tokens,
+        "status": cont.status,
+        "reason": cont.reason,
+    }
