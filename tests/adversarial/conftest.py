@@ -12,6 +12,7 @@ from tests.ui.conftest import (  # noqa: F401
     isolated_data_dir,
     isolated_qsettings,
     loaded_host,
+    log_file,
     make_window,
     shared_model,
 )

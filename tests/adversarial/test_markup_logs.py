@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from gpt2desk.core.escaping import EscapingFormatter
 from gpt2desk.core.settings import SettingsError
 from gpt2desk.ui.conversation.workspace import DATA_DIR_ENV
-from gpt2desk.ui.window.logfile import install_log_file
 from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import LOAD_TIMEOUT_MS, Recorder
 
@@ -80,18 +79,6 @@ def failed_load(qtbot: Any, window: MainWindow, folder: str) -> None:
         rec.state_changed, timeout=LOAD_TIMEOUT_MS, check_params_cb=lambda s, _d: s == "failed"
     ):
         window.load_model(folder)
-
-
-@pytest.fixture
-def log_file(isolated_data_dir: Path) -> Iterator[Path]:
-    """gpt2desk's log file in this test's data folder, as the app installs it."""
-    path = install_log_file()
-    assert path is not None
-    yield path
-    logger = logging.getLogger("gpt2desk")
-    for handler in [h for h in logger.handlers if isinstance(h, logging.FileHandler)]:
-        logger.removeHandler(handler)
-        handler.close()
 
 
 # -- markup: every label showing outside text is plain text ------------------------------

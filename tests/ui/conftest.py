@@ -19,6 +19,7 @@ the ``host`` fixture with ``host.load(...)``, or ``window.load_model(...)``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 
 from gpt2desk.ui.conversation.workspace import DATA_DIR_ENV
 from gpt2desk.ui.generation.worker import WorkerHost
+from gpt2desk.ui.window.logfile import install_log_file
 from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import Recorder, wait_ready
 
@@ -56,6 +58,19 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv(DATA_DIR_ENV, str(folder))
     return folder
+
+
+@pytest.fixture
+def log_file(isolated_data_dir: Path) -> Iterator[Path]:
+    """gpt2desk's log file in this test's data folder, as the app installs it."""
+    path = install_log_file()
+    assert path is not None
+    yield path
+    logger = logging.getLogger("gpt2desk")
+    for handler in logger.handlers[:]:
+        if getattr(handler, "baseFilename", None) == str(path):
+            logger.removeHandler(handler)
+            handler.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,22 +17,9 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 from gpt2desk import app
 from gpt2desk.ui.conversation.file_job import FileJob
 from gpt2desk.ui.window.help_menu import HelpMenu
-from gpt2desk.ui.window.logfile import install_log_file
 from gpt2desk.ui.window.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
-
-
-@pytest.fixture
-def log_file(isolated_data_dir: Path) -> Iterator[Path]:
-    path = install_log_file()
-    assert path is not None
-    yield path
-    logger = logging.getLogger("gpt2desk")
-    for handler in logger.handlers[:]:
-        if getattr(handler, "baseFilename", None) == str(path):
-            logger.removeHandler(handler)
-            handler.close()
 
 
 def _run(qtbot: Any, job: FileJob | None) -> tuple[bool, str]:
