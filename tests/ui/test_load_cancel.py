@@ -129,12 +129,18 @@ def test_deleting_the_model_being_downloaded_for_loading_is_refused(
     first_start: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = first_start
-    qtbot.waitUntil(window.download_cancel.isVisible, timeout=WAIT_MS)
+    # Cancel shows before the first bytes land; Delete is offered only once there
+    # are files to delete, so wait for the partial download itself.
+    qtbot.waitUntil(
+        lambda: window.download_cancel.isVisible() and cache.status("gpt2").state == "partial",
+        timeout=WAIT_MS,
+    )
     window.open_models()
     dialog = window.models_dialog
     assert isinstance(dialog, ModelsDialog)
     asked = agree(monkeypatch)
     dialog.select("gpt2")
+    assert dialog.delete_button.isEnabled()
     dialog.delete_button.click()
     assert asked == []
     assert "gpt2 is being loaded right now, so it cannot be deleted" in dialog.message.text()
