@@ -1,0 +1,1 @@
+"""The manuscript: a draft as one page the model continues in place."""
