@@ -95,7 +95,7 @@ class Records:
         return [c for c in (self.load_conversation(i) for i in ids) if c is not None]
 
     def search(self, query: str) -> list[str]:
-        """Ids of conversations whose title, turns or unsent text contain ``query``.
+        """Ids of conversations whose title, turns, manuscript or unsent text contain ``query``.
 
         Case is ignored for ASCII letters only (SQLite's ``lower``), other
         characters match exactly.
@@ -108,7 +108,9 @@ class Records:
             "SELECT id FROM conversations c WHERE "
             "instr(CAST(lower(c.title) AS BLOB), ?1) OR instr(CAST(lower(c.composer) AS BLOB), ?1) "
             "OR EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = c.id "
-            "AND instr(CAST(lower(t.text) AS BLOB), ?1)) ORDER BY updated DESC",
+            "AND instr(CAST(lower(t.text) AS BLOB), ?1)) "
+            "OR EXISTS (SELECT 1 FROM manuscripts m WHERE m.id = c.id "
+            "AND instr(CAST(lower(m.text) AS BLOB), ?1)) ORDER BY updated DESC",
             (arg,),
         ).fetchall()
         return [r[0] for r in rows]
@@ -293,14 +295,22 @@ class Records:
             for cont in manuscript.get("continuations", ()):
                 self._put_continuation(mid, cont)
 
-    def apply_manuscript_changes(self, manuscript_id: str, changes: dict[str, Any]) -> None:
+    def apply_manuscript_changes(
+        self,
+        manuscript_id: str,
+        changes: dict[str, Any],
+        conversation_fields: dict[str, Any] | None = None,
+    ) -> None:
         """Writes only the rows ``Manuscript.take_changes()`` names, in one transaction.
 
         ``changes``: ``fields`` (text, runs, cursor, scroll: those present),
         ``places`` and ``continuations`` (whole rows), ``removed_places`` and
-        ``removed_continuations`` (ids).
+        ``removed_continuations`` (ids). ``conversation_fields``: columns of
+        the draft's conversation (its title, its date) written with them.
         """
         with self.transaction():
+            if conversation_fields:
+                self._update("conversations", manuscript_id, conversation_fields)
             if changes.get("fields"):
                 self._put_manuscript_fields(manuscript_id, changes["fields"])
             for pid in changes.get("removed_places", ()):

@@ -25,6 +25,7 @@ from typing import Any
 
 from gpt2desk.core.store.database import Store, fold_case
 from gpt2desk.core.store.writer import Writer
+from gpt2desk.core.writing.drafts import Drafts
 from gpt2desk.core.writing.turns import Change, Conversation, Turn, UndoStack, auto_title
 
 
@@ -92,6 +93,8 @@ class Session:
         self._composer_dirty = False
         self._scroll_dirty = False
         self._closed = False
+        #: The manuscripts of the drafts (see :class:`~gpt2desk.core.writing.drafts.Drafts`).
+        self.drafts = Drafts(self)
         selected = writer.call(lambda s: s.get_state("selected"))
         if selected and any(c["id"] == selected for c in self.summaries):
             self.select(selected, remember=False)
@@ -157,6 +160,7 @@ class Session:
             and not conv.composer
             and (self.reply is None or self.reply.conv is not conv)
             and (stack is None or not (stack.can_undo() or stack.can_redo()))
+            and not self.drafts.has_content(conv.id)
         )
 
     def new_conversation(self, kind: str, model: str = "", composer: str = "") -> Conversation:
@@ -175,6 +179,8 @@ class Session:
             }
             cid = conv.id
             self.writer.submit(lambda s: s.update_conversation(cid, **fields))
+            if kind == "draft" and self.drafts.loaded(cid) is None:
+                self.drafts.created(conv)
             self._refresh_summary(conv)
             self._emit(Event.CURRENT)
             self._emit(Event.UNDO)
@@ -184,6 +190,8 @@ class Session:
         conv.composer = composer
         self._loaded[conv.id] = conv
         self._save_whole(conv)
+        if kind == "draft":
+            self.drafts.created(conv)
         self.summaries.insert(0, _summary(conv))
         self._show(conv)
         self._emit(Event.LIST)
@@ -235,7 +243,8 @@ class Session:
         if conv is None:
             return ""
         self.flush_pending()
-        self.stack(conv.id).push(Change("Delete", conv.id, {"whole": conv.to_dict()}, None))
+        whole = {"whole": conv.to_dict(), "manuscript": self.drafts.snapshot(conv)}
+        self.stack(conv.id).push(Change("Delete", conv.id, whole, None))
         self._remove(conv.id)
         self._deleted = conv.id
         self._emit(Event.UNDO)
@@ -268,7 +277,9 @@ class Session:
         on_disk = set(self._read(lambda s: s.search(query)))
         # What is in memory may have changes still queued: it answers for itself.
         hits = (on_disk - self._loaded.keys()) | {
-            cid for cid, conv in self._loaded.items() if _contains(conv, needle)
+            cid
+            for cid, conv in self._loaded.items()
+            if _contains(conv, needle) or needle in fold_case(self.drafts.search_text(cid))
         }
         return [c["id"] for c in self.summaries if c["id"] in hits]
 
@@ -451,6 +462,7 @@ class Session:
         if self._closed:
             return
         self.writer.send_deferred()
+        self.drafts.flush()
         conv = self.current
         if conv is not None and self._composer_dirty and self._composer_source is not None:
             conv.composer = str(self._composer_source())
@@ -576,6 +588,7 @@ class Session:
             conv = Conversation.from_dict(snapshot["whole"])
             self._loaded[conv.id] = conv
             self._save_whole(conv)
+            self.drafts.restore(conv, snapshot.get("manuscript"))
         elif conv is not None:
             now = conv.capture(snapshot["turns"])
             conv.restore(snapshot)
@@ -594,6 +607,7 @@ class Session:
 
     def _remove(self, conversation_id: str) -> None:
         self._loaded.pop(conversation_id, None)
+        self.drafts.forget(conversation_id)
         self.summaries = [c for c in self.summaries if c["id"] != conversation_id]
         self.writer.submit(lambda s: s.delete_conversation(conversation_id))
         if self.current is not None and self.current.id == conversation_id:
@@ -608,6 +622,7 @@ class Session:
         """Forgets an empty untitled conversation (no undo: there is nothing to bring back)."""
         self._stacks.pop(conv.id, None)
         self._loaded.pop(conv.id, None)
+        self.drafts.forget(conv.id)
         self.summaries = [c for c in self.summaries if c["id"] != conv.id]
         cid = conv.id
         self.writer.submit(lambda s: s.delete_conversation(cid))
