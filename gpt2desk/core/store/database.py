@@ -87,6 +87,8 @@ class Store(Records):
         self.path = path
         self.notices: list[Message] = []
         self.in_memory = path is None
+        #: The copy taken before this open upgraded the schema (None: no upgrade).
+        self.upgrade_backup: Path | None = None
 
     # -- opening -----------------------------------------------------------------
 
@@ -216,6 +218,7 @@ class Store(Records):
             store = cls(conn, path)
             if 0 < version < SCHEMA_VERSION:
                 backup = store.backup_to(path.with_name(f"{path.name}.v{version}-{_stamp()}.bak"))
+                store.upgrade_backup = backup
                 upgraded = QT_TRANSLATE_NOOP(
                     "Store", "The database was upgraded; the old one is kept as {file}."
                 )

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from gpt2desk.core.store.database import Store
 from gpt2desk.core.writing.manuscript import Manuscript
-from gpt2desk.core.writing.manuscript_files import from_draft
+from gpt2desk.core.writing.manuscript_files import convert_drafts, from_draft
 from gpt2desk.core.writing.manuscript_rows import from_dict, to_dict
 from gpt2desk.core.writing.turns import Conversation, auto_title
 
@@ -180,6 +180,21 @@ class Drafts:
 
         self._session.writer.submit(save)
         return m
+
+
+def convert_old_drafts(store: Store) -> list[str]:
+    """At the start: each draft saved before manuscripts existed gets one from its turns.
+
+    The database is copied aside first (unless the schema upgrade of this
+    very start just did); the turns are left as they are. A failure is
+    logged and leaves the drafts to :meth:`Drafts.manuscript`, which makes
+    their manuscripts when they are shown.
+    """
+    try:
+        return convert_drafts(store, backup=store.upgrade_backup is None)
+    except Exception:
+        log.exception("making manuscripts of the old drafts failed; each is made when shown")
+        return []
 
 
 def _apply(cid: str, changes: dict[str, Any], fields: dict[str, Any]) -> Callable[[Store], None]:

@@ -12,6 +12,7 @@ own forks as hidden places.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,8 @@ from gpt2desk.core.writing.manuscript_rows import from_dict, to_dict
 from gpt2desk.core.writing.places import new_id
 from gpt2desk.core.writing.prompts import writer_separator
 from gpt2desk.core.writing.turns import Conversation, Turn
+
+log = logging.getLogger(__name__)
 
 
 def to_plain_text(m: Manuscript) -> str:
@@ -78,24 +81,31 @@ def from_draft(conv: Conversation) -> Manuscript:
     )
 
 
-def convert_drafts(store: Store) -> list[str]:
+def convert_drafts(store: Store, *, backup: bool = True) -> list[str]:
     """Adds a manuscript beside every draft that has none; returns their ids.
 
     The draft's conversation and turns are not touched (today's code still
     reads them); it runs once per draft, so running it again changes nothing.
     When there is something to convert, the database is first copied to
-    ``<name>.drafts-<time>.bak`` beside it, as a schema upgrade does.
+    ``<name>.drafts-<time>.bak`` beside it, as a schema upgrade does
+    (``backup=False``: the upgrade just made that copy). A draft whose turns
+    cannot be converted is logged and left as it is (its turns still hold it).
     """
     done: list[str] = []
     todo = store.drafts_without_manuscript()
-    if todo and store.path is not None and not store.in_memory:
+    if todo and backup and store.path is not None and not store.in_memory:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         store.backup_to(store.path.with_name(f"{store.path.name}.drafts-{stamp}.bak"))
     for cid in todo:
-        raw = store.load_conversation(cid)
-        if raw is None:
+        try:
+            raw = store.load_conversation(cid)
+            if raw is None:
+                continue
+            row = to_dict(from_draft(Conversation.from_dict(raw)))
+        except (KeyError, TypeError, ValueError, IndexError, RecursionError):
+            log.exception("draft %s could not be made a manuscript; its turns are kept", cid)
             continue
-        store.save_manuscript(to_dict(from_draft(Conversation.from_dict(raw))))
+        store.save_manuscript(row)
         done.append(cid)
     return done
 

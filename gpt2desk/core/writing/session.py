@@ -25,7 +25,7 @@ from typing import Any
 
 from gpt2desk.core.store.database import Store, fold_case
 from gpt2desk.core.store.writer import Writer
-from gpt2desk.core.writing.drafts import Drafts
+from gpt2desk.core.writing.drafts import Drafts, convert_old_drafts
 from gpt2desk.core.writing.turns import Change, Conversation, Turn, UndoStack, auto_title
 
 
@@ -79,6 +79,7 @@ class Session:
         self._emit = on_event or _ignore
         self._schedule_save = schedule_save or _nothing
         self.notices = writer.notices()
+        writer.call(convert_old_drafts)  # once: old drafts become manuscripts
         self.summaries: list[dict[str, Any]] = writer.call(Store.list_conversations)
         # Reads of conversations not in memory yet go through a connection of
         # their own (WAL: it never waits for the writer thread).
