@@ -5,13 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeySequence,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from gpt2desk.core.writing.authorship import WRITER
 from gpt2desk.core.writing.manuscript import Manuscript
 from gpt2desk.ui.manuscript.editor import ManuscriptEditor
+from gpt2desk.ui.manuscript.formats import contrast
 
 
 @pytest.fixture
@@ -116,3 +124,267 @@ def test_emoji_and_cjk_positions_are_exact(qtbot: Any, editor: ManuscriptEditor)
     qtbot.keyClick(editor, Qt.Key.Key_Backspace)
     assert m.text == "貓😀🐈說"
     assert editor.toPlainText() == m.text
+
+
+def _color_at(editor: ManuscriptEditor, pos: int) -> str:
+    """The text colour at ``str`` index ``pos`` (the highlighter's format, else the page's)."""
+    text = editor.manuscript.text if editor.manuscript else ""
+    unit = len(text[:pos].encode("utf-16-le")) // 2
+    block = editor.document().findBlock(unit)
+    offset = unit - block.position()
+    for fmt in block.layout().formats():
+        if fmt.start <= offset < fmt.start + fmt.length:
+            return fmt.format.foreground().color().name()
+    return editor.palette().color(editor.palette().ColorRole.Text).name()
+
+
+def test_streamed_text_shows_in_the_model_colour_and_the_cursor_stays(
+    qtbot: Any, editor: ManuscriptEditor
+) -> None:
+    m = _show(editor, "Start. End.")
+    _put_cursor(editor, 2)
+    cont = m.begin(len("Start."), "tiny", {})
+    for token in (" The", " model", " writes", "\nmore."):
+        m.stream(cont.id, token)
+        editor.sync()
+    assert editor.toPlainText() == m.text == "Start. The model writes\nmore. End."
+    assert editor.position() == 2 == m.cursor  # the writer's cursor did not move
+    writer, model = _color_at(editor, 0), _color_at(editor, len("Start. T"))
+    assert model != writer
+    assert _color_at(editor, m.text.index("more")) == model
+    assert _color_at(editor, m.text.index("End")) == writer
+    m.finish(cont.id)
+    # The cursor after the inserted text moves with it.
+    _put_cursor(editor, m.text.index("End"))
+    cont = m.begin(len("Start."), "tiny", {})
+    m.stream(cont.id, "!!")
+    editor.sync()
+    assert editor.position() == m.text.index("End") == m.cursor
+
+
+def test_text_typed_right_after_model_text_is_the_writers_colour(
+    qtbot: Any, editor: ManuscriptEditor
+) -> None:
+    m = _show(editor, "Hi.")
+    _continue(m, " The model.")
+    editor.sync()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(editor, " Mine")
+    end = len(m.text) - 1
+    assert m.author_at(end) == WRITER
+    assert _color_at(editor, end) == _color_at(editor, 0)
+    assert _color_at(editor, end - 6) != _color_at(editor, 0)  # the model's "." before it
+
+
+def test_undo_from_outside_syncs_back(qtbot: Any, editor: ManuscriptEditor) -> None:
+    m = _show(editor, "One.")
+    _continue(m, " Two.")
+    editor.sync()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(editor, " Three.")
+    m.undo()
+    editor.sync()
+    assert editor.toPlainText() == m.text == "One. Two."
+    m.undo()
+    editor.sync()
+    assert editor.toPlainText() == "One."
+    m.redo()
+    editor.sync()
+    assert editor.toPlainText() == "One. Two."
+    assert _color_at(editor, 6) != _color_at(editor, 0)
+
+
+def test_alternatives_bar_and_alt_arrows_ask_for_another_alternative(
+    qtbot: Any, editor: ManuscriptEditor
+) -> None:
+    m = _show(editor, "Begin.")
+    _continue(m, " First try.")
+    cont = m.retry("tiny", {})
+    assert cont is not None
+    m.stream(cont.id, " Second try.")
+    m.finish(cont.id)
+    editor.sync()
+    place = m.last_place()
+    assert place is not None
+    _put_cursor(editor, len(m.text) - 2)
+    assert editor.bar.isVisible()
+    assert editor.bar.label.text() == "2/2"
+    assert not editor.bar.next.isEnabled()
+    with qtbot.assertNotEmitted(editor.alternative_requested):
+        qtbot.keyClick(editor, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(editor.alternative_requested) as blocker:
+        qtbot.keyClick(editor, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert blocker.args == [place.id, 0]
+    m.choose(place.id, 0)
+    editor.sync()
+    assert editor.toPlainText() == "Begin. First try."
+    assert editor.bar.label.text() == "1/2"
+    with qtbot.waitSignal(editor.alternative_requested) as blocker:
+        qtbot.mouseClick(editor.bar.next, Qt.MouseButton.LeftButton)
+    assert blocker.args == [place.id, 1]
+    assert editor.bar.next.accessibleName() and editor.bar.next.toolTip()
+
+
+def test_no_bar_without_alternatives(qtbot: Any, editor: ManuscriptEditor) -> None:
+    m = _show(editor, "Begin.")
+    _continue(m, " Only one.")
+    editor.sync()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    assert not editor.bar.isVisible()
+    with qtbot.assertNotEmitted(editor.alternative_requested):
+        qtbot.keyClick(editor, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+
+
+def _menu_at(editor: ManuscriptEditor, pos: int) -> Any:
+    text = editor.manuscript.text if editor.manuscript else ""
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(len(text[:pos].encode("utf-16-le")) // 2)
+    rect = editor.cursorRect(cursor)
+    return editor.context_menu(rect.center() + QPoint(2, 0))
+
+
+def _action(menu: Any, name: str) -> Any:
+    found = [a for a in menu.actions() if a.objectName() == name]
+    return found[0] if found else None
+
+
+def test_retry_from_here_is_offered_only_inside_model_text(
+    qtbot: Any, editor: ManuscriptEditor
+) -> None:
+    m = _show(editor, "Mine here.")
+    _continue(m, " The model's words.")
+    editor.sync()
+    writer_menu = _menu_at(editor, 2)
+    assert not _action(writer_menu, "retryFromHere").isEnabled()
+    inside = m.text.index("model's")
+    menu = _menu_at(editor, inside)
+    retry = _action(menu, "retryFromHere")
+    assert retry.isEnabled()
+    with qtbot.waitSignal(editor.retry_from_requested) as blocker:
+        retry.trigger()
+    assert blocker.args == [inside]
+    # Qt's own Undo/Redo are not offered: undo goes through the manuscript.
+    assert _action(menu, "edit-undo") is None and _action(menu, "edit-redo") is None
+    assert _action(menu, "edit-copy") is not None
+
+
+def test_typing_is_ignored_while_the_model_writes(qtbot: Any, editor: ManuscriptEditor) -> None:
+    m = _show(editor, "Text.")
+    cont = m.begin(len(m.text), "tiny", {})
+    m.stream(cont.id, " More")
+    editor.sync()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    with qtbot.assertNotEmitted(editor.edited):
+        qtbot.keyClicks(editor, "abc")
+        qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+        QGuiApplication.clipboard().setText("PASTE")
+        qtbot.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        _commit(editor, "中")
+    assert m.text == editor.toPlainText() == "Text. More"
+    m.finish(cont.id)  # no sync: the page becomes editable at the next key
+    qtbot.keyClicks(editor, "!")
+    assert m.text == "Text. More!"
+
+
+def test_a_reopened_manuscript_shows_its_authorship_cursor_and_scroll(
+    qtbot: Any, editor: ManuscriptEditor
+) -> None:
+    m = Manuscript(text="".join(f"Line {i} of the writer.\n" for i in range(200)))
+    _continue(m, "The model's last line.")
+    m.cursor = m.text.index("Line 120")
+    m.scroll = 90
+    with qtbot.assertNotEmitted(editor.edited):
+        editor.set_manuscript(m)
+    assert editor.toPlainText() == m.text
+    assert editor.position() == m.text.index("Line 120") == m.cursor
+    assert editor.verticalScrollBar().value() == 90 == m.scroll
+    assert _color_at(editor, len(m.text) - 3) != _color_at(editor, 0)
+    # Moving and scrolling are written back to the manuscript.
+    with qtbot.waitSignal(editor.cursor_moved) as blocker:
+        qtbot.keyClick(editor, Qt.Key.Key_Down)
+    assert blocker.args == [m.text.index("Line 121")] and m.cursor == m.text.index("Line 121")
+    editor.verticalScrollBar().setValue(10)
+    assert m.scroll == 10
+    # None: an empty page that cannot be typed into.
+    editor.set_manuscript(None)
+    qtbot.keyClicks(editor, "lost")
+    assert editor.toPlainText() == "" and m.text.count("lost") == 0
+
+
+@pytest.fixture
+def themes() -> Any:
+    from gpt2desk.ui.window.appearance import apply_theme
+
+    yield apply_theme
+    apply_theme("system")
+
+
+def test_model_colour_is_distinct_and_readable_in_light_and_dark(
+    qtbot: Any, editor: ManuscriptEditor, themes: Any
+) -> None:
+    m = _show(editor, "Mine.")
+    _continue(m, " The model's.")
+    editor.sync()
+    seen = {}
+    for theme in ("light", "dark"):
+        themes(theme)
+        palette = editor.palette()
+        model = QColor(_color_at(editor, len(m.text) - 2))
+        page, text = palette.color(palette.ColorRole.Base), palette.color(palette.ColorRole.Text)
+        assert model != text, theme
+        assert contrast(model, page) >= 4.5, theme
+        assert _color_at(editor, 0) == text.name(), theme  # the writer's text: the page's colour
+        seen[theme] = model.name()
+    assert seen["light"] != seen["dark"]
+
+
+def _viewport_image(editor: ManuscriptEditor) -> Any:
+    editor.viewport().repaint()
+    return editor.viewport().grab().toImage()
+
+
+def test_the_window_marker_shows_and_hides(qtbot: Any, editor: ManuscriptEditor) -> None:
+    m = _show(editor, "".join(f"Paragraph {i}.\n" for i in range(8)))
+    plain = _viewport_image(editor)
+    start = m.text.index("Paragraph 3")
+    editor.set_window_start(start)
+    marked = _viewport_image(editor)
+    assert marked != plain
+    # The mark is at the line where the window starts: the lines below it look as before.
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(m.text.index("Paragraph 5"))
+    below = editor.cursorRect(cursor).top()
+    assert marked.copy(0, below, marked.width(), 40) == plain.copy(0, below, plain.width(), 40)
+    editor.set_window_start(None)
+    assert _viewport_image(editor) == plain
+
+
+def test_counts_words_cjk_and_characters(qtbot: Any, editor: ManuscriptEditor) -> None:
+    m = _show(editor, "Hello brave world.\n")
+    assert editor.counts() == (3, 18)
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    _commit(editor, "我愛貓 ok 😀")
+    assert m.text == "Hello brave world.\n我愛貓 ok 😀"
+    assert editor.counts() == (3 + 3 + 1 + 1, 18 + 8)
+    editor.set_manuscript(None)
+    assert editor.counts() == (0, 0)
+
+
+def test_ctrl_z_reaches_the_windows_undo(qtbot: Any) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    editor = ManuscriptEditor()
+    window.setCentralWidget(editor)
+    undo = QAction("Undo", window)
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    window.addAction(undo)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    editor.setFocus()
+    m = _show(editor, "Abc")
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(editor, "d")
+    with qtbot.waitSignal(undo.triggered):
+        qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.toPlainText() == m.text == "Abcd"  # Qt's own undo did nothing behind its back

@@ -99,6 +99,7 @@ class ManuscriptEditor(QPlainTextEdit):
         self.manuscript: Manuscript | None = None
         self._shown = ""
         self._map = Utf16Map()
+        self._loading = False
         self._quiet = 0  # > 0: the document changes from here, not from the writer
         self._window_start: int | None = None
         self._counted: tuple[str, tuple[int, int]] = ("", (0, 0))
@@ -116,24 +117,25 @@ class ManuscriptEditor(QPlainTextEdit):
 
     def set_manuscript(self, m: Manuscript | None) -> None:
         """Shows ``m`` (None: an empty read-only page), its cursor and scroll restored."""
-        self.manuscript = None  # nothing is written back while the page is filled
-        text = m.text if m is not None else ""
-        self._shown = text
-        self._map.reset(text)
-        self._quiet += 1
+        self._loading = True  # the cursor and scroll of ``m`` are not overwritten meanwhile
         try:
-            self.setPlainText(_document_text(text))
-        finally:
-            self._quiet -= 1
-        self.manuscript = m
-        self._refresh_editable()
-        if m is not None:
-            cursor = self.textCursor()
-            cursor.setPosition(self._map.to_utf16(m.cursor))
-            self.manuscript = None
-            self.setTextCursor(cursor)
-            self.verticalScrollBar().setValue(m.scroll)
             self.manuscript = m
+            text = m.text if m is not None else ""
+            self._shown = text
+            self._map.reset(text)
+            self._quiet += 1
+            try:
+                self.setPlainText(_document_text(text))
+            finally:
+                self._quiet -= 1
+            self._refresh_editable()
+            if m is not None:
+                cursor = self.textCursor()
+                cursor.setPosition(self._map.to_utf16(m.cursor))
+                self.setTextCursor(cursor)
+                self.verticalScrollBar().setValue(m.scroll)
+        finally:
+            self._loading = False
         self._update_bar()
         self.viewport().update()
 
@@ -274,7 +276,7 @@ class ManuscriptEditor(QPlainTextEdit):
 
     def _on_cursor_moved(self) -> None:
         m = self.manuscript
-        if m is None:
+        if m is None or self._loading:
             return
         pos = self.position()
         m.cursor = pos
@@ -282,7 +284,7 @@ class ManuscriptEditor(QPlainTextEdit):
         self._update_bar()
 
     def _on_scrolled(self, value: int) -> None:
-        if self.manuscript is not None:
+        if self.manuscript is not None and not self._loading:
             self.manuscript.scroll = value
         self._place_bar()
 
