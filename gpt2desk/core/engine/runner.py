@@ -164,9 +164,10 @@ class GPT2Runner:
                 tf.TensorSpec((), tf.int32),
                 *_sampling_spec(tf, self.vocab_size),
             ]
-            self._pick = tf.function(
-                pick_token, input_signature=spec, autograph=False, jit_compile=True
-            )
+            # Graph mode, not XLA: it picks once per request (the decode loop picks
+            # the rest), ~0.3 ms slower than XLA for gpt2's vocabulary, and XLA took
+            # ~2 s to compile it at every load (~1.2 s for the tests' tiny model).
+            self._pick = tf.function(pick_token, input_signature=spec, autograph=False)
         return self._pick
 
     def _layers(self, x: Any, start: Any, which: Any, fresh: Callable[[int, Any, Any], Any]) -> Any:
