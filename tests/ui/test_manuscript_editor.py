@@ -388,3 +388,34 @@ def test_ctrl_z_reaches_the_windows_undo(qtbot: Any) -> None:
     with qtbot.waitSignal(undo.triggered):
         qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.toPlainText() == m.text == "Abcd"  # Qt's own undo did nothing behind its back
+
+
+def test_an_alternative_with_the_same_words_shows_its_own_authorship(
+    qtbot: Any, editor: ManuscriptEditor
+) -> None:
+    m = _show(editor, "Start.")
+    _continue(m, " The dog\nran.")
+    editor.sync()
+    dog = m.text.index("dog")
+    _put_cursor(editor, dog + 3, anchor=dog)
+    qtbot.keyClicks(editor, "cat")  # the writer's word inside the model's sentence
+    assert m.text == "Start. The cat\nran."
+    writer = _color_at(editor, 0)
+    assert _color_at(editor, dog) == writer
+    cont = m.retry("tiny", {})
+    assert cont is not None
+    # The same first line: only the colour tells the two apart there.
+    m.stream(cont.id, " The cat\nsat.")
+    m.finish(cont.id)
+    editor.sync()
+    assert editor.toPlainText() == "Start. The cat\nsat."
+    model = _color_at(editor, dog - 2)
+    assert model != writer
+    assert _color_at(editor, dog) == model
+    place = m.last_place()
+    assert place is not None
+    m.choose(place.id, 0)
+    editor.sync()
+    assert editor.toPlainText() == "Start. The cat\nran."
+    assert _color_at(editor, dog) == writer
+    assert _color_at(editor, dog + 4) == model

@@ -16,6 +16,8 @@ each edit or sync), kept so that no change reads the whole document back.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -32,9 +34,10 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 from gpt2desk.core.writing.authorship import Run
 from gpt2desk.core.writing.manuscript import Busy, Manuscript, Place
 from gpt2desk.ui.manuscript.alternatives_bar import AlternativesBar
-from gpt2desk.ui.manuscript.counts import counts as count_text
+from gpt2desk.ui.manuscript.counts import Counter
 from gpt2desk.ui.manuscript.formats import AuthorshipHighlighter
 from gpt2desk.ui.manuscript.positions import Utf16Map
+from gpt2desk.ui.manuscript.textdiff import changed_span, common_prefix, common_suffix
 
 _EDITABLE = Qt.TextInteractionFlag.TextEditorInteraction
 _BROWSING = (
@@ -48,32 +51,32 @@ def _document_text(text: str) -> str:
     return text.replace("\r", " ") if "\r" in text else text
 
 
-def _common_prefix(a: str, b: str) -> int:
-    """Length of the common start of ``a`` and ``b`` (C-speed slice compares, O(n log n))."""
-    lo, hi = 0, min(len(a), len(b))
-    if a[:hi] == b[:hi]:
-        return hi
-    while lo < hi:  # a[:lo] == b[:lo], a[:hi] != b[:hi]
-        mid = (lo + hi + 1) // 2
-        if a[lo:mid] == b[lo:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+def _clip(runs: list[Run], start: int, end: int) -> list[Run]:
+    """The runs of ``[start, end)``, relative to ``start``."""
+    i = max(bisect_right([r[0] for r in runs], start) - 1, 0)
+    out: list[Run] = []
+    for s, e, author in runs[i:]:
+        if s >= end:
+            break
+        if e > start:
+            out.append((max(s, start) - start, min(e, end) - start, author))
+    return out
 
 
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    lo, hi = 0, min(len(a), len(b), limit)
-    la, lb = len(a), len(b)
-    if a[la - hi :] == b[lb - hi :]:
-        return hi
-    while lo < hi:  # last lo equal, last hi not
-        mid = (lo + hi + 1) // 2
-        if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+def _differing(a: list[Run], b: list[Run]) -> tuple[int, int] | None:
+    """Where two authorships of one text differ, as a span (None: nowhere)."""
+    if a == b:
+        return None
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < n - i and a[-1 - j] == b[-1 - j]:
+        j += 1
+    lo = min(a[i][0] if i < len(a) else a[-1][1] if a else 0, b[i][0] if i < len(b) else 0)
+    hi = max(a[-1 - j][1] if j < len(a) else 0, b[-1 - j][1] if j < len(b) else 0)
+    return lo, max(hi, lo)
 
 
 class ManuscriptEditor(QPlainTextEdit):
@@ -102,7 +105,8 @@ class ManuscriptEditor(QPlainTextEdit):
         self._loading = False
         self._quiet = 0  # > 0: the document changes from here, not from the writer
         self._window_start: int | None = None
-        self._counted: tuple[str, tuple[int, int]] = ("", (0, 0))
+        self._counter = Counter()
+        self._runs: list[Run] = []  # the authorship the page shows
         # Our handler runs before the highlighter's: the manuscript is updated when it paints.
         self.document().contentsChange.connect(self._on_contents_change)
         self._highlighter = AuthorshipHighlighter(self.document(), self._block_runs)
@@ -129,6 +133,7 @@ class ManuscriptEditor(QPlainTextEdit):
             finally:
                 self._quiet -= 1
             self._refresh_editable()
+            self._runs = m.runs() if m is not None else []
             if m is not None:
                 cursor = self.textCursor()
                 cursor.setPosition(self._map.to_utf16(m.cursor))
@@ -146,10 +151,9 @@ class ManuscriptEditor(QPlainTextEdit):
             return
         self._refresh_editable()
         new, old = m.text, self._shown
+        start = end_old = end_new = len(new)
         if new is not old and new != old:
-            start = _common_prefix(old, new)
-            suffix = _common_suffix(old, new, min(len(old), len(new)) - start)
-            end_old, end_new = len(old) - suffix, len(new) - suffix
+            start, end_old, end_new = changed_span(old, new)
             u_start, u_end = self._map.to_utf16(start), self._map.to_utf16(end_old)
             self._shown = new
             self._map.replace(start, end_old, new[start:end_new])
@@ -165,6 +169,7 @@ class ManuscriptEditor(QPlainTextEdit):
             finally:
                 self._quiet -= 1
             bar.setValue(bar.maximum() if at_bottom else value)
+        self._repaint_authorship(start, end_old, end_new)
         self._update_bar()
 
     def position(self) -> int:
@@ -182,10 +187,7 @@ class ManuscriptEditor(QPlainTextEdit):
 
     def counts(self) -> tuple[int, int]:
         """Words (each CJK character one) and characters (no line breaks) of the text."""
-        text = self.manuscript.text if self.manuscript is not None else ""
-        if text is not self._counted[0]:
-            self._counted = (text, count_text(text))
-        return self._counted[1]
+        return self._counter.counts(self.manuscript.text if self.manuscript is not None else "")
 
     # -- the writer's edits ------------------------------------------------------
 
@@ -209,8 +211,8 @@ class ManuscriptEditor(QPlainTextEdit):
         text = cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
         old = self._shown[start:end]
         # Only what really changed (Qt may report formatted neighbours as changed).
-        pre = _common_prefix(old, text)
-        suf = _common_suffix(old, text, min(len(old), len(text)) - pre)
+        pre = common_prefix(old, text)
+        suf = common_suffix(old, text, min(len(old), len(text)) - pre)
         start, end, text = start + pre, end - suf, text[pre : len(text) - suf]
         if start == end and not text:
             return
@@ -224,6 +226,7 @@ class ManuscriptEditor(QPlainTextEdit):
             # The model is writing: the page goes back to the manuscript's text.
             self.sync()
             return
+        self._runs = m.runs()
         self.edited.emit()
 
     def _refresh_editable(self) -> None:
@@ -296,6 +299,36 @@ class ManuscriptEditor(QPlainTextEdit):
             return []
         start = self._map.to_str(position)
         return m.authorship.slice(start, start + length)
+
+    def _repaint_authorship(self, start: int, end_old: int, end_new: int) -> None:
+        """Repaints the blocks whose authorship changed outside the text that changed
+        (``[start, end_old)`` became ``[start, end_new)``): an alternative that starts like
+        the one it replaced, an undo that gives edited model text back to the model."""
+        m = self.manuscript
+        runs = m.runs() if m is not None else []
+        old, self._runs = self._runs, runs
+        if runs == old:
+            return
+        old_len, new_len = (old[-1][1] if old else 0), (runs[-1][1] if runs else 0)
+        spans = []
+        front = _differing(_clip(old, 0, start), _clip(runs, 0, start))
+        if front is not None:
+            spans.append(front)
+        back = _differing(_clip(old, end_old, old_len), _clip(runs, end_new, new_len))
+        if back is not None:
+            spans.append((back[0] + end_new, back[1] + end_new))
+        self._quiet += 1
+        try:
+            for lo, hi in spans:
+                block = self.document().findBlock(self._map.to_utf16(lo))
+                last = self.document().findBlock(self._map.to_utf16(max(hi - 1, lo)))
+                while block.isValid():
+                    self._highlighter.rehighlightBlock(block)
+                    if block == last:
+                        break
+                    block = block.next()
+        finally:
+            self._quiet -= 1
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
