@@ -419,3 +419,19 @@ def test_an_alternative_with_the_same_words_shows_its_own_authorship(
     assert editor.toPlainText() == "Start. The cat\nran."
     assert _color_at(editor, dog) == writer
     assert _color_at(editor, dog + 4) == model
+
+
+def test_a_paste_that_arrives_as_the_model_starts_is_undone_on_the_page(
+    qtbot: Any, editor: ManuscriptEditor
+) -> None:
+    m = _show(editor, "Text.")
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    m.begin(len(m.text), "tiny", {})  # the model starts; the page has not been told yet
+    QGuiApplication.clipboard().setText("PASTE")
+    editor.paste()
+    _commit(editor, "中")
+    assert editor.toPlainText() == "Text."
+    # Text that reaches the document anyway (as a drop does) goes away again, no traceback.
+    editor.insertPlainText("dropped")
+    qtbot.waitUntil(lambda: editor.toPlainText() == "Text.")
+    assert m.text == "Text."

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
+    QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
     QPainter,
@@ -223,8 +224,9 @@ class ManuscriptEditor(QPlainTextEdit):
         try:
             m.edit(start, end, text)
         except Busy:
-            # The model is writing: the page goes back to the manuscript's text.
-            self.sync()
+            # The model is writing: the page goes back to the manuscript's text (after
+            # this signal: the highlighter still has to see the change it reports).
+            QTimer.singleShot(0, self.sync)
             return
         self._runs = m.runs()
         self.edited.emit()
@@ -250,6 +252,18 @@ class ManuscriptEditor(QPlainTextEdit):
             event.ignore()  # the window's Undo/Redo go through the manuscript
             return
         super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        self._refresh_editable()
+        if self.isReadOnly():
+            event.ignore()  # Qt would insert the committed text into a read-only page
+            return
+        super().inputMethodEvent(event)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        self._refresh_editable()
+        if not self.isReadOnly():
+            super().insertFromMimeData(source)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
