@@ -130,11 +130,15 @@ class Records:
         with self.transaction():
             self._upsert(conv)
 
-    def save_many(self, convs: Sequence[dict[str, Any]]) -> None:
-        """Writes several conversations in one transaction (an import)."""
+    def save_many(
+        self, convs: Sequence[dict[str, Any]], manuscripts: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        """Writes several conversations, and manuscripts of them, in one transaction (an import)."""
         with self.transaction():
             for conv in convs:
                 self._upsert(conv)
+            for manuscript in manuscripts:
+                self._put_manuscript(manuscript)
 
     def apply_changes(
         self,
@@ -275,25 +279,28 @@ class Records:
     def save_manuscript(self, manuscript: dict[str, Any]) -> None:
         """Writes a whole manuscript (its conversation row must exist), dropping rows it lacks."""
         with self.transaction():
-            mid = manuscript["id"]
-            fields = {k: manuscript.get(k) for k in ("text", "runs", "cursor", "scroll")}
-            self._put_manuscript_fields(mid, fields)
-            keep_places = [p["id"] for p in manuscript.get("places", ())]
-            keep_conts = [c["id"] for c in manuscript.get("continuations", ())]
-            self.conn.execute(
-                "DELETE FROM manuscript_places WHERE manuscript_id = ? "
-                "AND id NOT IN (SELECT value FROM json_each(?))",
-                (mid, json.dumps(keep_places)),
-            )
-            self.conn.execute(
-                "DELETE FROM manuscript_continuations WHERE manuscript_id = ? "
-                "AND id NOT IN (SELECT value FROM json_each(?))",
-                (mid, json.dumps(keep_conts)),
-            )
-            for place in manuscript.get("places", ()):
-                self._put_place(mid, place)
-            for cont in manuscript.get("continuations", ()):
-                self._put_continuation(mid, cont)
+            self._put_manuscript(manuscript)
+
+    def _put_manuscript(self, manuscript: dict[str, Any]) -> None:
+        mid = manuscript["id"]
+        fields = {k: manuscript.get(k) for k in ("text", "runs", "cursor", "scroll")}
+        self._put_manuscript_fields(mid, fields)
+        keep_places = [p["id"] for p in manuscript.get("places", ())]
+        keep_conts = [c["id"] for c in manuscript.get("continuations", ())]
+        self.conn.execute(
+            "DELETE FROM manuscript_places WHERE manuscript_id = ? "
+            "AND id NOT IN (SELECT value FROM json_each(?))",
+            (mid, json.dumps(keep_places)),
+        )
+        self.conn.execute(
+            "DELETE FROM manuscript_continuations WHERE manuscript_id = ? "
+            "AND id NOT IN (SELECT value FROM json_each(?))",
+            (mid, json.dumps(keep_conts)),
+        )
+        for place in manuscript.get("places", ()):
+            self._put_place(mid, place)
+        for cont in manuscript.get("continuations", ()):
+            self._put_continuation(mid, cont)
 
     def apply_manuscript_changes(
         self,

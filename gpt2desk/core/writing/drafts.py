@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from gpt2desk.core.store.database import Store
 from gpt2desk.core.writing.manuscript import Manuscript
 from gpt2desk.core.writing.manuscript_files import convert_drafts, from_draft
-from gpt2desk.core.writing.manuscript_rows import from_dict, to_dict
+from gpt2desk.core.writing.manuscript_rows import checked, from_dict, to_dict
 from gpt2desk.core.writing.turns import Conversation, auto_title
 
 if TYPE_CHECKING:
@@ -92,6 +92,15 @@ class Drafts:
         row = to_dict(m)
         self._session.writer.submit(lambda s: s.save_manuscript(row))
 
+    def adopt(self, m: Manuscript) -> None:
+        """The manuscript of a draft just added (an imported file), saved whole after it."""
+        m.clock = self._session.clock
+        m.mark_saved()
+        self._loaded[m.id] = m
+        self._dirty.discard(m.id)
+        row = to_dict(m)
+        self._session.writer.submit(lambda s: s.save_manuscript(row))
+
     def flush(self) -> None:
         """Hands every changed manuscript's rows, and its draft's title and date, to the writer."""
         session = self._session
@@ -133,6 +142,14 @@ class Drafts:
         self._dirty.discard(conv.id)
         self._session.writer.submit(lambda s: s.save_manuscript(row))
 
+    def row(self, conv_id: str) -> dict[str, Any] | None:
+        """The whole manuscript as rows, in memory or saved (for a backup); None if none
+        can be read (the draft's turns then make it again when the backup is imported)."""
+        m = self._loaded.get(conv_id)
+        if m is not None:
+            return to_dict(m)
+        return saved_row(self._session._read, conv_id)
+
     def search_text(self, conv_id: str) -> str:
         m = self._loaded.get(conv_id)
         return m.text if m is not None else ""
@@ -158,8 +175,7 @@ class Drafts:
         if raw is None:
             return self._remake(conv, damaged=False)
         try:
-            m = from_dict(raw, clock=session.clock)
-            _check(m)
+            m = checked(raw, clock=session.clock)
         except Exception:
             log.exception("the manuscript of draft %s is damaged; made again from its turns", cid)
             return self._remake(conv, damaged=True)
@@ -182,6 +198,16 @@ class Drafts:
         return m
 
 
+def saved_row(read: Callable[[Callable[[Store], Any]], Any], conv_id: str) -> dict[str, Any] | None:
+    """A saved manuscript's rows, checked; None when there is none or it cannot be read."""
+    try:
+        raw = read(lambda s: s.load_manuscript(conv_id))
+        return None if raw is None else to_dict(checked(raw))
+    except Exception:
+        log.exception("the manuscript of draft %s cannot be read; left out", conv_id)
+        return None
+
+
 def convert_old_drafts(store: Store) -> list[str]:
     """At the start: each draft saved before manuscripts existed gets one from its turns.
 
@@ -202,21 +228,3 @@ def _apply(cid: str, changes: dict[str, Any], fields: dict[str, Any]) -> Callabl
         store.apply_manuscript_changes(cid, changes, conversation_fields=fields)
 
     return write
-
-
-def _check(m: Manuscript) -> None:
-    """Raises ValueError when the rows do not fit together (a damaged or hand-edited file)."""
-    n = len(m.text)
-    if len(m.authorship) != n:
-        raise ValueError("authorship does not cover the text")
-    for place in m.places.values():
-        if place.visible and not 0 <= place.start <= place.end <= n:
-            raise ValueError(f"place {place.id} outside the text")
-        if place.alternatives and not 0 <= place.shown < len(place.alternatives):
-            raise ValueError(f"place {place.id} shows no alternative")
-        if place.parent_id is not None and place.parent_id not in m.places:
-            raise ValueError(f"place {place.id} has no parent")
-    for cont in m.continuations.values():
-        if cont.place_id not in m.places:
-            raise ValueError(f"continuation {cont.id} has no place")
-    m.cursor = min(max(m.cursor, 0), n)

@@ -84,3 +84,45 @@ def from_dict(d: dict[str, Any], clock: Callable[[], float] | None = None) -> Ma
         )
     m.mark_saved()
     return m
+
+
+def _check_runs(runs: Any, length: int, what: str) -> None:
+    """``runs`` cover ``[0, length)`` exactly, one after another."""
+    at = 0
+    for r in runs or []:
+        if not isinstance(r, list | tuple) or len(r) != 3:
+            raise ValueError(f"{what}: a run is not [start, end, author]")
+        if int(r[0]) != at or int(r[1]) <= at or not isinstance(r[2], str):
+            raise ValueError(f"{what}: the runs do not follow one another")
+        at = int(r[1])
+    if at != length and (runs or length):
+        raise ValueError(f"{what}: the runs cover {at} of {length} characters")
+
+
+def checked(d: dict[str, Any], clock: Callable[[], float] | None = None) -> Manuscript:
+    """:func:`from_dict` of rows from outside (the database, a file), checked to fit together.
+
+    Raises:
+        ValueError: naming what does not fit (a damaged row or a hand-edited file).
+    """
+    text = str(d.get("text") or "")
+    _check_runs(d.get("runs"), len(text), "text")
+    for r in d.get("places") or []:
+        for a in r.get("alternatives") or []:
+            _check_runs(a.get("runs"), len(str(a.get("text") or "")), "alternative")
+    m = from_dict(d, clock)
+    n = len(m.text)
+    for place in m.places.values():
+        if place.visible and not 0 <= place.start <= place.end <= n:
+            raise ValueError(f"place {place.id} lies outside the text")
+        if not 0 <= place.shown < len(place.alternatives):
+            raise ValueError(f"place {place.id} shows no alternative")
+        if place.parent_id is not None and place.parent_id not in m.places:
+            raise ValueError(f"place {place.id} has no parent")
+        if place.start > place.end:
+            raise ValueError(f"place {place.id} ends before it starts")
+    for cont in m.continuations.values():
+        if cont.place_id not in m.places:
+            raise ValueError(f"continuation {cont.id} has no place")
+    m.cursor = min(max(m.cursor, 0), n)
+    return m

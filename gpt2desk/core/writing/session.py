@@ -285,7 +285,10 @@ class Session:
         return [c["id"] for c in self.summaries if c["id"] in hits]
 
     def all_conversations(self) -> list[dict[str, Any]]:
-        """Every conversation as saved or about to be, oldest change first (for export)."""
+        """Every conversation as saved or about to be, oldest change first (for export).
+
+        A draft's dict holds its manuscript (``manuscript_rows.to_dict``) under "manuscript".
+        """
         self.flush_pending()
         listed = {c["id"] for c in self.summaries}
         out = [c.to_dict() for c in self._loaded.values() if c.id in listed]
@@ -294,6 +297,10 @@ class Session:
             for c in self._read(lambda s: s.load_all())
             if c["id"] in listed and c["id"] not in self._loaded
         ]
+        for c in out:
+            row = self.drafts.row(c["id"]) if c["kind"] == "draft" else None
+            if row is not None:
+                c["manuscript"] = row
         out.sort(key=lambda c: c["updated"])
         return out
 

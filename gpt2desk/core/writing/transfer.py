@@ -22,6 +22,8 @@ from typing import Any
 
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message, Template
 from gpt2desk.core.store.database import Store
+from gpt2desk.core.writing.manuscript_files import from_draft
+from gpt2desk.core.writing.manuscript_rows import checked, to_dict
 from gpt2desk.core.writing.turns import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
@@ -164,6 +166,7 @@ class Field:
     check: Check | None = None
     items: Record | None = None
     required: bool = False
+    one: Record | None = None  # a single object of this record
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,66 @@ TURN = Record(
         Field("status", STATUS),
     )
 )
+RUNS = Check(
+    QT_TRANSLATE_NOOP(
+        "Import", "expected a list of [start, end, author] (two whole numbers and a string)"
+    ),
+    lambda v: (
+        isinstance(v, list)
+        and all(
+            isinstance(r, list)
+            and len(r) == 3
+            and _is_int(r[0], 0, MAX_INT)
+            and _is_int(r[1], 0, MAX_INT)
+            and isinstance(r[2], str)
+            for r in v
+        )
+    ),
+)
+ALTERNATIVE = Record(
+    (
+        Field("continuation_id", STRING, required=True),
+        Field("text", STRING),
+        Field("runs", RUNS),
+    )
+)
+PLACE = Record(
+    (
+        Field("id", ID, required=True),
+        Field("parent_id", OPTIONAL_ID),
+        Field("parent_alt", COUNT),
+        Field("start", COUNT, required=True),
+        Field("end", COUNT, required=True),
+        Field("shown", COUNT),
+        Field("visible", BOOL),
+        Field("alternatives", items=ALTERNATIVE, required=True),
+    )
+)
+CONTINUATION = Record(
+    (
+        Field("id", ID, required=True),
+        Field("place_id", ID, required=True),
+        Field("offset", COUNT, required=True),
+        Field("model", STRING),
+        Field("settings", FREE_OBJECT),
+        Field("seed", OPTIONAL_COUNT),
+        Field("prompt_tokens", OPTIONAL_COUNT),
+        Field("new_tokens", OPTIONAL_COUNT),
+        Field("created", FINITE, required=True),
+        Field("status", STATUS),
+        Field("reason", OPTIONAL_STRING),
+    )
+)
+MANUSCRIPT = Record(
+    (
+        Field("text", STRING, required=True),
+        Field("runs", RUNS),
+        Field("cursor", COUNT),
+        Field("scroll", SCROLL),
+        Field("places", items=PLACE),
+        Field("continuations", items=CONTINUATION),
+    )
+)
 CONVERSATION = Record(
     (
         Field("id", ID, required=True),
@@ -218,6 +281,7 @@ CONVERSATION = Record(
         Field("composer", STRING),
         Field("scroll", SCROLL),
         Field("turns", items=TURN),
+        Field("manuscript", one=MANUSCRIPT),
     )
 )
 DOCUMENT = Record(
@@ -238,6 +302,9 @@ _DUPLICATE_CONVERSATION = QT_TRANSLATE_NOOP(
 _DUPLICATE_TURN = QT_TRANSLATE_NOOP("Import", "another turn of this conversation has this id")
 _NO_SUCH_TURN = QT_TRANSLATE_NOOP("Import", "no turn of this conversation has this id")
 _LOOP = QT_TRANSLATE_NOOP("Import", "the turns' parents go round in a loop")
+_MISFIT = QT_TRANSLATE_NOOP(
+    "Import", "its text, authorship, places and continuations do not fit together ({detail})"
+)
 
 
 # -- checking a document against it ----------------------------------------------
@@ -277,6 +344,8 @@ def _check_record(value: Any, record: Record, where: str) -> Iterator[tuple[str,
         item = value[f.name]
         if f.check is not None and not f.check.test(item):
             raise _refuse(here, f.check, item)
+        if f.one is not None:
+            yield here, item, f.one
         if f.items is not None:
             if not isinstance(item, list):
                 raise _refuse(here, LIST, item)
@@ -320,6 +389,13 @@ def _check_tree(conv: dict[str, Any], where: str) -> None:
         reaches_root |= seen
 
 
+def _check_manuscript(conv: dict[str, Any], where: str) -> None:
+    try:
+        checked({**conv["manuscript"], "id": conv["id"]})
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise ImportFailed(_RULE, field=where, problem=Message(_MISFIT, detail=exc)) from exc
+
+
 def validate(doc: Any, tick: Callable[[int, int], None] | None = None) -> None:
     """Raises :class:`ImportFailed` naming the first field of ``doc`` that does not fit.
 
@@ -343,6 +419,8 @@ def validate(doc: Any, tick: Callable[[int, int], None] | None = None) -> None:
             raise ImportFailed(_RULE, field=f"{where}.id", problem=Message(_DUPLICATE_CONVERSATION))
         ids.add(conv["id"])
         _check_tree(conv, where)
+        if "manuscript" in conv:
+            _check_manuscript(conv, f"{where}.manuscript")
         if tick is not None:
             tick(done, len(pending))
 
@@ -392,15 +470,30 @@ def read_export(
     return [Conversation.from_dict(raw) for raw in doc["conversations"]]
 
 
+def read_manuscripts(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The manuscripts of the drafts of a document :func:`read_export` accepted, by id."""
+    return {
+        raw["id"]: {**raw["manuscript"], "id": raw["id"]}
+        for raw in doc["conversations"]
+        if "manuscript" in raw and raw.get("kind") == "draft"
+    }
+
+
 def store_new(
-    store: Store, convs: list[Conversation], cancelled: threading.Event | None = None
+    store: Store,
+    convs: list[Conversation],
+    cancelled: threading.Event | None = None,
+    manuscripts: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[Conversation], int]:
     """Saves the conversations that are not in ``store`` yet, in one transaction.
 
     Runs in the writer thread, so "already here" is exact. A conversation with
     the id of one already here is skipped (importing a file twice adds
     nothing); one whose turn ids are taken (a turn id is unique across the
-    database) gets new turn ids.
+    database) gets new turn ids. A draft is saved with its manuscript
+    (``manuscripts``, by id: :func:`read_manuscripts`), or, from an export
+    made before manuscripts, with the one its turns give; a manuscript whose
+    place or continuation ids are taken gets new ones.
 
     Returns:
         The conversations saved, and how many were skipped.
@@ -419,9 +512,65 @@ def store_new(
             conv = _new_turn_ids(conv)
         taken.update(conv.turns)
         out.append(conv)
+    rows = _manuscript_rows(store, out, manuscripts or {})
     if out:
-        store.save_many([c.to_dict() for c in out])
+        store.save_many([c.to_dict() for c in out], manuscripts=rows)
     return out, len(convs) - len(out)
+
+
+def _manuscript_rows(
+    store: Store, convs: list[Conversation], given: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    rows = []
+    for conv in convs:
+        if conv.kind != "draft":
+            continue
+        row = given.get(conv.id)
+        m = checked(row) if row is not None else from_draft(conv)  # checked whole already
+        rows.append(to_dict(m))
+    places = _present(store, "manuscript_places", [p["id"] for r in rows for p in r["places"]])
+    conts = _present(
+        store, "manuscript_continuations", [c["id"] for r in rows for c in r["continuations"]]
+    )
+    for i, row in enumerate(rows):
+        mine_p = {p["id"] for p in row["places"]}
+        mine_c = {c["id"] for c in row["continuations"]}
+        if not (places.isdisjoint(mine_p) and conts.isdisjoint(mine_c)):
+            rows[i] = row = _new_manuscript_ids(row)
+        places.update(p["id"] for p in row["places"])
+        conts.update(c["id"] for c in row["continuations"])
+    return rows
+
+
+def _new_manuscript_ids(row: dict[str, Any]) -> dict[str, Any]:
+    """The same manuscript with new place and continuation ids (authors renamed with them)."""
+    pmap = {p["id"]: new_id() for p in row["places"]}
+    cmap = {c["id"]: new_id() for c in row["continuations"]}
+
+    def runs(rs: list[Any]) -> list[list[Any]]:
+        return [[r[0], r[1], cmap.get(r[2], r[2])] for r in rs]
+
+    places = [
+        {
+            **p,
+            "id": pmap[p["id"]],
+            "parent_id": pmap.get(p.get("parent_id") or "", p.get("parent_id")),
+            "alternatives": [
+                {
+                    **a,
+                    "continuation_id": cmap.get(a["continuation_id"], a["continuation_id"]),
+                    "runs": runs(a.get("runs") or []),
+                }
+                for a in p["alternatives"]
+            ],
+        }
+        for p in row["places"]
+    ]
+    conts = [
+        {**c, "id": cmap[c["id"]], "place_id": pmap.get(c["place_id"], c["place_id"])}
+        for c in row["continuations"]
+    ]
+    return {**row, "runs": runs(row.get("runs") or []), "places": places, "continuations": conts}
 
 
 def _present(store: Store, table: str, ids: list[str]) -> set[str]:

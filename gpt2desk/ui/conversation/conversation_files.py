@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,10 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gpt2desk.core.store.database import Store
 from gpt2desk.core.store.writer import Writer
+from gpt2desk.core.writing import manuscript_files
 from gpt2desk.core.writing import transfer as import_schema
+from gpt2desk.core.writing.drafts import saved_row
+from gpt2desk.core.writing.manuscript import Manuscript
 from gpt2desk.core.writing.turns import (
     Conversation,
     ImportFailed,
@@ -73,8 +77,14 @@ def export_work(
         conv = workspace.current
         if conv is None:
             return _nothing_to_export
-        you = QCoreApplication.translate("WorkspaceController", "You")
-        text = to_markdown(conv, you) if fmt == "md" else to_plain_text(conv, you)
+        m = workspace.session.drafts.manuscript(conv.id)
+        if m is not None:  # a draft: the text alone, as the writer sees it
+            text = (
+                manuscript_files.to_markdown if fmt == "md" else manuscript_files.to_plain_text
+            )(m)
+        else:
+            you = QCoreApplication.translate("WorkspaceController", "You")
+            text = to_markdown(conv, you) if fmt == "md" else to_plain_text(conv, you)
 
         return _logged("export", path, _write_one(path, text, conv.title))
     # Everything the window holds goes through the writer's queue: once it has
@@ -124,18 +134,30 @@ def _saved(writer: Writer, control: Control) -> list[dict[str, Any]]:
     """Every conversation as saved once the writer is done with what is queued."""
     reader = writer.call(Store.reader)
     if reader is None:  # working in memory: only the writer's connection has it
-        return writer.call(lambda s: s.load_all())
+        docs: list[dict[str, Any]] = writer.call(lambda s: s.load_all())
+        for doc in docs:
+            row = saved_row(writer.call, doc["id"]) if doc["kind"] == "draft" else None
+            if row is not None:
+                doc["manuscript"] = row
+        return docs
     try:
         ids = [c["id"] for c in reversed(reader.list_conversations())]  # oldest change first
         out = []
         for i, cid in enumerate(ids):
             conv = reader.load_conversation(cid)
             if conv is not None:
+                row = saved_row(_direct(reader), cid) if conv["kind"] == "draft" else None
+                if row is not None:
+                    conv["manuscript"] = row
                 out.append(conv)
             control.tick(60 * (i + 1) // len(ids))
         return out
     finally:
         reader.close()
+
+
+def _direct(store: Store) -> Callable[[Callable[[Store], Any]], Any]:
+    return lambda fn: fn(store)
 
 
 def _nothing_to_export(control: Control) -> Finish:
@@ -186,8 +208,10 @@ def import_work(workspace: Workspace, path: str) -> Work:
         text = _read(path, control)
         if not path.lower().endswith(".json"):
             draft = draft_from_text(text, name)
+            # The file's text is the manuscript, all of it the writer's.
+            manuscript = manuscript_files.from_text(text, draft.id)
             log.info("imported %s as a new draft", path)
-            return lambda: _add_draft(workspace, draft, path)
+            return lambda: _add_draft(workspace, draft, manuscript, path)
         try:
             doc = import_schema.parse(text)
             del text
@@ -195,6 +219,7 @@ def import_work(workspace: Workspace, path: str) -> Work:
             convs = import_schema.read_export(
                 doc, progress=lambda done, total: control.tick(35 + 50 * done // total)
             )
+            manuscripts = import_schema.read_manuscripts(doc)
         except ImportFailed as exc:
             raise FileProblem(
                 QCoreApplication.translate(
@@ -204,7 +229,7 @@ def import_work(workspace: Workspace, path: str) -> Work:
         control.tick(85)
         cancelled = control.cancelled
         saved, skipped = writer.submit(
-            lambda s: import_schema.store_new(s, convs, cancelled)
+            lambda s: import_schema.store_new(s, convs, cancelled, manuscripts)
         ).result()
         log.info(
             "imported %d conversations from %s (%d already here, skipped)",
@@ -256,8 +281,9 @@ def _too_big(path: str) -> FileProblem:
     )
 
 
-def _add_draft(workspace: Workspace, draft: Conversation, path: str) -> str:
+def _add_draft(workspace: Workspace, draft: Conversation, manuscript: Manuscript, path: str) -> str:
     workspace.add_conversations([draft])
+    workspace.session.drafts.adopt(manuscript)
     workspace.select(draft.id)
     return QCoreApplication.translate("ConversationFiles", "Imported {path}").format(path=path)
 
