@@ -86,11 +86,17 @@ def test_new_draft_stays_a_draft_when_sent(qtbot: Any, make_window: MakeWindow) 
     qtbot.keyClick(window.chat, Qt.Key.Key_N, CTRL | SHIFT)
     assert "draft" in _rows(window)[0]
     assert _mode(window) == "continue"
-    _send_with_keys(qtbot, window, "Once upon a time")
+    # A draft is its manuscript's page (issue 12): the writer types there, Ctrl+Enter continues.
+    editor = window.workspace_ui.editor
+    qtbot.keyClicks(editor, "Once upon a time")
+    qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)
+    _idle(qtbot, window)
     conv = _current(window)
     assert conv.kind == "draft"
     assert "draft" in _rows(window)[0]
-    assert not conv.path()[-1].text.startswith("\nAssistant")
+    m = editor.manuscript
+    assert m is not None and m.text.startswith("Once upon a time")
+    assert "Assistant" not in m.text[len("Once upon a time") :]
 
 
 def test_selecting_an_empty_draft_shows_its_mode(qtbot: Any, make_window: MakeWindow) -> None:

@@ -56,7 +56,11 @@ class ContextIndicator(QObject):
 
     def update(self) -> None:
         """Asks the worker how much of the model's window the next prompt uses."""
-        if not self.model.model_ready or self.ui.streaming():
+        conv = self.ui.workspace.current
+        # A draft's page counts its own words and window (ui/manuscript/flow.py).
+        draft = conv is not None and conv.kind == "draft"
+        self.label.setVisible(not draft)
+        if draft or not self.model.model_ready or self.ui.streaming():
             return
         panel = self.w.settings_panel
         try:
@@ -66,7 +70,7 @@ class ContextIndicator(QObject):
         except SettingsError:
             return
         text = self.w.composer.toPlainText()
-        conv = self.ui.workspace.current or Conversation.new()
+        conv = conv or Conversation.new()
         prompt, _ = conv.next_prompt(text, mode, template)
         request_id = self.model.host.measure_context(prompt, settings.max_new_tokens)
         self._request = (request_id, prompt)

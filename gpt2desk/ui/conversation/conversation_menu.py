@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from gpt2desk.core.writing.turns import Conversation
 from gpt2desk.ui.conversation.parts import ConversationOwner
+from gpt2desk.ui.manuscript.flow import ManuscriptFlow
 
 # The changes Undo and Redo name (labels recorded by the workspace), translated when shown.
 UNDO_LABELS = (
@@ -23,6 +24,11 @@ UNDO_LABELS = (
     QT_TRANSLATE_NOOP("UndoLabel", "Continue"),
     QT_TRANSLATE_NOOP("UndoLabel", "Choose version"),
     QT_TRANSLATE_NOOP("UndoLabel", "Clear"),
+    # A draft's manuscript (core/writing/manuscript.py).
+    QT_TRANSLATE_NOOP("UndoLabel", "Typing"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Retry"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Retry from here"),
+    QT_TRANSLATE_NOOP("UndoLabel", "Choose alternative"),
 )
 
 
@@ -48,13 +54,7 @@ class ConversationMenu(QObject):
         menu = self.menu = w.menuBar().addMenu(self.tr("&Conversation"))
 
         def add(text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:
-            action = QAction(text, w)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(lambda _=False: slot())
-            menu.addAction(action)
-            w.addAction(action)
-            return action
+            return self._add(text, slot, shortcut)
 
         add(self.tr("New chat"), lambda: ui.new_conversation("chat"), "Ctrl+N")
         add(self.tr("New draft"), lambda: ui.new_conversation("draft"), "Ctrl+Shift+N")
@@ -68,9 +68,13 @@ class ConversationMenu(QObject):
         self.continue_action = add(
             self.tr("Continue"), lambda: ui.continue_(None), "Ctrl+Shift+Return"
         )
+        self.continue_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Return"), QKeySequence("Ctrl+Shift+Enter")]
+        )
         self.edit_action = add(self.tr("Edit last turn…"), lambda: ui.on_last("edit"))
         self.prev_action = add(self.tr("Previous version"), lambda: ui.on_last("prev"), "Alt+Left")
         self.next_action = add(self.tr("Next version"), lambda: ui.on_last("next"), "Alt+Right")
+        self._draft_section = menu.addSeparator()
         menu.addSeparator()
         add(self.tr("Import text, Markdown or JSON…"), self._ask_import)
         add(self.tr("Export as Markdown…"), lambda: self._ask_export("md"))
@@ -78,6 +82,68 @@ class ConversationMenu(QObject):
         add(self.tr("Export all data as JSON…"), lambda: self._ask_export("json"))
         menu.addSeparator()
         menu.addAction(controller.dock.toggleViewAction())
+
+    def _add(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str = "",
+        before: QAction | None = None,
+    ) -> QAction:
+        w = self.ui.w.window
+        action = QAction(text, w)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False: slot())
+        if before is not None:
+            self.menu.insertAction(before, action)
+        else:
+            self.menu.addAction(action)
+        w.addAction(action)
+        return action
+
+    def add_draft_actions(self, flow: ManuscriptFlow) -> None:
+        """The manuscript's own entries: Retry from here, Reproduce (off in chats)."""
+        self.retry_from_action = self._add(
+            self.tr("Retry from here"), flow.retry_from, "Ctrl+Shift+R", self._draft_section
+        )
+        self.retry_from_action.setToolTip(
+            self.tr("The model writes its text again from the cursor on; the old text stays")
+        )
+        self.reproduce_action = self._add(
+            self.tr("Reproduce continuation"), flow.reproduce, before=self._draft_section
+        )
+        self.reproduce_action.setToolTip(
+            self.tr("Writes the continuation at the cursor again with its model, settings and seed")
+        )
+        self.set_draft(False)
+
+    def set_draft(self, draft: bool) -> None:
+        """Names the turn actions for what they do in a draft's manuscript or in a chat."""
+        if draft:
+            self.regenerate_action.setText(self.tr("Retry last continuation"))
+            self.continue_action.setText(self.tr("Continue at cursor"))
+            self.prev_action.setText(self.tr("Previous alternative"))
+            self.next_action.setText(self.tr("Next alternative"))
+        else:
+            self.regenerate_action.setText(self.tr("Regenerate last reply"))
+            self.continue_action.setText(self.tr("Continue"))
+            self.prev_action.setText(self.tr("Previous version"))
+            self.next_action.setText(self.tr("Next version"))
+        self.edit_action.setVisible(not draft)
+        self.retry_from_action.setEnabled(draft)
+        self.reproduce_action.setEnabled(draft)
+
+    def update_draft_actions(self) -> None:
+        """In a draft the actions say themselves why they cannot act (the cursor decides)."""
+        for action in (
+            self.regenerate_action,
+            self.continue_action,
+            self.prev_action,
+            self.next_action,
+        ):
+            action.setEnabled(True)
+        self.edit_action.setEnabled(False)
 
     def update_turn_actions(self, conv: Conversation | None) -> None:
         """Turn actions only where they have something to act on."""

@@ -97,19 +97,27 @@ class GenerationFlow(QObject):
         self.model.start_reply(prompt, values, unsent=unsent)
         self.ui.context.show_writing()
 
+    # A draft's manuscript streams through the same controller (ui/manuscript/flow.py):
+    # only a reply of the session's is filed here.
     @Slot(str)
     def on_token(self, text: str) -> None:
+        if self.current is None:
+            return
         self.w.chat.append_model_text(text)
         self.session.stream(text)
 
     @Slot(dict)
     def _on_reply_finished(self, stats: dict[str, Any]) -> None:
+        if self.current is None:
+            return
         stopped = stats.get("reason") == "cancelled"
         self.w.chat.end_model_turn(self.ui.note("stopped") if stopped else "")
         self.finished(stats)
 
     @Slot(str, str)
     def _on_reply_failed(self, message: str, _unsent: str) -> None:
+        if self.current is None:
+            return
         self.w.chat.end_model_turn(f"[{message}]")
         self.failed(message)
 

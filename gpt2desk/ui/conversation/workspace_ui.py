@@ -17,12 +17,14 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QPushButton
 
 from gpt2desk.core.settings import GenerationSettings
+from gpt2desk.core.writing.manuscript import Manuscript
 from gpt2desk.core.writing.prompts import ChatTemplate, Mode
 from gpt2desk.core.writing.turns import Turn
 from gpt2desk.ui.conversation import conversation_files
 from gpt2desk.ui.conversation.chat_view import ShownTurn
 from gpt2desk.ui.conversation.context_indicator import ContextIndicator
 from gpt2desk.ui.conversation.conversation_menu import ConversationMenu
+from gpt2desk.ui.conversation.conversation_menu import UndoNames as UndoNamesSource
 from gpt2desk.ui.conversation.edit_dialog import EditTurnDialog
 from gpt2desk.ui.conversation.file_job import FileJob, Work, run_now
 from gpt2desk.ui.conversation.generation_flow import GenerationFlow, mode_of
@@ -33,6 +35,8 @@ from gpt2desk.ui.conversation.workspace import Workspace
 from gpt2desk.ui.displayable import displayable, shown_or_original
 from gpt2desk.ui.elided_label import ElidedLabel
 from gpt2desk.ui.generation.controller import display_name
+from gpt2desk.ui.manuscript.editor import ManuscriptEditor
+from gpt2desk.ui.manuscript.flow import ManuscriptFlow
 
 UNDO_DELETE_MS = 8000
 
@@ -40,12 +44,18 @@ UNDO_DELETE_MS = 8000
 class WorkspaceController(QObject):
     """The window's conversations: what is shown, saved, regenerated, exported.
 
+    A draft is shown as its manuscript in ``editor`` (``manuscript`` continues
+    it); a chat as turns in the chat view.
+
     Signals:
         conversation_shown(conversation_id): another conversation is shown
             ("" for none); not sent when the one shown changes.
+        draft_shown(bool): the page changed between a draft's manuscript (True)
+            and the chat view (False).
     """
 
     conversation_shown = Signal(str)
+    draft_shown = Signal(bool)
 
     def __init__(self, parts: WindowParts, folder: Path | str | None = None) -> None:
         window = parts.window
@@ -63,6 +73,16 @@ class WorkspaceController(QObject):
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.dock = dock
         self.generation = GenerationFlow(self, self)
+        self._draft_page = False
+        self.editor = ManuscriptEditor()
+        self.manuscript = ManuscriptFlow(
+            self.editor,
+            parts.generation,
+            self.workspace.session.drafts,
+            parts.settings_panel,
+            parts.say,
+            self,
+        )
         self.context = ContextIndicator(self, self)
         self.context_label = self.context.label
         # Paths and error texts, one line: the whole text is its tooltip when cut.
@@ -82,14 +102,17 @@ class WorkspaceController(QObject):
         bar.addPermanentWidget(self.storage_label)
         bar.addPermanentWidget(self.undo_delete_button)
         bar.addPermanentWidget(self.context_label)
+        bar.addPermanentWidget(self.manuscript.label)
         self.menu = ConversationMenu(self, self)
+        self.menu.add_draft_actions(self.manuscript)
 
         ws = self.workspace
         ws.list_changed.connect(self._refresh_list)
         ws.current_changed.connect(self._on_current_changed)
         ws.message.connect(self.show_storage_message)
         self.session = session = ws.session
-        ws.undo_changed.connect(lambda: self.menu.update_undo(session))
+        ws.undo_changed.connect(self.update_undo)
+        self.manuscript.undo_changed.connect(self.update_undo)
         session.set_composer_source(self._composer_text)
         self._deleted_id = ""  # the conversation the status bar's Undo brings back
         parts.composer.textChanged.connect(self._on_composer_changed)
@@ -107,7 +130,7 @@ class WorkspaceController(QObject):
             window.setWindowTitle(self.tr("gpt2desk (read-only: another window saves this folder)"))
         self._refresh_list()
         self._on_current_changed()
-        self.menu.update_undo(session)
+        self.update_undo()
         # The Mode drop-down shows the shown conversation's kind; changing it changes that.
         self.w.settings_panel.mode.currentIndexChanged.connect(self._on_mode_changed)
 
@@ -137,6 +160,12 @@ class WorkspaceController(QObject):
 
     def render(self, *, stream: bool = False) -> None:
         conv = self.workspace.current
+        m = self.session.drafts.manuscript(conv.id) if conv is not None else None
+        self.manuscript.show(conv.id if conv is not None else "", m)
+        self._set_page(m is not None)
+        if m is not None:
+            self.menu.update_draft_actions()
+            return
         self.scroll.begin()
         shown: list[ShownTurn] = []
         gen = self.generation.current
@@ -162,6 +191,21 @@ class WorkspaceController(QObject):
             self.scroll.follow_stream()
         else:
             self.scroll.restore(conv.scroll if conv is not None else 0)
+
+    def _set_page(self, draft: bool) -> None:
+        if draft != self._draft_page:
+            self._draft_page = draft
+            self.menu.set_draft(draft)
+            self.context_label.setVisible(not draft)
+            self.draft_shown.emit(draft)
+
+    def draft_is_shown(self) -> bool:
+        """Whether the page shows a draft's manuscript (else the chat view)."""
+        return self._draft_page
+
+    def update_undo(self) -> None:
+        """Names what Undo and Redo would do: the manuscript's changes first, in a draft."""
+        self.menu.update_undo(_UndoNames(self.manuscript.manuscript, self.session))
 
     @staticmethod
     def _model_heading(turn: Turn, writing: str = "") -> str:
@@ -211,6 +255,8 @@ class WorkspaceController(QObject):
     def new_conversation(self, kind: str) -> None:
         self.stop_and_keep()
         self.workspace.new_conversation(kind, self.w.generation.model_name)
+        if self._draft_page:
+            self.editor.setFocus()
 
     def delete(self, conversation_id: str) -> None:
         gen = self.generation.current
@@ -230,9 +276,13 @@ class WorkspaceController(QObject):
         self.undo_delete_button.hide()
 
     def clear_conversation(self) -> None:
-        """Removes every turn of the shown conversation (Undo brings them back)."""
+        """Removes every turn of the shown conversation, or a draft's text (Undo brings
+        them back)."""
         self.stop_and_keep()
-        self.session.clear()
+        if self._draft_page:
+            self.manuscript.clear()
+        else:
+            self.session.clear()
 
     def _on_mode_changed(self) -> None:
         mode = self.w.settings_panel.current_mode()
@@ -242,10 +292,14 @@ class WorkspaceController(QObject):
         self.sidebar.set_filter(self.workspace.search(text) if text else None)
 
     def undo(self) -> None:
+        if self._draft_page and self.manuscript.undo():
+            return
         if not self.streaming():
             self.workspace.undo()
 
     def redo(self) -> None:
+        if self._draft_page and self.manuscript.redo():
+            return
         if not self.streaming():
             self.workspace.redo()
 
@@ -267,15 +321,19 @@ class WorkspaceController(QObject):
 
     def stop_and_keep(self) -> None:
         self.generation.stop_and_keep()
+        self.manuscript.stop_and_keep()
 
     def streaming(self) -> bool:
-        return self.generation.streaming()
+        return self.generation.streaming() or self.manuscript.streaming()
 
     def regenerate(self, turn_id: str, *, same_seed: bool = False) -> None:
         self.generation.regenerate(turn_id, same_seed=same_seed)
 
     def continue_(self, turn_id: str | None) -> None:
-        self.generation.continue_(turn_id)
+        if self._draft_page:
+            self.manuscript.continue_at_cursor()
+        else:
+            self.generation.continue_(turn_id)
 
     def edit(self, turn_id: str, text: str, *, generate: bool = True) -> Turn | None:
         return self.generation.edit(turn_id, text, generate=generate)
@@ -283,7 +341,17 @@ class WorkspaceController(QObject):
     # -- turn actions ---------------------------------------------------------------------
 
     def on_last(self, action: str) -> None:
-        """``action`` on the last turn shown (regenerate: on the last reply)."""
+        """``action`` on the last turn shown (regenerate: on the last reply).
+
+        In a draft: regenerate retries the last continuation, prev/next show
+        the alternatives of the continuation at the cursor.
+        """
+        if self._draft_page:
+            if action == "regenerate":
+                self.manuscript.retry()
+            elif action in ("prev", "next"):
+                self.manuscript.step_alternative(-1 if action == "prev" else 1)
+            return
         conv = self.workspace.current
         if conv is None or not conv.turns:
             return
@@ -391,7 +459,32 @@ class WorkspaceController(QObject):
             # Cancelled, and waited for: nothing of it is half-saved when the store closes.
             self.file_job.wait()
             self.file_job = None
-        if self.streaming():
+        if self.generation.streaming():
             # Keep what was written; the model thread is stopped by the window.
             self.finished({"reason": "cancelled"})
+        self.manuscript.stop_and_keep()
         self.workspace.close()
+
+
+class _UndoNames:
+    """What Undo/Redo would do: the draft's manuscript first, then the session's history."""
+
+    def __init__(self, m: Manuscript | None, session: UndoNamesSource) -> None:
+        self.m = m
+        self.session = session
+
+    def can_undo(self) -> bool:
+        return (self.m is not None and self.m.can_undo()) or self.session.can_undo()
+
+    def can_redo(self) -> bool:
+        return (self.m is not None and self.m.can_redo()) or self.session.can_redo()
+
+    def undo_label(self) -> str:
+        if self.m is not None and self.m.can_undo():
+            return self.m.undo_label()
+        return self.session.undo_label()
+
+    def redo_label(self) -> str:
+        if self.m is not None and self.m.can_redo():
+            return self.m.redo_label()
+        return self.session.redo_label()

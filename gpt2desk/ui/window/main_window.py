@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -105,6 +106,9 @@ class MainWindow(QMainWindow):
             self, self.chat, self.composer, self.settings_panel, g, self.status_line.say
         )
         self.workspace_ui = WorkspaceController(parts)
+        self.page_stack.addWidget(self.workspace_ui.editor)
+        self.workspace_ui.draft_shown.connect(self._show_page)
+        self._show_page(self.workspace_ui.draft_is_shown())
         # Another conversation shown: the last reply's statistics were about the old one.
         self.workspace_ui.conversation_shown.connect(self.status_line.clear_stats)
         # Tab in a draft: three short continuations at the cursor (composer/autocomplete.py).
@@ -130,8 +134,12 @@ class MainWindow(QMainWindow):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(self.composer)
         bottom_layout.addLayout(buttons)
+        self.bottom = bottom
+        # The chat's transcript, or a draft's manuscript (added with the workspace).
+        self.page_stack = QStackedWidget()
+        self.page_stack.addWidget(self.chat)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.chat)
+        splitter.addWidget(self.page_stack)
         splitter.addWidget(bottom)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
@@ -196,7 +204,12 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(action)
             self.addAction(action)
         self.appearance_menu = AppearanceMenu(
-            self, self.view_menu, self.chat, self.composer, self.workspace_ui.render
+            self,
+            self.view_menu,
+            self.chat,
+            self.composer,
+            self.workspace_ui.render,
+            self.workspace_ui.editor,
         )
         self.help_menu = HelpMenu(self)
 
@@ -233,7 +246,11 @@ class MainWindow(QMainWindow):
         self.models_dialog.activateWindow()
 
     def send(self) -> None:
-        """Sends the composer's text (or says why not, keeping it)."""
+        """Sends the composer's text (or says why not, keeping it); in a draft, the model
+        continues the manuscript from its end."""
+        if self.workspace_ui.draft_is_shown():
+            self.workspace_ui.manuscript.continue_end()
+            return
         if self.generation.busy:
             return
         if not self.generation.check_ready():
@@ -277,6 +294,22 @@ class MainWindow(QMainWindow):
         busy = self.generation.busy
         self.send_button.setEnabled(not busy and self.generation.state is ModelState.READY)
         self.stop_button.setEnabled(busy)
+
+    def _show_page(self, draft: bool) -> None:
+        """A draft's manuscript takes the whole writing area (no composer); a chat the
+        transcript with the composer below."""
+        editor = self.workspace_ui.editor
+        had_focus = self.composer.hasFocus() or editor.hasFocus()
+        self.page_stack.setCurrentWidget(editor if draft else self.chat)
+        self.bottom.setVisible(not draft)
+        if draft:
+            self.send_action.setText(self.tr("Continue from the end"))
+            self.send_action.setToolTip(self.tr("The model continues the draft from its end"))
+        else:
+            self.send_action.setText(self.tr("Send"))
+            self.send_action.setToolTip("")
+        if had_focus:
+            (editor if draft else self.composer).setFocus()
 
     def _give_back(self, _message: str, unsent: str) -> None:
         """A Send that failed before any reply: its text goes back into an empty composer."""

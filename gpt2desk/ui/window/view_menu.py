@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QGuiApplication
-from PySide6.QtWidgets import QFontDialog, QMainWindow, QMenu, QPlainTextEdit
+from PySide6.QtWidgets import QFontDialog, QMainWindow, QMenu, QPlainTextEdit, QWidget
 
 from gpt2desk.ui.conversation.chat_view import ChatView
 from gpt2desk.ui.translations import LANGUAGES
@@ -32,6 +32,7 @@ class AppearanceMenu(QObject):
         menu: the View menu the entries go into.
         chat, composer: the widgets that take the writing font.
         redraw: draws the conversation again (turn backgrounds follow the theme).
+        page: a draft's page, which takes the writing font too.
     """
 
     def __init__(
@@ -41,12 +42,14 @@ class AppearanceMenu(QObject):
         chat: ChatView,
         composer: QPlainTextEdit,
         redraw: Callable[[], None],
+        page: QWidget | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.chat = chat
         self.composer = composer
         self.redraw = redraw
+        self.page = page
         self.appearance = Appearance.load()
         names = {
             "system": self.tr("Follow the system"),
@@ -99,6 +102,8 @@ class AppearanceMenu(QObject):
         reading = self.chat.reading_position()
         self.composer.setFont(font)
         self.chat.setFont(font)
+        if self.page is not None:
+            self.page.setFont(font)
         self._redraw()
         self.chat.keep_reading_position(reading)
 
