@@ -305,3 +305,30 @@ def test_a_read_only_session_writes_nothing(folder: Path) -> None:
     assert (folder / DB_NAME).read_bytes() == before
     saved = _on_disk(folder, draft.id)
     assert saved is not None and saved["text"] == "on disk"
+
+
+def test_typing_refreshes_the_sidebar_for_a_new_title_not_at_every_save(
+    session: Session, rec: Recorder
+) -> None:
+    draft = session.new_conversation("draft", "gpt2")
+    m = session.drafts.manuscript()
+    assert m is not None
+    session.clock.now = 1_700_000_000.0  # type: ignore[attr-defined]  # a minute starts
+    _type(session, m, "One two three four five six")  # the title's six words
+    session.flush_pending()
+    assert draft.title == "One two three four five six"
+    rec.events.clear()
+    for word in (" seven", " eight", " nine"):  # saves in the same minute, the same title
+        _type(session, m, word)
+        session.flush_pending()
+    assert Event.LIST not in rec.events
+    assert session.summaries[0]["updated"] == draft.updated  # its date still follows
+    m.edit(0, 0, "Zero ")
+    session.drafts.changed()  # a new title: at once
+    assert Event.LIST in rec.events
+    assert session.summaries[0]["title"] == "Zero One two three four five"
+    rec.events.clear()
+    session.clock.now += 120  # type: ignore[attr-defined]
+    _type(session, m, " ten")
+    session.flush_pending()  # another minute: the row's time changes
+    assert Event.LIST in rec.events

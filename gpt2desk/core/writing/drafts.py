@@ -114,7 +114,23 @@ class Drafts:
             conv.updated = session.clock()
             fields = {"title": conv.title, "updated": conv.updated}
             session.writer.submit(_apply(cid, changes, fields))
-            session._refresh_summary(conv)
+            self._summary_follows(conv)
+
+    def _summary_follows(self, conv: Conversation) -> None:
+        """The sidebar's row of a draft being written: refreshed (Event.LIST) when it moves
+        to the top, its title changes or its time does to the minute (what the row shows);
+        else only its date is updated, so typing does not rebuild the list twice a second."""
+        summaries = self._session.summaries
+        top = summaries[0] if summaries else None
+        if (
+            top is not None
+            and top["id"] == conv.id
+            and top["title"] == conv.title
+            and int(top["updated"] // 60) == int(conv.updated // 60)
+        ):
+            top["updated"] = conv.updated
+            return
+        self._session._refresh_summary(conv)
 
     def snapshot(self, conv: Conversation) -> dict[str, Any] | None:
         """The whole manuscript of a draft about to be deleted (for Undo), or None."""
