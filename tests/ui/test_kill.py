@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from gpt2desk.core.store.database import Store
+from gpt2desk.core.writing.authorship import WRITER
 
 ROOT = Path(__file__).resolve().parents[2]
 AT_MOST_LOST_S = 1.0
@@ -85,3 +86,29 @@ def test_sigkill_keeps_the_conversation_and_the_unsent_text(
         conv = store.load_conversation(convs[0]["id"])
         assert conv is not None
         assert conv["composer"] == seen["shown"] == "typed but never sent \u202e<b>"
+
+
+@pytest.mark.parametrize("what", ["draft-stream", "draft-type"])
+def test_sigkill_keeps_the_manuscript_but_at_most_its_last_second(
+    tiny_model_dir: Path, tmp_path: Path, what: str
+) -> None:
+    data = tmp_path / "data"
+    seen = _run_and_kill(tiny_model_dir, what, data)
+    store = Store.open(data)
+    assert store.notices == []
+    assert store.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    saved = store.load_manuscript(seen["conversation"])
+    assert saved is not None
+    text = saved["text"]
+    assert text.startswith(seen["shown"]), (len(text), len(seen["shown"]))
+    assert text.startswith("Once upon a time")
+    runs = [(start, end, author) for start, end, author in saved["runs"]]
+    assert runs[0][0] == 0 and runs[-1][1] == len(text)
+    assert runs[0][2] == WRITER
+    if what == "draft-stream":
+        assert len(text) > len("Once upon a time")
+        assert runs[0][1] == len("Once upon a time")
+        assert len(runs) == 2 and runs[1][2] != WRITER, "the streamed text is the model's"
+    else:
+        assert "the quick brown fox" in text
+        assert len(runs) == 1
