@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from gpt2desk.core.writing.prompts import Mode
 from gpt2desk.ui.generation.worker import ModelWorker, WorkerHost
+from gpt2desk.ui.manuscript.editor import ManuscriptEditor
 from gpt2desk.ui.window.help_menu import action_label, shortcut_text
 from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS
@@ -87,15 +88,21 @@ def shown(text: str) -> str:
     return text.replace("\n", "⏎") or "(no words)"
 
 
+def page(window: MainWindow) -> ManuscriptEditor:
+    """A draft's page (its manuscript), where Tab asks for suggestions."""
+    return window.workspace_ui.editor
+
+
 def draft(qtbot: Any, window: MainWindow, text: str, position: int | None = None) -> None:
-    """Types ``text`` into an empty draft and puts the cursor at ``position`` (default: end)."""
-    composer = window.composer
-    composer.setFocus()
-    qtbot.waitUntil(composer.hasFocus)
-    composer.setPlainText(text)
-    cursor = composer.textCursor()
+    """Types ``text`` into a new draft's page; the cursor at ``position`` (default: end)."""
+    window.workspace_ui.new_conversation("draft")
+    editor = page(window)
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    editor.insertPlainText(text)
+    cursor = editor.textCursor()
     cursor.setPosition(len(text) if position is None else position)
-    composer.setTextCursor(cursor)
+    editor.setTextCursor(cursor)
     assert window.autocomplete.is_draft()
 
 
@@ -142,10 +149,10 @@ def test_tab_in_a_draft_streams_three_suggestions_from_three_seeds(
     window = make_window()
     rec = Suggestions(window.host.worker, window)
     draft(qtbot, window, PROMPT)
-    QTest.keyClick(window.composer, Qt.Key.Key_Tab)
+    QTest.keyClick(page(window), Qt.Key.Key_Tab)
     assert window.autocomplete.active()
     assert window.autocomplete.rows() == ["…", "…", "…"]
-    assert window.composer.toPlainText() == PROMPT  # no tab typed
+    assert page(window).toPlainText() == PROMPT  # no tab typed
     infos = rec.wait(qtbot)
     # As the first piece arrived, the first row filled in; the others still waited.
     first = rec.rows_seen[0]
@@ -157,7 +164,7 @@ def test_tab_in_a_draft_streams_three_suggestions_from_three_seeds(
         whole, _ = engine_text(info["seed"])
         assert whole.startswith(info["text"])
     assert window.autocomplete.rows() == [shown(info["text"]) for info in infos]
-    assert window.composer.hasFocus()
+    assert page(window).hasFocus()
     # Screen readers hear each suggestion once it is complete.
     announced = window.autocomplete.announcer.announced
     assert any(s.startswith("Suggestion 3 of 3:") for s in announced)
@@ -171,43 +178,43 @@ def test_down_enter_inserts_the_second_at_the_cursor_as_one_undo_step(
     rec = Suggestions(window.host.worker, window)
     text = PROMPT + ", the end."
     draft(qtbot, window, text, len(PROMPT))
-    QTest.keyClicks(window.composer, "!")  # typed just before: not part of the undo step
-    QTest.keyClick(window.composer, Qt.Key.Key_Tab)
+    QTest.keyClicks(page(window), "!")  # typed just before: not part of the undo step
+    QTest.keyClick(page(window), Qt.Key.Key_Tab)
     second = rec.wait(qtbot)[1]["text"]
     assert second
-    QTest.keyClick(window.composer, Qt.Key.Key_Down)
-    QTest.keyClick(window.composer, Qt.Key.Key_Return)
+    QTest.keyClick(page(window), Qt.Key.Key_Down)
+    QTest.keyClick(page(window), Qt.Key.Key_Return)
     before, after = PROMPT + "!", ", the end."
-    assert window.composer.toPlainText() == before + second + after
+    assert page(window).toPlainText() == before + second + after
     assert not window.autocomplete.active()
-    cursor = window.composer.textCursor()
+    cursor = page(window).textCursor()
     assert cursor.position() == len((before + second).encode("utf-16-le")) // 2
-    # Saved like typed text.
-    conv = window.workspace_ui.workspace.current
-    qtbot.waitUntil(lambda: conv.composer == before + second + after, timeout=5000)
-    QTest.keyClick(window.composer, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.composer.toPlainText() == before + after
+    # In the manuscript like typed text (saved from there).
+    m = page(window).manuscript
+    assert m is not None and m.text == before + second + after
+    QTest.keyClick(page(window), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page(window).toPlainText() == before + after
 
 
 def test_esc_dismisses_and_leaves_the_text_as_it_was(qtbot: Any, make_window: MakeWindow) -> None:
     window = make_window()
     rec = Suggestions(window.host.worker, window)
     draft(qtbot, window, PROMPT, 4)
-    QTest.keyClick(window.composer, Qt.Key.Key_Tab)
+    QTest.keyClick(page(window), Qt.Key.Key_Tab)
     rec.wait(qtbot)
-    QTest.keyClick(window.composer, Qt.Key.Key_Escape)
+    QTest.keyClick(page(window), Qt.Key.Key_Escape)
     assert not window.autocomplete.active()
-    assert window.composer.toPlainText() == PROMPT
-    assert window.composer.textCursor().position() == 4
-    assert not window.chat.streaming()  # Esc did not reach the window's Stop either
+    assert page(window).toPlainText() == PROMPT
+    assert page(window).textCursor().position() == 4
+    assert not window.workspace_ui.streaming()  # Esc did not reach the window's Stop either
     # Text typed through an input method (as Chinese is) closes it too, and is kept.
-    QTest.keyClick(window.composer, Qt.Key.Key_Tab)
+    QTest.keyClick(page(window), Qt.Key.Key_Tab)
     assert window.autocomplete.active()
     typed = QInputMethodEvent()
     typed.setCommitString("字")
-    QApplication.sendEvent(window.composer, typed)
+    QApplication.sendEvent(page(window), typed)
     assert not window.autocomplete.active()
-    assert window.composer.toPlainText() == PROMPT[:4] + "字" + PROMPT[4:]
+    assert page(window).toPlainText() == PROMPT[:4] + "字" + PROMPT[4:]
 
 
 def test_typing_while_suggestions_stream_cancels_them_at_once(
@@ -219,11 +226,11 @@ def test_typing_while_suggestions_stream_cancels_them_at_once(
     window.autocomplete.max_tokens = 100_000  # the first suggestion would run for minutes
     rec = Suggestions(window.host.worker, window)
     draft(qtbot, window, PROMPT)
-    QTest.keyClick(window.composer, Qt.Key.Key_Tab)
+    QTest.keyClick(page(window), Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: window.autocomplete.rows()[0] != "…", timeout=GEN_TIMEOUT_MS)
-    QTest.keyClicks(window.composer, "x")
+    QTest.keyClicks(page(window), "x")
     assert not window.autocomplete.active()
-    assert window.composer.toPlainText() == PROMPT + "x"
+    assert page(window).toPlainText() == PROMPT + "x"
     rows = window.autocomplete.rows()
     [info] = rec.wait(qtbot, 1)
     assert info["reason"] == "cancelled"
@@ -232,10 +239,10 @@ def test_typing_while_suggestions_stream_cancels_them_at_once(
     assert len(rec.done) == 1  # no other suggestion was started
     assert window.autocomplete.rows() == rows
     assert not window.autocomplete.active()
-    # The model is free: a reply starts and ends right away.
+    # The model is free: a continuation starts and ends right away.
+    window.settings_panel.max_new_tokens.setValue(3)
     window.send()
-    qtbot.waitUntil(lambda: not window.chat.streaming(), timeout=GEN_TIMEOUT_MS)
-    assert "tokens/s" in window.stats_label.text()
+    qtbot.waitUntil(lambda: "tokens/s" in window.stats_label.text(), timeout=GEN_TIMEOUT_MS)
 
 
 def test_a_click_on_a_suggestion_inserts_it(qtbot: Any, make_window: MakeWindow) -> None:
@@ -243,7 +250,7 @@ def test_a_click_on_a_suggestion_inserts_it(qtbot: Any, make_window: MakeWindow)
     window.settings_panel.seed.setText("0")
     rec = Suggestions(window.host.worker, window)
     draft(qtbot, window, PROMPT)
-    QTest.keyClick(window.composer, Qt.Key.Key_Tab)
+    QTest.keyClick(page(window), Qt.Key.Key_Tab)
     third = rec.wait(qtbot)[2]["text"]
     popup = window.autocomplete.popup
     QTest.mouseClick(
@@ -251,8 +258,8 @@ def test_a_click_on_a_suggestion_inserts_it(qtbot: Any, make_window: MakeWindow)
         Qt.MouseButton.LeftButton,
         pos=popup.visualRect(popup.model().index(2, 0)).center(),
     )
-    assert window.composer.toPlainText() == PROMPT + third
-    assert window.composer.hasFocus()
+    assert page(window).toPlainText() == PROMPT + third
+    assert page(window).hasFocus()
 
 
 def test_tab_in_a_chat_types_a_tab(qtbot: Any, make_window: MakeWindow) -> None:
@@ -274,20 +281,19 @@ def test_tab_in_a_chat_types_a_tab(qtbot: Any, make_window: MakeWindow) -> None:
 def test_without_a_model_tab_says_so(qtbot: Any, make_window: MakeWindow) -> None:
     window = make_window(start=False)
     draft(qtbot, window, PROMPT)
-    QTest.keyClick(window.composer, Qt.Key.Key_Tab)
+    QTest.keyClick(page(window), Qt.Key.Key_Tab)
     assert not window.autocomplete.active()
     assert window.statusBar().currentMessage().startswith("No model is ready for suggestions yet.")
-    assert window.composer.toPlainText() == PROMPT
+    assert page(window).toPlainText() == PROMPT
 
 
 def test_while_the_model_writes_tab_says_so(qtbot: Any, make_window: MakeWindow) -> None:
     window = make_window()
     window.settings_panel.max_new_tokens.setValue(100_000)
-    window.composer.setPlainText(PROMPT)
-    window.send()
-    assert window.chat.streaming()
-    draft(qtbot, window, "More")
-    QTest.keyClick(window.composer, Qt.Key.Key_Tab)
+    draft(qtbot, window, PROMPT)
+    window.send()  # Ctrl+Enter: the model continues the draft
+    assert window.workspace_ui.streaming()
+    QTest.keyClick(page(window), Qt.Key.Key_Tab)
     assert not window.autocomplete.active()
     assert "The model is writing" in window.statusBar().currentMessage()
     window.stop()
@@ -300,11 +306,11 @@ def test_ctrl_tab_and_shift_tab_leave_the_composer(
     window = make_window(start=False)
     draft(qtbot, window, PROMPT)
     if forward:
-        QTest.keyClick(window.composer, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(page(window), Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
     else:
-        QTest.keyClick(window.composer, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert not window.composer.hasFocus()
-    assert window.composer.toPlainText() == PROMPT
+        QTest.keyClick(page(window), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert not page(window).hasFocus()
+    assert page(window).toPlainText() == PROMPT
     assert not window.autocomplete.active()
 
 

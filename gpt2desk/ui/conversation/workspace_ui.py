@@ -230,6 +230,13 @@ class WorkspaceController(QObject):
             mode = self.w.settings_panel.current_mode()
             kind = "chat" if mode is Mode.CHAT else "draft"
             text = self.w.composer.toPlainText()
+            if kind == "draft":
+                # A draft is written on its page: what was typed goes there.
+                self.workspace.new_conversation(kind, self.w.generation.model_name)
+                self.w.composer.clear()
+                self.manuscript.type_text(text)
+                self.editor.setFocus()
+                return
             self.workspace.new_conversation(kind, self.w.generation.model_name, composer=text)
         self.workspace.composer_touched()
 

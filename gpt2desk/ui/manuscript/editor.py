@@ -222,7 +222,9 @@ class ManuscriptEditor(QPlainTextEdit):
         if m is None:
             return
         try:
-            m.edit(start, end, text)
+            # A key's character joins the typing before it; a paste or an inserted
+            # suggestion is an undo step of its own.
+            m.edit(start, end, text, merge=len(text) <= 1)
         except Busy:
             # The model is writing: the page goes back to the manuscript's text (after
             # this signal: the highlighter still has to see the change it reports).

@@ -249,6 +249,17 @@ class ManuscriptFlow(QObject):
         self._changed(m)
         return True
 
+    def type_text(self, text: str) -> None:
+        """``text`` typed at the cursor (the start of a draft typed elsewhere)."""
+        m = self._idle_manuscript()
+        if m is None or not text:
+            return
+        pos = self.page.position()
+        m.edit(pos, pos, text)
+        m.cursor = pos + len(text)
+        self._changed(m)
+        self.page.set_manuscript(m)  # the cursor after the text
+
     def clear(self) -> None:
         """Removes the whole text (one undo step)."""
         m = self._idle_manuscript()

@@ -111,9 +111,10 @@ class MainWindow(QMainWindow):
         self._show_page(self.workspace_ui.draft_is_shown())
         # Another conversation shown: the last reply's statistics were about the old one.
         self.workspace_ui.conversation_shown.connect(self.status_line.clear_stats)
-        # Tab in a draft: three short continuations at the cursor (composer/autocomplete.py).
+        # Tab in a draft's page: three short continuations at the cursor
+        # (composer/autocomplete.py); the prompt is the page's text before the cursor.
         self.autocomplete = Autocomplete(
-            self, self.composer, self.settings_panel, g, lambda: self.workspace_ui.workspace.current
+            self, self.workspace_ui.editor, self.settings_panel, g, lambda: None
         )
         self.generate_menu.addAction(self.autocomplete.action)
         self._build_window_actions()
