@@ -19,7 +19,7 @@ CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModi
 def _continue(qtbot: Any, window: MainWindow) -> None:
     qtbot.keyClick(window.workspace_ui.editor, Qt.Key.Key_Return, CTRL)
     qtbot.waitUntil(
-        lambda: not window.workspace_ui.streaming() and not window.generation.busy,
+        lambda: not window.workspace_ui.streaming() and window.generation.can_generate(),
         timeout=GEN_TIMEOUT_MS,
     )
 

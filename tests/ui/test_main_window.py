@@ -219,7 +219,7 @@ def test_send_while_loading_keeps_the_text_and_says_so_once(
     # Once ready, the kept text goes out with one more Ctrl+Return.
     qtbot.keyClick(window.composer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert len(sent) == 1
-    assert sent[0][1] == "early bird"
+    assert sent[0][1] == "User: early bird\nAssistant:"  # the composer is a chat's (issue 12)
     _wait_idle(qtbot, window)
 
 

@@ -36,7 +36,8 @@ def _m(window: MainWindow) -> Manuscript:
 
 def _idle(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(
-        lambda: not window.workspace_ui.streaming() and not window.generation.busy,
+        # can_generate: the worker has said "ready" again, not only "finished".
+        lambda: not window.workspace_ui.streaming() and window.generation.can_generate(),
         timeout=GEN_TIMEOUT_MS,
     )
 
@@ -267,3 +268,61 @@ def test_chats_keep_the_transcript_and_the_model_must_be_ready(
     assert _editor(window).toPlainText() == START
     cursor = _editor(window).textCursor()
     cursor.movePosition(QTextCursor.MoveOperation.End)
+
+
+def test_reproduce_writes_the_continuation_again_with_its_seed(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    window.settings_panel.seed.setText("7")
+    _new_draft(qtbot, window)
+    editor = _editor(window)
+    _continue(qtbot, window)
+    m = _m(window)
+    first = m.text
+    window.settings_panel.seed.setText("")  # the stored seed counts, not the panel's
+    window.settings_panel.temperature.setValue(1.7)
+    _put_cursor(editor, len(START) + 1)
+
+    _action(window, "Reproduce continuation").trigger()
+    _idle(qtbot, window)
+
+    place = m.last_place()
+    assert place is not None and m.alternatives(place.id) == (1, 2)
+    assert m.text == first  # same model, settings and seed: the same words
+    assert editor.toPlainText() == first
+
+
+def test_the_status_bar_and_the_marker_show_where_the_models_window_starts(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    _new_draft(qtbot, window, text="")
+    editor = _editor(window)
+    long_text = " ".join(f"word{i}" for i in range(2000))  # far more than 1024 tokens
+    editor.insertPlainText(long_text)  # as a paste does
+    label = window.workspace_ui.manuscript.label
+    qtbot.waitUntil(lambda: editor.window_start() is not None, timeout=GEN_TIMEOUT_MS)
+    start = editor.window_start()
+    assert start is not None and 0 < start < len(long_text)
+    assert "2,000 words" in label.text() or "2000 words" in label.text()
+    assert f"from character {start + 1}" in label.text()
+    assert "/1024 tokens" in label.text()
+
+
+def test_the_shortcut_list_names_the_manuscripts_keys(qtbot: Any, make_window: MakeWindow) -> None:
+    window = make_window(start=False)
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL | SHIFT)
+    window.help_menu.show_shortcuts()
+    dialog = window.help_menu.shortcuts_dialog
+    assert dialog is not None
+    rows = dict(dialog.rows())
+    dialog.close()
+    assert rows["Continue from the end"].startswith("Ctrl+Return")
+    assert rows["Continue at cursor"].startswith("Ctrl+Shift+Return")
+    assert rows["Retry last continuation"] == "Ctrl+R"
+    assert rows["Retry from here"] == "Ctrl+Shift+R"
+    assert rows["Previous alternative"] == "Alt+Left"
+    assert rows["Next alternative"] == "Alt+Right"
+    assert rows["Undo"] == "Ctrl+Z" and rows["Redo"] == "Ctrl+Shift+Z"
+    assert rows["Stop"] == "Esc"

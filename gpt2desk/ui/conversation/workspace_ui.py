@@ -225,19 +225,11 @@ class WorkspaceController(QObject):
         return shown if conv is None else shown_or_original(shown, conv.composer)
 
     def _on_composer_changed(self) -> None:
-        # Text typed before any conversation exists still needs a place on disk.
+        # Text typed before any conversation exists still needs a place on disk. The
+        # composer is a chat's (a draft is written on its page): a chat it is.
         if self.workspace.current is None and not self.w.composer.document().isEmpty():
-            mode = self.w.settings_panel.current_mode()
-            kind = "chat" if mode is Mode.CHAT else "draft"
             text = self.w.composer.toPlainText()
-            if kind == "draft":
-                # A draft is written on its page: what was typed goes there.
-                self.workspace.new_conversation(kind, self.w.generation.model_name)
-                self.w.composer.clear()
-                self.manuscript.type_text(text)
-                self.editor.setFocus()
-                return
-            self.workspace.new_conversation(kind, self.w.generation.model_name, composer=text)
+            self.workspace.new_conversation("chat", self.w.generation.model_name, composer=text)
         self.workspace.composer_touched()
 
     def note(self, status: str) -> str:
