@@ -32,7 +32,7 @@ def main() -> int:
         "message": ui.storage_label.text(),
         "message_visible": ui.storage_label.isVisible(),
         "sidebar": [ui.sidebar.list.item(i).text() for i in range(ui.sidebar.list.count())],
-        "shown": window.chat.toPlainText(),
+        "shown": window.page_stack.currentWidget().toPlainText(),  # transcript or page
     }
     # The session goes on in memory: a new draft, typed text, a rename.
     ui.new_conversation("draft")

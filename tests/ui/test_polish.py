@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QPushButton
+from PySide6.QtWidgets import QMainWindow, QPlainTextEdit, QPushButton
 
 from gpt2desk.ui.conversation.chat_view import ChatView, ShownTurn
 from gpt2desk.ui.conversation.edit_dialog import EditTurnDialog
@@ -74,7 +74,7 @@ def test_the_turn_menu_has_no_copy_link_location(qtbot: Any) -> None:
         assert not any("Link" in text for text in texts), texts
 
 
-def _top_line(chat: ChatView) -> str:
+def _top_line(chat: ChatView | QPlainTextEdit) -> str:
     """The line of text at the top of the conversation panel."""
     return chat.cursorForPosition(QPoint(20, 4)).block().text()
 
@@ -86,7 +86,7 @@ def test_changing_the_font_keeps_the_reading_position(
     path = tmp_path / "long.md"
     path.write_text("\n".join(f"line {i} of a long draft" for i in range(400)))
     window.workspace_ui.import_file(str(path))
-    chat = window.chat
+    chat = window.workspace_ui.editor  # an imported text is a draft: shown on its page
     bar = chat.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 6 * bar.pageStep())
     chat.setFocus()

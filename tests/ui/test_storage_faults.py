@@ -57,7 +57,7 @@ def test_disk_full_is_shown_and_the_session_goes_on_in_memory(
     assert "memory" in ui.storage_label.text()
     assert ui.storage_label.isVisible()
     # Everything goes on: the big draft is shown, more work, switching back and forth.
-    assert "a long pasted draft" in window.chat.toPlainText()
+    assert "a long pasted draft" in window.workspace_ui.editor.toPlainText()  # its page
     ui.new_conversation("chat")
     window.composer.setPlainText("typed after the disk filled up")
     ui.select(saved)
