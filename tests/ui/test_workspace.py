@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,9 +46,10 @@ def test_everything_is_restored_on_reopen(
     first = make_window()
     first.settings_panel.max_new_tokens.setValue(5)
     _send(qtbot, first, "First conversation")
-    first.workspace_ui.new_conversation("draft")
+    first.workspace_ui.new_conversation("chat")
     _send(qtbot, first, "Second conversation")
     first.workspace_ui.import_file(str(_long_file(isolated_data_dir.parent)))
+    first.workspace_ui.select("long")
     qtbot.waitUntil(lambda: first.chat.verticalScrollBar().maximum() > 300)
     # Just after a conversation is shown, the bar is being put back where it was.
     qtbot.waitUntil(lambda: not first.workspace_ui.scroll.restoring)
@@ -68,8 +70,14 @@ def test_everything_is_restored_on_reopen(
 
 
 def _long_file(folder: Path) -> Path:
-    path = folder / "long.md"
-    path.write_text("\n".join(f"line {i} of a long draft" for i in range(400)))
+    """A backup holding one long chat titled "long.md" (a .md file would be a draft's page)."""
+    text = "\n".join(f"line {i} of a long draft" for i in range(400))
+    now = time.time()
+    turn = {"id": "long-t", "role": "user", "text": text, "created": now}
+    conv = {"id": "long", "kind": "chat", "title": "long.md", "created": now, "updated": now}
+    doc = {"format": "gpt2desk", "version": 1, "conversations": [{**conv, "turns": [turn]}]}
+    path = folder / "long.json"
+    path.write_text(json.dumps(doc))
     return path
 
 
@@ -178,7 +186,7 @@ def test_exports_and_imports_round_trip(
     source = tmp_path / "draft.md"
     source.write_text(TRICKY, encoding="utf-8")
     assert ui.import_file(str(source)) == ""
-    assert TRICKY in window.chat.toPlainText()  # shown as text, never as markup
+    assert TRICKY in ui.editor.toPlainText()  # on its page as text, never as markup
     assert ui.export(str(tmp_path / "out.md"), "md") == ""
     assert TRICKY in (tmp_path / "out.md").read_text(encoding="utf-8")
     assert ui.export(str(tmp_path / "out.txt"), "txt") == ""
@@ -216,7 +224,7 @@ def test_lone_surrogates_are_shown_as_a_stand_in_and_stored_exactly(
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes(b"caf\xe9 <i>x</i>")  # not UTF-8: read with surrogateescape
     assert ui.import_file(str(latin1)) == ""
-    assert "caf\ufffd <i>x</i>" in window.chat.toPlainText()
+    assert "caf\ufffd <i>x</i>" in ui.editor.toPlainText()  # a draft: its page
     assert ui.workspace.current is not None
     assert ui.workspace.current.path()[0].text == "caf\udce9 <i>x</i>"
     turn = {"id": "t", "role": "user", "text": "a\U0001f600b \ud800", "created": 1.0}
@@ -265,7 +273,7 @@ def test_showing_searching_and_exporting_never_wait_for_the_writer(
     assert started.wait(10)
     try:
         ui.select("older")  # not read yet
-        assert "an older needle" in window.chat.toPlainText()
+        assert "an older needle" in ui.editor.toPlainText()  # a draft: its page
         window.composer.setPlainText("typed needle")
         ui.new_conversation("chat")
         assert ws.search("NEEDLE") == ["older"]
@@ -357,6 +365,7 @@ def test_scrolling_right_after_a_conversation_is_shown_is_kept(
     # However long the saved position is being put back, the user's scrolling wins.
     ui.scroll._timer.setInterval(600_000)
     ui.import_file(str(_long_file(isolated_data_dir.parent)))
+    ui.select("long")
     bar = first.chat.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 300)
     assert ui.scroll.restoring
@@ -403,22 +412,14 @@ def test_continue_is_offered_on_the_last_turn_of_a_draft_and_of_a_chat(
     ui = window.workspace_ui
     (tmp_path / "draft.md").write_text("A draft that goes on")
     assert ui.import_file(str(tmp_path / "draft.md")) == ""
-    conv = ui.workspace.current
-    assert conv is not None
-    draft = conv.path()[0]
-    actions = _menu(window, draft.id)
-    assert "Continue" in actions and "Regenerate" not in actions and "Edit…" in actions
-    actions["Continue"].trigger()
+    # A draft is one page (issue 12): Continue writes at the cursor, after the text here.
+    m = ui.editor.manuscript
+    assert m is not None and m.text == "A draft that goes on"
+    ui.editor.moveCursor(QTextCursor.MoveOperation.End)
+    ui.menu.continue_action.trigger()
     _idle(qtbot, window)
-    draft_turn, added = conv.path()
-    assert draft_turn.text == "A draft that goes on" and added.role == "assistant" and added.text
-    assert "Continue" not in _menu(window, draft.id)  # only the end goes on
-    actions = _menu(window, added.id)
-    assert {"Continue", "Regenerate", "Regenerate with the same seed", "Edit…"} <= actions.keys()
-    before = added.text
-    actions["Continue"].trigger()
-    _idle(qtbot, window)
-    assert added.text.startswith(before) and len(added.text) > len(before)
+    assert m.text.startswith("A draft that goes on") and len(m.text) > len("A draft that goes on")
+    assert m.is_model_text(len("A draft that goes on"))
 
     panel = window.settings_panel
     panel.mode.setCurrentIndex(panel.mode.findData("chat"))

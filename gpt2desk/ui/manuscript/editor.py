@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from gpt2desk.core.writing.authorship import Run
 from gpt2desk.core.writing.manuscript import Busy, Manuscript, Place
+from gpt2desk.ui.displayable import displayable
 from gpt2desk.ui.manuscript.alternatives_bar import AlternativesBar
 from gpt2desk.ui.manuscript.counts import Counter
 from gpt2desk.ui.manuscript.formats import AuthorshipHighlighter
@@ -48,8 +49,9 @@ _BROWSING = (
 
 def _document_text(text: str) -> str:
     """What QTextCursor.insertText gets for ``text``: the same length in UTF-16 units
-    (a carriage return would merge with the line feed after it)."""
-    return text.replace("\r", " ") if "\r" in text else text
+    (a carriage return would merge with the line feed after it; a lone surrogate,
+    which Qt would drop, shows as U+FFFD)."""
+    return displayable(text.replace("\r", " ") if "\r" in text else text)
 
 
 def _clip(runs: list[Run], start: int, end: int) -> list[Run]:
