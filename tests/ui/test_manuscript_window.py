@@ -326,3 +326,23 @@ def test_the_shortcut_list_names_the_manuscripts_keys(qtbot: Any, make_window: M
     assert rows["Next alternative"] == "Alt+Right"
     assert rows["Undo"] == "Ctrl+Z" and rows["Redo"] == "Ctrl+Shift+Z"
     assert rows["Stop"] == "Esc"
+
+
+def test_the_mode_drop_down_never_turns_a_written_draft_into_a_chat(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window(start=False)
+    _new_draft(qtbot, window)
+    panel = window.settings_panel
+    panel.mode.setCurrentIndex(panel.mode.findData("chat"))
+    conv = window.workspace_ui.workspace.current
+    assert conv is not None and conv.kind == "draft"
+    assert panel.mode.currentData() == "continue"
+    assert window.page_stack.currentWidget() is _editor(window)
+    assert "keeps its kind" in window.status_line.stats_label.text()
+    # An empty chat may still become a draft: its page is shown.
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    assert window.page_stack.currentWidget() is window.chat
+    panel.mode.setCurrentIndex(panel.mode.findData("continue"))
+    assert window.page_stack.currentWidget() is _editor(window)
+    assert _m(window).text == ""

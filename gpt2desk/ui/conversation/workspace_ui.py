@@ -284,8 +284,26 @@ class WorkspaceController(QObject):
             self.session.clear()
 
     def _on_mode_changed(self) -> None:
-        mode = self.w.settings_panel.current_mode()
-        self.session.set_kind("chat" if mode is Mode.CHAT else "draft")
+        """The Mode drop-down changes the kind of an empty conversation only: a chat's turns
+        and a draft's manuscript are not turned into each other."""
+        panel = self.w.settings_panel
+        kind = "chat" if panel.current_mode() is Mode.CHAT else "draft"
+        conv = self.workspace.current
+        if conv is None or conv.kind == kind:
+            return
+        if not self.session.is_blank(conv):
+            panel.mode.blockSignals(True)
+            panel.mode.setCurrentIndex(max(0, panel.mode.findData(mode_of(conv).value)))
+            panel.mode.blockSignals(False)
+            self.w.say(
+                self.tr(
+                    "A conversation keeps its kind: New chat (Ctrl+N) or New draft "
+                    "(Ctrl+Shift+N) starts one of the other kind."
+                )
+            )
+            return
+        self.session.set_kind(kind)
+        self.render()
 
     def search(self, text: str) -> None:
         self.sidebar.set_filter(self.workspace.search(text) if text else None)
