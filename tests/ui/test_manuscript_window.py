@@ -346,3 +346,28 @@ def test_the_mode_drop_down_never_turns_a_written_draft_into_a_chat(
     panel.mode.setCurrentIndex(panel.mode.findData("continue"))
     assert window.page_stack.currentWidget() is _editor(window)
     assert _m(window).text == ""
+
+
+def test_deleting_the_draft_being_written_stops_the_model_and_undo_brings_it_back(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    _new_draft(qtbot, window, tokens=100_000)
+    editor = _editor(window)
+    m = _m(window)
+    conv_id = window.workspace_ui.workspace.current.id  # type: ignore[union-attr]
+    rec = Recorder(window.host.worker)
+    qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)
+    rec.wait_first_token(qtbot, window.generation.request_id)
+
+    window.workspace_ui.sidebar.delete_requested.emit(conv_id)
+
+    assert not window.workspace_ui.streaming() and not window.generation.busy
+    assert m.streaming() == [] and m.text.startswith(START)
+    written = m.text
+    window.workspace_ui.undo_delete_button.click()
+    window.workspace_ui.select(conv_id)
+    assert _editor(window).manuscript is m and editor.toPlainText() == written
+    _put_cursor(editor, len(m.text))
+    qtbot.keyClicks(editor, "!")  # not stuck read-only
+    assert m.text == written + "!"

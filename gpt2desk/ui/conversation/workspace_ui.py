@@ -261,6 +261,8 @@ class WorkspaceController(QObject):
         gen = self.generation.current
         if gen is not None and gen.conv.id == conversation_id:
             self.stop_and_keep()
+        if self.manuscript.streaming_draft() == conversation_id:
+            self.manuscript.stop_and_keep()
         title = self.workspace.delete(conversation_id)
         self._deleted_id = conversation_id
         self.undo_delete_button.setText(

@@ -78,6 +78,8 @@ class ManuscriptFlow(QObject):
         self.say = say
         self.conv_id = ""
         self._cid = ""  # the continuation being written
+        # ...into this manuscript, of this draft (still right if another page is shown).
+        self._target: tuple[Manuscript, str] | None = None
         self._streamed = False
         self._sync_timer = QTimer(self)
         self._sync_timer.setSingleShot(True)
@@ -126,6 +128,10 @@ class ManuscriptFlow(QObject):
 
     def streaming(self) -> bool:
         return bool(self._cid)
+
+    def streaming_draft(self) -> str:
+        """The draft a continuation is being written into ("" for none)."""
+        return self._target[1] if self._target is not None else ""
 
     # -- the writer's actions -----------------------------------------------------------
 
@@ -324,10 +330,9 @@ class ManuscriptFlow(QObject):
 
     def _start(self, m: Manuscript, cont: Continuation, settings: GenerationSettings) -> None:
         self._cid = cont.id
+        self._target = (m, self.conv_id)
         self._streamed = False
-        self.page.sync()  # a retry took the old text out
-        self.drafts.changed(self.conv_id)
-        self.undo_changed.emit()
+        self._changed(m, self.conv_id)  # a retry took the old text out
         self.streaming_changed.emit(True)
         values = settings.to_dict()
         values["stop"] = list(settings.stop)
@@ -335,19 +340,20 @@ class ManuscriptFlow(QObject):
 
     @Slot(str)
     def _on_token(self, text: str) -> None:
-        m = self.manuscript
-        if not self._cid or m is None:
+        if not self._cid or self._target is None:
             return
-        if m.stream(self._cid, text):
+        if self._target[0].stream(self._cid, text):
             self._streamed = True
             if not self._sync_timer.isActive():
                 self._sync_timer.start()
 
     def _sync(self) -> None:
         self._sync_timer.stop()
-        if self.manuscript is not None:
-            self.page.sync()
-            self.drafts.changed(self.conv_id)
+        if self._target is not None:
+            m, conv_id = self._target
+            if m is self.manuscript:
+                self.page.sync()
+            self.drafts.changed(conv_id)
 
     @Slot(dict)
     def _on_finished(self, stats: dict[str, Any]) -> None:
@@ -362,10 +368,11 @@ class ManuscriptFlow(QObject):
 
     def _end(self, stats: dict[str, Any]) -> None:
         cid, self._cid = self._cid, ""
-        m = self.manuscript
-        if m is None:
+        target, self._target = self._target, None
+        if target is None:
             self.streaming_changed.emit(False)
             return
+        m, conv_id = target
         change = m.finish(cid, stats)
         if change is not None and not self._streamed:
             # Nothing was written: no empty continuation, and a retry's old text comes back.
@@ -377,15 +384,17 @@ class ManuscriptFlow(QObject):
                 self.say(self.tr("Stopped before the model wrote anything."))
             elif reason != "failed":
                 self.say(self.tr("The model wrote nothing this time; try again."))
-        self._changed(m)
+        self._changed(m, conv_id)
         self.streaming_changed.emit(False)
 
-    def _changed(self, m: Manuscript) -> None:
+    def _changed(self, m: Manuscript, conv_id: str | None = None) -> None:
+        """``m`` changed from here: the page follows if it shows it; the draft saves it."""
         self._sync_timer.stop()
-        self.page.sync()
-        self.drafts.changed(self.conv_id)
+        if m is self.manuscript:
+            self.page.sync()
+            self.schedule_measure()
+        self.drafts.changed(self.conv_id if conv_id is None else conv_id)
         self.undo_changed.emit()
-        self.schedule_measure()
 
     # -- places -----------------------------------------------------------------------------
 
