@@ -80,6 +80,8 @@ def test_a_draft_is_one_page_that_the_model_continues_at_its_end(
     editor = _editor(window)
     # The page takes the writing area; the composer is not there for drafts.
     assert not window.composer.isVisible() and editor.isVisible()
+    assert window.send_button.isVisible() and window.send_button.text() == "Continue"
+    assert editor.height() > 4 * window.bottom.height()  # the buttons' row, not a composer
     assert editor.width() >= window.page_stack.width() - 2
     m = _m(window)
     assert m.text == START and m.author_at(0) == WRITER

@@ -302,13 +302,21 @@ class MainWindow(QMainWindow):
         editor = self.workspace_ui.editor
         had_focus = self.composer.hasFocus() or editor.hasFocus()
         self.page_stack.setCurrentWidget(editor if draft else self.chat)
-        self.bottom.setVisible(not draft)
+        # A draft keeps the Stop and Continue buttons below its page, not the composer.
+        self.composer.setVisible(not draft)
+        self.bottom.setMaximumHeight(self.send_button.sizeHint().height() if draft else 16777215)
         if draft:
             self.send_action.setText(self.tr("Continue from the end"))
             self.send_action.setToolTip(self.tr("The model continues the draft from its end"))
+            self.send_button.setText(self.tr("Continue"))
+            self.send_button.setToolTip(
+                self.tr("The model continues the draft from its end (Ctrl+Enter)")
+            )
         else:
             self.send_action.setText(self.tr("Send"))
             self.send_action.setToolTip("")
+            self.send_button.setText(self.tr("Send"))
+            self.send_button.setToolTip(self.tr("Sends your text to the model (Ctrl+Enter)"))
         if had_focus:
             (editor if draft else self.composer).setFocus()
 
