@@ -67,10 +67,16 @@ def main() -> int:
     _wait(app, window.send_button.isEnabled)
     window.settings_panel.seed.setText("7")
     window.settings_panel.max_new_tokens.setValue(60)
-    window.composer.setPlainText(PROMPT)
-    window.send()
-    _wait(app, lambda: not window.chat.streaming())
-    window.composer.setPlainText("")
+    # A draft: the writer's beginning on the page, a continuation, and a retry of
+    # it (so the page shows the model's colour and the alternatives bar).
+    ui = window.workspace_ui
+    ui.new_conversation("draft")
+    ui.editor.setFocus()
+    ui.editor.insertPlainText(PROMPT)
+    flow = ui.manuscript
+    for start in (flow.continue_end, flow.retry):
+        start()
+        _wait(app, lambda: not flow.streaming() and window.send_button.isEnabled())
     _wait(app, lambda: False, 0.5)  # let the status bar and layout settle
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

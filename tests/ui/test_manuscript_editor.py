@@ -225,6 +225,22 @@ def test_alternatives_bar_and_alt_arrows_ask_for_another_alternative(
     assert editor.bar.next.accessibleName() and editor.bar.next.toolTip()
 
 
+def test_the_bar_never_covers_the_words(qtbot: Any, editor: ManuscriptEditor) -> None:
+    m = _show(editor, "A line long enough to reach the right edge of the page. " * 4)
+    _continue(m, " First try.")
+    assert editor.viewportMargins().right() == 0, "no gutter while there is nothing to choose"
+    cont = m.retry("tiny", {})
+    assert cont is not None
+    m.stream(cont.id, " Second try.")
+    m.finish(cont.id)
+    editor.sync()
+    _put_cursor(editor, len(m.text) - 2)
+    assert editor.bar.isVisible()
+    text_area = editor.viewport().geometry()
+    assert not editor.bar.geometry().intersects(text_area)
+    assert editor.rect().contains(editor.bar.geometry())
+
+
 def test_no_bar_without_alternatives(qtbot: Any, editor: ManuscriptEditor) -> None:
     m = _show(editor, "Begin.")
     _continue(m, " Only one.")

@@ -116,7 +116,9 @@ class ManuscriptEditor(QPlainTextEdit):
         self._highlighter.set_palette(self.palette())
         self.cursorPositionChanged.connect(self._on_cursor_moved)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        self.bar = AlternativesBar(self.viewport())
+        # In a gutter right of the text (there while the draft has alternatives), never
+        # over the words.
+        self.bar = AlternativesBar(self)
         self.bar.alternative_requested.connect(self.alternative_requested)
         self.set_manuscript(None)
 
@@ -368,6 +370,11 @@ class ManuscriptEditor(QPlainTextEdit):
         return last if last is not None and len(last.alternatives) > 1 else None
 
     def _update_bar(self) -> None:
+        m = self.manuscript
+        any_alternatives = m is not None and any(len(p.alternatives) > 1 for p in m.places.values())
+        gutter = self.bar.sizeHint().width() + 8 if any_alternatives else 0
+        if self.viewportMargins().right() != gutter:
+            self.setViewportMargins(0, 0, gutter, 0)
         place = self._bar_place()
         if place is None or self.manuscript is None:
             self.bar.hide()
@@ -386,9 +393,9 @@ class ManuscriptEditor(QPlainTextEdit):
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_utf16(place.start))
         rect = self.cursorRect(cursor)
-        view = self.viewport().rect()
-        y = min(max(rect.top() - self.bar.height(), 0), max(view.height() - self.bar.height(), 0))
-        self.bar.move(view.width() - self.bar.width() - 4, y)
+        view = self.viewport().geometry()
+        y = min(max(rect.top(), 0), max(view.height() - self.bar.height(), 0))
+        self.bar.move(view.right() + 4, view.top() + y)
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
