@@ -329,17 +329,24 @@ class ManuscriptFlow(QObject):
         self._start(m, cont, settings)
 
     def _start(self, m: Manuscript, cont: Continuation, settings: GenerationSettings) -> None:
+        self.follow(m, cont)
+        values = settings.to_dict()
+        values["stop"] = list(settings.stop)
+        self.generation.start_reply(m.text[: cont.offset], values)
+
+    def follow(self, m: Manuscript, cont: Continuation) -> None:
+        """The controller's tokens and end go into ``cont`` (begun in ``m``, the shown draft's
+        manuscript) from now on; ``_start`` asks the worker for them (a bench emits its own)."""
         self._cid = cont.id
         self._target = (m, self.conv_id)
         self._streamed = False
         self._changed(m, self.conv_id)  # a retry took the old text out
         self.streaming_changed.emit(True)
-        values = settings.to_dict()
-        values["stop"] = list(settings.stop)
-        self.generation.start_reply(m.text[: cont.offset], values)
 
     @Slot(str)
     def _on_token(self, text: str) -> None:
+        if self._cid and self._target is None and self.manuscript is not None:
+            self._target = (self.manuscript, self.conv_id)  # _cid set from outside (a bench)
         if not self._cid or self._target is None:
             return
         if self._target[0].stream(self._cid, text):
