@@ -373,3 +373,24 @@ def test_deleting_the_draft_being_written_stops_the_model_and_undo_brings_it_bac
     _put_cursor(editor, len(m.text))
     qtbot.keyClicks(editor, "!")  # not stuck read-only
     assert m.text == written + "!"
+
+
+def test_a_failed_continuation_says_so_once_and_keeps_the_text(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    _new_draft(qtbot, window)
+    editor = _editor(window)
+    m = _m(window)
+    qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)
+    # The worker's failure report (a real one cannot be provoked on the tiny model),
+    # before any of its text arrived.
+    window.host.worker.generation_failed.emit(window.generation.request_id, "Generation failed: x")
+    assert not window.workspace_ui.streaming()
+    assert window.status_line.stats_label.text() == "Generation failed: x"
+    assert m.text == START and editor.toPlainText() == START
+    assert m.continuations == {} and not m.can_redo()  # no empty continuation left behind
+    _idle(qtbot, window)  # the worker's own end of that request is dropped
+    assert m.text == START
+    qtbot.keyClicks(editor, "!")
+    assert m.text == START + "!"
