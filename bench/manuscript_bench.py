@@ -394,13 +394,10 @@ def main() -> int:
             settle(app, 100)
         toks = tokens_of(random.Random(9 if where == "end" else 10), args.tokens)
         before = len(doc.text)
-        # ManuscriptFlow._start without the worker: no model is loaded.
+        # ManuscriptFlow._start without asking the worker (no model is loaded): the tokens
+        # come from this bench.
         cont = doc.begin(offset, "gpt2", settings, seed=1)
-        flow._cid, flow._streamed = cont.id, False
-        editor.sync()
-        drafts.changed(big.id)
-        flow.undo_changed.emit()
-        flow.streaming_changed.emit(True)
+        flow.follow(doc, cont)
         applied: list[float] = []
         del syncs[:], flushes[:]
         ticks.start()
@@ -420,7 +417,8 @@ def main() -> int:
         settle(app, 500)
         gaps = ticks.stop()
         streamed = "".join(toks)
-        assert doc.text[offset : offset + len(streamed)] == streamed
+        got = doc.text[offset : offset + len(streamed)]
+        assert got == streamed, (where, offset, len(doc.text) - before, len(streamed), got[:80])
         assert editor.toPlainText()[:200] == doc.text[:200]
         out = {
             "token_signal": summary(applied),
