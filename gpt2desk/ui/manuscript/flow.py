@@ -6,8 +6,8 @@
 continuation begins in the manuscript (its model, settings and seed recorded),
 streams into it token by token, and ends as one undoable step. The prompt is
 the text before the insertion point; the worker keeps what fits the model's
-window (``fit_prompt``), and measures where that window starts for the
-editor's marker and the status bar. The GUI thread never tokenizes.
+window (``fit_prompt``); window_meter.py has it measure where that window
+starts, for the editor's marker and the status bar.
 """
 
 from __future__ import annotations
@@ -15,26 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from gpt2desk.core.settings import GenerationSettings, SettingsError
 from gpt2desk.core.writing.manuscript import Continuation, Manuscript, Place
 from gpt2desk.ui.generation.controller import GenerationController, display_name
 from gpt2desk.ui.manuscript.editor import ManuscriptEditor
+from gpt2desk.ui.manuscript.window_meter import SettingsForm, WindowMeter
 
 #: Tokens are put into the editor at most this often (they reach the manuscript at once).
 SYNC_MS = 30
-#: How long the counts and the window's start wait for typing to pause.
-MEASURE_MS = 400
-
-
-class SettingsForm(Protocol):
-    """The settings panel (composer/settings_panel.py's SettingsPanel)."""
-
-    def settings(self) -> GenerationSettings: ...
-
-    def error_text(self, exc: SettingsError) -> str: ...
 
 
 class DraftStore(Protocol):
@@ -85,17 +75,9 @@ class ManuscriptFlow(QObject):
         self._sync_timer.setSingleShot(True)
         self._sync_timer.setInterval(SYNC_MS)
         self._sync_timer.timeout.connect(self._sync)
-        self._measure_timer = QTimer(self)
-        self._measure_timer.setSingleShot(True)
-        self._measure_timer.setInterval(MEASURE_MS)
-        self._measure_timer.timeout.connect(self.measure)
-        self._measure_id = 0
-        self._counts = ""
-        self._window = ""  # tokens and where the window starts, once measured
-        self.label = QLabel()
-        self.label.setObjectName("manuscriptCounts")
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.hide()
+        #: Words, characters, tokens and the window's start (the status bar's label).
+        self.meter = WindowMeter(page, generation, panel, self.streaming, self)
+        self.label = self.meter.label
         page.edited.connect(self.on_edited)
         page.cursor_moved.connect(self.on_moved)
         page.verticalScrollBar().valueChanged.connect(self.on_moved)
@@ -104,8 +86,6 @@ class ManuscriptFlow(QObject):
         generation.token_received.connect(self._on_token)
         generation.reply_finished.connect(self._on_finished)
         generation.reply_failed.connect(self._on_failed)
-        generation.model_state_changed.connect(lambda *_: self.schedule_measure())
-        generation.host.worker.context_measured.connect(self._on_measured)
 
     # -- what is shown ---------------------------------------------------------------
 
@@ -118,9 +98,7 @@ class ManuscriptFlow(QObject):
         self.conv_id = conv_id if m is not None else ""
         if self.page.manuscript is not m:
             self.page.set_manuscript(m)
-            self.page.set_window_start(None)
-            self._counts = self._window = ""
-            self.label.setText("")
+            self.meter.clear()
             self.undo_changed.emit()
         self.label.setVisible(m is not None)
         if m is not None:
@@ -424,53 +402,5 @@ class ManuscriptFlow(QObject):
         last = m.last_place()
         return last if last is not None and len(last.alternatives) > 1 else None
 
-    # -- counts and the model's window ------------------------------------------------------
-
     def schedule_measure(self) -> None:
-        if self.manuscript is not None:
-            self._measure_timer.start()
-
-    def measure(self) -> None:
-        """Counts words and characters; asks the worker where the model's window starts."""
-        m = self.manuscript
-        if m is None or self.streaming():
-            return
-        words, chars = self.page.counts()
-        self._counts = " · ".join(
-            (self.tr("%n words", "", words), self.tr("%n characters", "", chars))
-        )
-        self._show_label()
-        try:
-            settings = self.panel.settings()
-        except SettingsError:
-            return
-        if not self.generation.model_ready:
-            return
-        self._measure_id = self.generation.host.measure_context(m.text, settings.max_new_tokens)
-
-    @Slot(int, dict)
-    def _on_measured(self, request_id: int, info: dict[str, Any]) -> None:
-        m = self.manuscript
-        if request_id != self._measure_id or m is None or self.streaming():
-            return
-        used, n_ctx, cut = int(info["tokens"]), int(info["n_ctx"]), int(info["left_out_chars"])
-        cut = min(cut, len(m.text))
-        self.page.set_window_start(cut if cut > 0 else None)
-        tokens = self.tr("{used}/{n_ctx} tokens").format(used=used, n_ctx=n_ctx)
-        if cut:
-            where = self.tr("the model reads from character {start}").format(start=cut + 1)
-            self._window = f"{tokens} · {where}"
-            tip = self.tr(
-                "The model reads the last {used} tokens of its {n_ctx}, from the marker in the "
-                "text on; the {cut} characters above it are outside its window."
-            ).format(used=used, n_ctx=n_ctx, cut=cut)
-        else:
-            self._window = tokens
-            tip = self.tr("The model reads the whole draft: {used} of its {n_ctx} tokens.").format(
-                used=used, n_ctx=n_ctx
-            )
-        self.label.setToolTip(tip)
-        self._show_label()
-
-    def _show_label(self) -> None:
-        self.label.setText(" · ".join(part for part in (self._counts, self._window) if part))
+        self.meter.schedule()
