@@ -52,4 +52,22 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>WindowMeter</name>
+    <message numerus="yes">
+        <source>%n words</source>
+        <extracomment>How long the counts and the window&apos;s start wait for typing to pause.</extracomment>
+        <translation>
+            <numerusform>%n word</numerusform>
+            <numerusform>%n words</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n characters</source>
+        <translation>
+            <numerusform>%n character</numerusform>
+            <numerusform>%n characters</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

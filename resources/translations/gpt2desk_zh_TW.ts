@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
+    <name>AlternativesBar</name>
+    <message>
+        <source>Previous alternative</source>
+        <translation>上一個替代版本</translation>
+    </message>
+    <message>
+        <source>Previous alternative (Alt+Left)</source>
+        <translation>上一個替代版本（Alt+←）</translation>
+    </message>
+    <message>
+        <source>Next alternative</source>
+        <translation>下一個替代版本</translation>
+    </message>
+    <message>
+        <source>Next alternative (Alt+Right)</source>
+        <translation>下一個替代版本（Alt+→）</translation>
+    </message>
+    <message>
+        <source>Alternatives of this continuation</source>
+        <translation>這段接續的替代版本</translation>
+    </message>
+    <message>
+        <source>Alternative %1 of %2</source>
+        <translation>第 %1 個替代版本，共 %2 個</translation>
+    </message>
+    <message>
+        <source>This continuation has %1 alternatives; this is number %2.</source>
+        <translation>這段接續有 %1 個替代版本；目前是第 %2 個。</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>gpt2desk could not start: {error}</source>
@@ -303,6 +334,38 @@
     <message>
         <source>Export all data as JSON…</source>
         <translation>將所有資料匯出為 JSON…</translation>
+    </message>
+    <message>
+        <source>Retry from here</source>
+        <translation>從這裡重寫</translation>
+    </message>
+    <message>
+        <source>The model writes its text again from the cursor on; the old text stays</source>
+        <translation>模型從游標處重新寫出它的文字；舊的文字會保留</translation>
+    </message>
+    <message>
+        <source>Reproduce continuation</source>
+        <translation>重現這段接續</translation>
+    </message>
+    <message>
+        <source>Writes the continuation at the cursor again with its model, settings and seed</source>
+        <translation>以原本的模型、設定與種子，重新寫出游標處的接續</translation>
+    </message>
+    <message>
+        <source>Retry last continuation</source>
+        <translation>重寫最後一段接續</translation>
+    </message>
+    <message>
+        <source>Continue at cursor</source>
+        <translation>在游標處接續</translation>
+    </message>
+    <message>
+        <source>Previous alternative</source>
+        <translation>上一個替代版本</translation>
+    </message>
+    <message>
+        <source>Next alternative</source>
+        <translation>下一個替代版本</translation>
     </message>
     <message>
         <source>Undo {change}</source>
@@ -706,6 +769,10 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
         <translation>應為清單</translation>
     </message>
     <message>
+        <source>expected a list of [start, end, author] (two whole numbers and a string)</source>
+        <translation>應為 [起點, 終點, 作者] 的清單（兩個整數和一個字串）</translation>
+    </message>
+    <message>
         <source>This is not a gpt2desk export (no &quot;format&quot;: &quot;gpt2desk&quot;).</source>
         <translation>這不是 gpt2desk 匯出的檔案（沒有 &quot;format&quot;: &quot;gpt2desk&quot;）。</translation>
     </message>
@@ -728,6 +795,10 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     <message>
         <source>the turns&apos; parents go round in a loop</source>
         <translation>訊息的上層關係形成循環</translation>
+    </message>
+    <message>
+        <source>its text, authorship, places and continuations do not fit together ({detail})</source>
+        <translation>其文字、作者標記、位置與接續彼此不一致（{detail}）</translation>
     </message>
     <message>
         <source>a list</source>
@@ -858,6 +929,22 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
         <translation>前往設定</translation>
     </message>
     <message>
+        <source>Continue from the end</source>
+        <translation>從結尾接續</translation>
+    </message>
+    <message>
+        <source>The model continues the draft from its end</source>
+        <translation>模型從草稿結尾接著寫</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>接續</translation>
+    </message>
+    <message>
+        <source>The model continues the draft from its end (Ctrl+Enter)</source>
+        <translation>模型從草稿結尾接著寫（Ctrl+Enter）</translation>
+    </message>
+    <message>
         <source>The model is not ready yet; your text is kept.</source>
         <translation>模型尚未就緒；你的文字已保留。</translation>
     </message>
@@ -888,6 +975,61 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     <message>
         <source>the window slid forward during the reply</source>
         <translation>回覆途中視窗已向前滑動</translation>
+    </message>
+</context>
+<context>
+    <name>ManuscriptEditor</name>
+    <message>
+        <source>Manuscript</source>
+        <translation>稿件</translation>
+    </message>
+    <message>
+        <source>Retry from here</source>
+        <translation>從這裡重寫</translation>
+    </message>
+    <message>
+        <source>Replace what the model wrote from here on with a new continuation</source>
+        <translation>把模型從這裡之後寫的文字換成新的接續</translation>
+    </message>
+    <message>
+        <source>The model reads from here: the text above this line is outside its window and does not shape what it writes next.</source>
+        <translation>模型從這裡開始讀：這條線以上的文字在它的視窗之外，不會影響它接下來寫的內容。</translation>
+    </message>
+</context>
+<context>
+    <name>ManuscriptFlow</name>
+    <message>
+        <source>Nothing to retry yet: Ctrl+Enter lets the model continue.</source>
+        <extracomment>Tokens are put into the editor at most this often (they reach the manuscript at once). Words, characters, tokens and the window&apos;s start (the status bar&apos;s label).</extracomment>
+        <translation>還沒有可重寫的內容：按 Ctrl+Enter 讓模型接續。</translation>
+    </message>
+    <message>
+        <source>Put the cursor inside the model&apos;s text to retry from there.</source>
+        <translation>請把游標放在模型寫的文字中，才能從那裡重寫。</translation>
+    </message>
+    <message>
+        <source>Put the cursor inside the model&apos;s text to reproduce it.</source>
+        <translation>請把游標放在模型寫的文字中，才能重現它。</translation>
+    </message>
+    <message>
+        <source>This continuation was written by {old}; {loaded} is loaded, so the new text may differ.</source>
+        <translation>這段接續是由 {old} 寫的；目前載入的是 {loaded}，所以新的文字可能不同。</translation>
+    </message>
+    <message>
+        <source>This continuation has no alternatives: Ctrl+R writes one.</source>
+        <translation>這段接續沒有替代版本：按 Ctrl+R 寫一個。</translation>
+    </message>
+    <message>
+        <source>The model is writing: press Esc to stop it first.</source>
+        <translation>模型正在寫：請先按 Esc 停止。</translation>
+    </message>
+    <message>
+        <source>Stopped before the model wrote anything.</source>
+        <translation>在模型寫出任何文字之前就已停止。</translation>
+    </message>
+    <message>
+        <source>The model wrote nothing this time; try again.</source>
+        <translation>模型這次什麼也沒寫；請再試一次。</translation>
     </message>
 </context>
 <context>
@@ -1091,7 +1233,7 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     </message>
     <message>
         <source>{file} cannot be used: {problem}</source>
-        <extracomment>Most bytes read from a JSON file of a model folder (gpt2&apos;s tokenizer.json is 1.4 MB). Most bytes read from a WordPiece vocab.txt (bert-base-chinese&apos;s is 110 KB). GPT-2&apos;s fields that are whole numbers, with the smallest value each may take. transformers&apos; TF activations (transformers.activations_tf.ACT2FN), without importing TF. GPT2Config&apos;s defaults for fields a config.json may leave out.</extracomment>
+        <extracomment>Most bytes read from a WordPiece vocab.txt (bert-base-chinese&apos;s is 110 KB). GPT-2&apos;s fields that are whole numbers, with the smallest value each may take.</extracomment>
         <translation>無法使用 {file}：{problem}</translation>
     </message>
     <message>
@@ -1120,6 +1262,7 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     </message>
     <message>
         <source>it is not a JSON object</source>
+        <extracomment>Most bytes read from a JSON file of a model folder (gpt2&apos;s tokenizer.json is 1.4 MB). transformers&apos; TF activations (transformers.activations_tf.ACT2FN), without importing TF. GPT2Config&apos;s defaults for fields a config.json may leave out.</extracomment>
         <translation>它不是 JSON 物件</translation>
     </message>
     <message>
@@ -1911,6 +2054,7 @@ Stops at a new line starting with “{user}:”</source>
     </message>
     <message>
         <source>Opening the database failed: {error}</source>
+        <extracomment>The copy taken before this open upgraded the schema (None: no upgrade).</extracomment>
         <translation>開啟資料庫失敗：{error}</translation>
     </message>
     <message>
@@ -1975,6 +2119,22 @@ Stops at a new line starting with “{user}:”</source>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
+    <message>
+        <source>Typing</source>
+        <translation>輸入</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重寫</translation>
+    </message>
+    <message>
+        <source>Retry from here</source>
+        <translation>從這裡重寫</translation>
+    </message>
+    <message>
+        <source>Choose alternative</source>
+        <translation>選擇替代版本</translation>
+    </message>
 </context>
 <context>
     <name>Weights</name>
@@ -2006,6 +2166,38 @@ Stops at a new line starting with “{user}:”</source>
     <message>
         <source>{key} is a {kind}, not an array</source>
         <translation>{key} 是 {kind}，不是陣列</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMeter</name>
+    <message numerus="yes">
+        <source>%n words</source>
+        <extracomment>How long the counts and the window&apos;s start wait for typing to pause.</extracomment>
+        <translation>
+            <numerusform>%n 個字</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n characters</source>
+        <translation>
+            <numerusform>%n 個字元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{used}/{n_ctx} tokens</source>
+        <translation>{used}/{n_ctx} 個詞元</translation>
+    </message>
+    <message>
+        <source>the model reads from character {start}</source>
+        <translation>模型從第 {start} 個字元開始讀</translation>
+    </message>
+    <message>
+        <source>The model reads the last {used} tokens of its {n_ctx}, from the marker in the text on; the {cut} characters above it are outside its window.</source>
+        <translation>模型讀取最後 {used} 個詞元（上限 {n_ctx}），從文中的標記開始；標記以上的 {cut} 個字元在它的視窗之外。</translation>
+    </message>
+    <message>
+        <source>The model reads the whole draft: {used} of its {n_ctx} tokens.</source>
+        <translation>模型讀取整份草稿：{used} 個詞元（上限 {n_ctx}）。</translation>
     </message>
 </context>
 <context>
@@ -2050,6 +2242,10 @@ Stops at a new line starting with “{user}:”</source>
     <message>
         <source>Undo delete of “{title}”</source>
         <translation>復原刪除「{title}」</translation>
+    </message>
+    <message>
+        <source>A conversation keeps its kind: New chat (Ctrl+N) or New draft (Ctrl+Shift+N) starts one of the other kind.</source>
+        <translation>對話的類型不會改變：用「新對話」（Ctrl+N）或「新草稿」（Ctrl+Shift+N）開始另一種類型。</translation>
     </message>
     <message>
         <source>The text is unchanged: nothing to generate.</source>
