@@ -37,6 +37,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -436,6 +437,8 @@ def main() -> int:
     window.close()
     ws.close()
     result["load_after"] = os.getloadavg()[0]
+    if not args.folder:
+        shutil.rmtree(folder, ignore_errors=True)
     if args.save:
         out = ROOT / "bench" / "results"
         out.mkdir(parents=True, exist_ok=True)
