@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QToolBar
 from gpt2desk.core.hub import cache
 from gpt2desk.core.hub import download as hub
 from gpt2desk.core.hub.catalog import FAMILY
+from gpt2desk.core.writing.prompts import Mode
 from gpt2desk.ui.generation.worker import WorkerHost
 from gpt2desk.ui.models.dialog import ModelsDialog
 from gpt2desk.ui.models.downloads import DownloadHost
@@ -488,9 +489,14 @@ def test_a_converted_reply_streams_in_traditional_chinese_and_never_rewrites_its
     # worker's late "no model" failure of this request is stale by then).
     window = MainWindow(WENZHONG, offline=True)
     other = MainWindow(UER, offline=True)
+
+    def send(w: MainWindow) -> int:
+        """A chat message sent the window's way (the session files only its own replies)."""
+        w.workspace_ui.generation.send("prompt", Mode.CHAT, None, w.settings_panel.settings())
+        return w.generation.request_id
+
     try:
-        request_id = window.generation.start_reply("prompt", {})
-        window.chat.begin_model_turn("GPT-2")
+        request_id = send(window)
         signals = window.host.worker
         pieces = ["我们在计", "算机上使用软", "件。内存", "条和鼠标", "很好"]
         shown = []
@@ -512,8 +518,7 @@ def test_a_converted_reply_streams_in_traditional_chinese_and_never_rewrites_its
         assert "我們在計算機上使用軟體。記憶體模組和滑鼠很好" in shown[-1]
         assert "软" not in shown[-1] and "软件" not in "".join(shown)
         # Another model's reply is shown as written.
-        request_id = other.generation.start_reply("prompt", {})
-        other.chat.begin_model_turn("GPT-2")
+        request_id = send(other)
         other.host.worker.token_generated.emit(request_id, "软件")
         assert other.chat.toPlainText().rstrip().endswith("软件")
     finally:
