@@ -22,7 +22,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-PROMPT = "The lighthouse keeper opened the door and saw"
+PROMPT = {
+    "en": "The lighthouse keeper opened the door and saw",
+    "zh_TW": "從前有一座山，山上有一座燈塔。",
+}
 
 
 def _wait(app: object, done: object, seconds: float = 180) -> None:
@@ -72,7 +75,7 @@ def main() -> int:
     ui = window.workspace_ui
     ui.new_conversation("draft")
     ui.editor.setFocus()
-    ui.editor.insertPlainText(PROMPT)
+    ui.editor.insertPlainText(PROMPT[args.lang])
     flow = ui.manuscript
     for start in (flow.continue_end, flow.retry):
         start()
