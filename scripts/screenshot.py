@@ -24,7 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 PROMPT = {
     "en": "The lighthouse keeper opened the door and saw",
-    "zh_TW": "從前有一座山，山上有一座燈塔。",
+    "zh_TW": "從前有一座山，山上有一座燈塔。",  # noqa: RUF001 (Chinese punctuation)
 }
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from gpt2desk.ui.conversation.sidebar import Sidebar
+from gpt2desk.ui.manuscript.formats import contrast
 from gpt2desk.ui.window.appearance import Appearance, is_dark
 from gpt2desk.ui.window.main_window import MainWindow
 from tests.ui.helpers import GEN_TIMEOUT_MS
@@ -139,23 +140,6 @@ def _ink(widget: QWidget, *, dark: bool) -> int:
     return max(values) if dark else min(values)
 
 
-def _luminance(color: QColor) -> float:
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(color.redF())
-        + 0.7152 * channel(color.greenF())
-        + 0.0722 * channel(color.blueF())
-    )
-
-
-def _contrast(a: QColor, b: QColor) -> float:
-    """The WCAG contrast ratio of two colors (1 = the same, 21 = black on white)."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
 def _handle_and_groove(bar: QScrollBar) -> tuple[QColor, QColor]:
     """The colors drawn in the middle of the scroll bar's handle and of its empty groove."""
     option = QStyleOptionSlider()
@@ -205,4 +189,4 @@ def test_disabled_controls_and_scroll_bars_are_visible_in_every_chosen_theme(
     bar.setFixedSize(bar.sizeHint().width(), 300)
     bar.show()
     handle, groove = _handle_and_groove(bar)
-    assert _contrast(handle, groove) >= 1.8, (handle.name(), groove.name())
+    assert contrast(handle, groove) >= 1.8, (handle.name(), groove.name())

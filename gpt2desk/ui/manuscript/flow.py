@@ -208,28 +208,21 @@ class ManuscriptFlow(QObject):
 
     def undo(self) -> bool:
         """Undoes the manuscript's last change; False when it has none (the session may)."""
-        m = self.manuscript
-        if m is None:
-            return False
-        if self.streaming():
-            self.say(self.tr("The model is writing: press Esc to stop it first."))
-            return True
-        if not m.can_undo():
-            return False
-        m.undo()
-        self._changed(m)
-        return True
+        return self._step(back=True)
 
     def redo(self) -> bool:
+        return self._step(back=False)
+
+    def _step(self, *, back: bool) -> bool:
         m = self.manuscript
         if m is None:
             return False
         if self.streaming():
             self.say(self.tr("The model is writing: press Esc to stop it first."))
             return True
-        if not m.can_redo():
+        if not (m.can_undo() if back else m.can_redo()):
             return False
-        m.redo()
+        m.undo() if back else m.redo()
         self._changed(m)
         return True
 
