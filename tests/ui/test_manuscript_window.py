@@ -231,8 +231,16 @@ def test_a_restart_shows_the_same_manuscript(qtbot: Any, make_window: MakeWindow
     qtbot.keyClick(editor, Qt.Key.Key_R, CTRL)
     _idle(qtbot, window)
     qtbot.keyClicks(editor, " The end.")
+    # A page long enough to scroll (pasted), scrolled to its middle.
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    editor.insertPlainText("".join(f"\nLine {i} of the pasted chapter." for i in range(200)))
+    bar = editor.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    scroll = bar.value()
+    assert scroll > 0
     m = _m(window)
     _put_cursor(editor, 5)
+    bar.setValue(scroll)  # the cursor at 5 scrolled the page up; the writer scrolls back
     text, runs, cursor = m.text, m.runs(), m.cursor
     alternatives = {p.id: m.alternatives(p.id) for p in m.places.values()}
     window.close()
@@ -245,6 +253,7 @@ def test_a_restart_shows_the_same_manuscript(qtbot: Any, make_window: MakeWindow
     assert m2.runs() == runs
     assert {p.id: m2.alternatives(p.id) for p in m2.places.values()} == alternatives
     assert m2.cursor == cursor == 5 and _editor(again).position() == 5
+    assert _editor(again).verticalScrollBar().value() == scroll
 
 
 def test_chats_keep_the_transcript_and_the_model_must_be_ready(
