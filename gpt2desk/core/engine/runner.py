@@ -170,11 +170,14 @@ class GPT2Runner:
             self._pick = tf.function(pick_token, input_signature=spec, autograph=False)
         return self._pick
 
-    def _layers(self, x: Any, start: Any, which: Any, fresh: Callable[[int, Any, Any], Any]) -> Any:
+    def _layers(
+        self, x: Any, start: Any, which: Any | None, fresh: Callable[[int, Any, Any], Any]
+    ) -> Any:
         """Runs the blocks over ``x`` (1 x size x n_embd) at positions ``start...``.
 
         Attention is split in two: the cached positions (< start), only read
-        here, over the first ``buckets[which]`` slots, and the "fresh" keys
+        here, over the first ``buckets[which]`` slots (``which`` None: exactly the
+        slots before ``start``, for graph mode), and the "fresh" keys
         and values that ``fresh(layer, k, v)`` returns with their mask (this
         call's own, not yet in the cache).
         """
@@ -186,28 +189,38 @@ class GPT2Runner:
             return tf.transpose(tf.reshape(t, (size, n_head, head_dim)), (1, 0, 2))
 
         for i, block in enumerate(self._blocks):
-            h = block.ln_1(x)
-            q, k, v = tf.split(block.attn.c_attn(h)[0], 3, axis=-1)
+            # The layers' own ``call``: their math exactly, without Keras'
+            # ``__call__`` around it (most of the time of tracing a prefill).
+            mlp = block.mlp
+            h = block.ln_1.call(x)
+            q, k, v = tf.split(block.attn.c_attn.call(h)[0], 3, axis=-1)
             fresh_kv = fresh(i, heads(k), heads(v))
-            # One branch per bucket inside one function (an XLA conditional):
-            # every compiled function of its own kept 90-240 MB (measured).
-            branches = [
-                partial(self._attend, i, heads(q), start, b, *fresh_kv) for b in self.buckets
-            ]
-            mixed = tf.switch_case(which, branches) if len(branches) > 1 else branches[0]()
+            if which is None:
+                # Graph mode (prefill): the cached positions, exactly, by a dynamic slice.
+                mixed = self._attend(i, heads(q), start, None, *fresh_kv)
+            else:
+                # XLA needs static shapes: one branch per bucket inside one function
+                # (an XLA conditional); every compiled function of its own kept
+                # 90-240 MB (measured).
+                branches = [
+                    partial(self._attend, i, heads(q), start, b, *fresh_kv) for b in self.buckets
+                ]
+                mixed = tf.switch_case(which, branches) if len(branches) > 1 else branches[0]()
             a = tf.reshape(tf.transpose(mixed, (1, 0, 2)), (1, size, self._n_embd))
-            x = x + block.attn.c_proj(a)
-            x = x + block.mlp(block.ln_2(x))
+            x = x + block.attn.c_proj.call(a)
+            x = x + mlp.c_proj.call(mlp.act(mlp.c_fc.call(block.ln_2.call(x))))
         return x
 
     def _attend(
-        self, layer: int, q: Any, start: Any, bucket: int, keys: Any, values: Any, mask: Any
+        self, layer: int, q: Any, start: Any, bucket: int | None, keys: Any, values: Any, mask: Any
     ) -> Any:
+        """Attention of ``q`` over the cache's first ``bucket`` slots (those before
+        ``start`` count; ``None``: exactly the slots before ``start``) and the fresh keys."""
         tf = self._tf
         scale = 1.0 / math.sqrt(self._head_dim)
-        earlier = (tf.range(bucket) < start)[None, None, :]
-        old_keys = self._cache[layer, 0, :, :bucket, :]
-        old_values = self._cache[layer, 1, :, :bucket, :]
+        end = start if bucket is None else bucket
+        old_keys = self._cache[layer, 0, :, :end, :]
+        old_values = self._cache[layer, 1, :, :end, :]
         one_row = q.shape[1] == 1
         if one_row:
             # Decoding: products over the cache as multiply-and-sum, which XLA
@@ -216,14 +229,17 @@ class GPT2Runner:
             old_scores = tf.reduce_sum(q * old_keys, axis=-1)[:, None, :]
         else:
             old_scores = tf.matmul(q, old_keys, transpose_b=True)
-        w_old = tf.where(earlier, old_scores * scale, -1e4)
+        if bucket is None:
+            w_old = old_scores * scale
+        else:
+            w_old = tf.where((tf.range(bucket) < start)[None, None, :], old_scores * scale, -1e4)
         w_new = tf.where(mask, tf.matmul(q, keys, transpose_b=True) * scale, -1e4)
         w = tf.nn.softmax(tf.concat([w_old, w_new], axis=-1), axis=-1)
         if one_row:
-            old_mixed = tf.reduce_sum(w[:, 0, :bucket, None] * old_values, axis=1)[:, None, :]
+            old_mixed = tf.reduce_sum(w[:, 0, :end, None] * old_values, axis=1)[:, None, :]
         else:
-            old_mixed = tf.matmul(w[..., :bucket], old_values)
-        return old_mixed + tf.matmul(w[..., bucket:], values)
+            old_mixed = tf.matmul(w[..., :end], old_values)
+        return old_mixed + tf.matmul(w[..., end:], values)
 
     def _embed(self, ids: Any, pos: Any) -> Any:
         tf = self._tf
@@ -232,7 +248,7 @@ class GPT2Runner:
         return (tokens + tf.gather(self._wpe, tf.minimum(pos, self.n_ctx - 1)))[None]
 
     def _logits(self, hidden_row: Any) -> Any:
-        return self._tf.matmul(self._ln_f(hidden_row[None, None])[0], self._wte_t)[0]
+        return self._tf.matmul(self._ln_f.call(hidden_row[None, None])[0], self._wte_t)[0]
 
     def _prefill_fn(self, size: int) -> Any:
         """``size`` prompt tokens at once (graph mode); logits after row ``last``."""
@@ -241,17 +257,17 @@ class GPT2Runner:
             tf = self._tf
             causal = (tf.range(size)[None, :] <= tf.range(size)[:, None])[None]
 
-            def forward(ids: Any, start: Any, which: Any, last: Any) -> Any:
+            def forward(ids: Any, start: Any, last: Any) -> Any:
                 new_kv: list[Any] = []
 
                 def fresh(_layer: int, k: Any, v: Any) -> Any:
                     new_kv.append(tf.stack([k, v]))
                     return k, v, causal
 
-                x = self._layers(self._embed(ids, start + tf.range(size)), start, which, fresh)
+                x = self._layers(self._embed(ids, start + tf.range(size)), start, None, fresh)
                 return self._logits(x[0, last]), tf.stack(new_kv)
 
-            spec = [tf.TensorSpec((size,), tf.int32)] + [tf.TensorSpec((), tf.int32)] * 3
+            spec = [tf.TensorSpec((size,), tf.int32)] + [tf.TensorSpec((), tf.int32)] * 2
             # Graph mode: prefill is big matrix products, as fast as XLA, and
             # XLA-compiling every chunk size and bucket took 30 s and ~500 MB
             # more peak memory for gpt2 (measured).
@@ -333,8 +349,11 @@ class GPT2Runner:
     def _prefill_chunk(self, size: int, ids: Any, start: int, last: int) -> Any:
         tf = self._tf
         at = tf.constant(start, tf.int32)
-        which = self._bucket_for(start + last + 1)
-        logits, kv = self._prefill_fn(size)(ids, at, which, tf.constant(last, tf.int32))
+        if start + last + 1 > self.n_ctx:
+            raise ValueError(
+                f"position {start + last + 1} is past the context window ({self.n_ctx})"
+            )
+        logits, kv = self._prefill_fn(size)(ids, at, tf.constant(last, tf.int32))
         self._writer(size)(at, kv)
         return logits
 
