@@ -124,7 +124,7 @@ def test_an_old_backup_without_manuscripts_still_imports(tmp_path: Path) -> None
         assert m.continuations[a.id].seed == 9
         assert again.drafts.manuscript(chat.id) is None
         # saved with the import, not made again when shown
-        assert again._read(lambda s: s.load_manuscript(old.id)) is not None
+        assert again.read(lambda s: s.load_manuscript(old.id)) is not None
     finally:
         again.close()
 

@@ -21,16 +21,36 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from gpt2desk.core.store.database import Store
+from gpt2desk.core.store.writer import Writer
 from gpt2desk.core.writing.manuscript import Manuscript
 from gpt2desk.core.writing.manuscript_files import convert_drafts, from_draft
 from gpt2desk.core.writing.manuscript_rows import checked, from_dict, to_dict
 from gpt2desk.core.writing.turns import Conversation, auto_title
 
-if TYPE_CHECKING:
-    from gpt2desk.core.writing.session import Session
+
+class DraftsOwner(Protocol):
+    """What :class:`Drafts` uses of its session (core/writing/session.py's Session)."""
+
+    clock: Callable[[], float]
+    writer: Writer
+    summaries: list[dict[str, Any]]
+
+    @property
+    def current(self) -> Conversation | None: ...
+
+    def get(self, conversation_id: str) -> Conversation | None: ...
+
+    def in_memory(self, conversation_id: str) -> Conversation | None: ...
+
+    def read(self, fn: Callable[[Store], Any]) -> Any: ...
+
+    def refresh_summary(self, conv: Conversation) -> None: ...
+
+    def request_save(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +61,7 @@ TITLE_SOURCE_CHARS = 2000
 class Drafts:
     """The manuscripts of ``session``'s draft conversations."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: DraftsOwner) -> None:
         self._session = session
         self._loaded: dict[str, Manuscript] = {}
         self._dirty: set[str] = set()
@@ -69,8 +89,8 @@ class Drafts:
             title = auto_title(self._loaded[conv.id].text[:TITLE_SOURCE_CHARS])
             if title != conv.title:
                 conv.title = title
-                self._session._refresh_summary(conv)
-        self._session._schedule_save()
+                self._session.refresh_summary(conv)
+        self._session.request_save()
 
     # -- for the session ----------------------------------------------------------
 
@@ -107,7 +127,7 @@ class Drafts:
         dirty, self._dirty = self._dirty, set()
         for cid in sorted(dirty):
             m = self._loaded.get(cid)
-            conv = session._loaded.get(cid)
+            conv = session.in_memory(cid)
             if m is None or conv is None:
                 continue
             changes = m.take_changes()
@@ -130,7 +150,7 @@ class Drafts:
         ):
             top["updated"] = conv.updated
             return
-        self._session._refresh_summary(conv)
+        self._session.refresh_summary(conv)
 
     def snapshot(self, conv: Conversation) -> dict[str, Any] | None:
         """The whole manuscript of a draft about to be deleted (for Undo), or None."""
@@ -164,7 +184,7 @@ class Drafts:
         m = self._loaded.get(conv_id)
         if m is not None:
             return to_dict(m)
-        return saved_row(self._session._read, conv_id)
+        return saved_row(self._session.read, conv_id)
 
     def search_text(self, conv_id: str) -> str:
         m = self._loaded.get(conv_id)
@@ -182,7 +202,7 @@ class Drafts:
         cid = conv.id
         raw: dict[str, Any] | None = None
         try:
-            raw = session._read(lambda s: s.load_manuscript(cid))
+            raw = session.read(lambda s: s.load_manuscript(cid))
         except Exception:  # a damaged row: the turns still hold the draft
             log.exception(
                 "reading the manuscript of draft %s failed; made again from its turns", cid

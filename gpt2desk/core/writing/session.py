@@ -104,7 +104,15 @@ class Session:
 
     # -- conversations ----------------------------------------------------------
 
-    def _read(self, fn: Callable[[Store], Any]) -> Any:
+    def request_save(self) -> None:
+        """Something changed that the next :meth:`flush_pending` saves."""
+        self._schedule_save()
+
+    def in_memory(self, conversation_id: str) -> Conversation | None:
+        """The conversation if it is in memory (never reads the database)."""
+        return self._loaded.get(conversation_id)
+
+    def read(self, fn: Callable[[Store], Any]) -> Any:
         """Reads the database without waiting for queued writes.
 
         Only conversations that are not in memory are read this way, and those
@@ -123,7 +131,7 @@ class Session:
         if conv is None:
             if not any(c["id"] == conversation_id for c in self.summaries):
                 return None  # deleted (maybe not on disk yet)
-            raw = self._read(lambda s: s.load_conversation(conversation_id))
+            raw = self.read(lambda s: s.load_conversation(conversation_id))
             if raw is None:
                 return None
             conv = Conversation.from_dict(raw)
@@ -182,7 +190,7 @@ class Session:
             self.writer.submit(lambda s: s.update_conversation(cid, **fields))
             if kind == "draft" and self.drafts.loaded(cid) is None:
                 self.drafts.created(conv)
-            self._refresh_summary(conv)
+            self.refresh_summary(conv)
             self._emit(Event.CURRENT)
             self._emit(Event.UNDO)
             return conv
@@ -210,7 +218,7 @@ class Session:
         conv.kind = kind
         cid = conv.id
         self.writer.submit(lambda s: s.update_conversation(cid, kind=kind))
-        self._refresh_summary(conv)
+        self.refresh_summary(conv)
 
     def add_conversations(self, convs: list[Conversation]) -> None:
         """Conversations from a file: saved in one transaction and listed (none is shown)."""
@@ -218,7 +226,7 @@ class Session:
         self.writer.submit(lambda s: s.save_many(rows))
         for conv in convs:
             self._loaded[conv.id] = conv
-            self._refresh_summary(conv)
+            self.refresh_summary(conv)
 
     def add_saved(self, convs: list[Conversation]) -> None:
         """Lists conversations the writer has saved already (an import); none is shown."""
@@ -275,7 +283,7 @@ class Session:
         needle = fold_case(query)
         if not needle:
             return [c["id"] for c in self.summaries]
-        on_disk = set(self._read(lambda s: s.search(query)))
+        on_disk = set(self.read(lambda s: s.search(query)))
         # What is in memory may have changes still queued: it answers for itself.
         hits = (on_disk - self._loaded.keys()) | {
             cid
@@ -294,7 +302,7 @@ class Session:
         out = [c.to_dict() for c in self._loaded.values() if c.id in listed]
         out += [
             c
-            for c in self._read(lambda s: s.load_all())
+            for c in self.read(lambda s: s.load_all())
             if c["id"] in listed and c["id"] not in self._loaded
         ]
         for c in out:
@@ -312,7 +320,7 @@ class Session:
         parents = [conv.turns[t.parent_id].to_dict() for t in turns if t.parent_id in conv.turns]
         rows = [*(t.to_dict() for t in turns), *parents]
         self.writer.submit(lambda s: s.put_turns(conv.id, rows, **fields))
-        self._refresh_summary(conv)
+        self.refresh_summary(conv)
 
     def stream_into(self, conv: Conversation, turn: Turn, text: str) -> None:
         """Appends streamed text; the writer thread saves it on its own clock."""
@@ -556,7 +564,7 @@ class Session:
         change = self._push(label, conv, before, added)
         assert change.after is not None
         _save_delta(self.writer, conv.id, before, change.after)
-        self._refresh_summary(conv)
+        self.refresh_summary(conv)
         self._emit(Event.UNDO)
         if self.current is conv:
             self._emit(Event.CURRENT)
@@ -603,7 +611,7 @@ class Session:
             _save_delta(self.writer, conv.id, now, snapshot)
         else:
             return
-        self._refresh_summary(conv)
+        self.refresh_summary(conv)
         if self.current is conv:
             self._emit(Event.CURRENT)
         else:
@@ -636,7 +644,7 @@ class Session:
         self.writer.submit(lambda s: s.delete_conversation(cid))
         self._emit(Event.LIST)
 
-    def _refresh_summary(self, conv: Conversation) -> None:
+    def refresh_summary(self, conv: Conversation) -> None:
         self.summaries = [c for c in self.summaries if c["id"] != conv.id]
         self.summaries.append(_summary(conv))
         self.summaries.sort(key=lambda c: c["updated"], reverse=True)
