@@ -147,3 +147,29 @@ def test_the_shortcuts_table_fills_its_dialog(qtbot: Any) -> None:
     qtbot.waitUntil(
         lambda: sum(table.columnWidth(c) for c in range(2)) >= table.viewport().width() - 2
     )
+
+
+def _clear_action(window: MainWindow) -> QAction:
+    for action in window.generate_menu.actions():
+        if action.text() == "Clear conversation":
+            return action
+    raise AssertionError("no Clear conversation in the Generate menu")
+
+
+def test_clear_is_offered_only_when_there_is_something_to_clear(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    window = make_window(start=False)
+    clear = _clear_action(window)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(window, Qt.Key.Key_N, ctrl)  # an empty chat
+    assert not clear.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_N, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    editor = window.workspace_ui.editor
+    assert not clear.isEnabled(), "an empty draft has nothing to clear"
+    qtbot.keyClicks(editor, "Once upon a time")
+    assert clear.isEnabled()
+    clear.trigger()
+    assert editor.toPlainText() == "" and not clear.isEnabled()
+    qtbot.keyClick(editor, Qt.Key.Key_Z, ctrl)  # Undo brings the text back, and Clear
+    assert editor.toPlainText() == "Once upon a time" and clear.isEnabled()

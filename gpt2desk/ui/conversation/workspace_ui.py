@@ -276,6 +276,14 @@ class WorkspaceController(QObject):
             self.session.undo_delete(self._deleted_id)
         self.undo_delete_button.hide()
 
+    def can_clear(self) -> bool:
+        """The shown conversation has turns, or the shown draft has text."""
+        conv = self.workspace.current
+        if conv is None:
+            return False
+        m = self.session.drafts.loaded(conv.id) if conv.kind == "draft" else None
+        return bool(m.text) if m is not None else bool(conv.turns)
+
     def clear_conversation(self) -> None:
         """Removes every turn of the shown conversation, or a draft's text (Undo brings
         them back)."""

@@ -111,6 +111,16 @@ class MainWindow(QMainWindow):
         self._show_page(self.workspace_ui.draft_is_shown())
         # Another conversation shown: the last reply's statistics were about the old one.
         self.workspace_ui.conversation_shown.connect(self.status_line.clear_stats)
+        # Clear conversation only where there is something to clear.
+        for changed in (
+            self.workspace_ui.conversation_shown,
+            self.workspace_ui.workspace.current_changed,
+            self.workspace_ui.workspace.undo_changed,
+            self.workspace_ui.manuscript.undo_changed,
+            self.generation.busy_changed,
+        ):
+            changed.connect(self._update_clear)
+        self._update_clear()
         # Tab in a draft's page: three short continuations at the cursor
         # (composer/autocomplete.py); the prompt is the page's text before the cursor.
         self.autocomplete = Autocomplete(
@@ -171,11 +181,12 @@ class MainWindow(QMainWindow):
         self.stop_action = QAction(self.tr("Stop"), self)
         self.stop_action.setShortcut(QKeySequence.StandardKey.Cancel)
         self.stop_action.triggered.connect(self.stop)
-        clear_action = QAction(self.tr("Clear conversation"), self)
+        self.clear_action = clear_action = QAction(self.tr("Clear conversation"), self)
         clear_action.triggered.connect(self.clear_conversation)
         for action in (self.send_action, self.stop_action, clear_action):
             gen_menu.addAction(action)
             self.addAction(action)
+        gen_menu.aboutToShow.connect(self._update_clear)
         self.view_menu = view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.settings_dock.toggleViewAction().setText(self.tr("Show settings panel"))
         view_menu.addAction(self.settings_dock.toggleViewAction())
@@ -295,6 +306,9 @@ class MainWindow(QMainWindow):
         busy = self.generation.busy
         self.send_button.setEnabled(not busy and self.generation.state is ModelState.READY)
         self.stop_button.setEnabled(busy)
+
+    def _update_clear(self, *_: object) -> None:
+        self.clear_action.setEnabled(self.workspace_ui.can_clear())
 
     def _show_page(self, draft: bool) -> None:
         """A draft's manuscript takes the whole writing area (no composer); a chat the
