@@ -193,3 +193,20 @@ def test_clear_conversation_clears_it_and_undo_brings_it_back(
     qtbot.keyClick(window.chat, Qt.Key.Key_Z, CTRL)
     assert [t.text for t in _current(window).path()] == said
     assert "hello" in window.chat.toPlainText()
+
+
+def test_turn_actions_are_off_while_a_reply_is_written(qtbot: Any, make_window: MakeWindow) -> None:
+    window = make_window()
+    window.settings_panel.max_new_tokens.setValue(3)
+    _send_with_keys(qtbot, window, "hello")
+    regenerate = _action(window, "Regenerate last reply")
+    turn_actions = [regenerate, _action(window, "Continue"), _action(window, "Edit last turn…")]
+    assert all(a.isEnabled() for a in turn_actions)
+    window.settings_panel.max_new_tokens.setValue(100_000)
+    qtbot.keyClicks(window.composer, "tell a long story")
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: window.generation.busy, timeout=5000)
+    assert not any(a.isEnabled() for a in turn_actions), "they would be ignored while it writes"
+    qtbot.keyClick(window.composer, Qt.Key.Key_Escape)
+    _idle(qtbot, window)
+    assert all(a.isEnabled() for a in turn_actions)

@@ -145,9 +145,10 @@ class ConversationMenu(QObject):
             action.setEnabled(True)
         self.edit_action.setEnabled(False)
 
-    def update_turn_actions(self, conv: Conversation | None) -> None:
-        """Turn actions only where they have something to act on."""
-        path = conv.path() if conv is not None else []
+    def update_turn_actions(self, conv: Conversation | None, *, busy: bool = False) -> None:
+        """Turn actions only where they have something to act on, and not while a reply
+        is written (they would be ignored)."""
+        path = conv.path() if conv is not None and not busy else []
         self.regenerate_action.setEnabled(any(t.role == "assistant" for t in path))
         self.continue_action.setEnabled(bool(path))
         self.edit_action.setEnabled(bool(path))

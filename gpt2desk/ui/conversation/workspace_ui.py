@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QDockWidget, QPushButton
 
 from gpt2desk.core.settings import GenerationSettings
@@ -112,6 +112,7 @@ class WorkspaceController(QObject):
         ws.message.connect(self.show_storage_message)
         self.session = session = ws.session
         ws.undo_changed.connect(self.update_undo)
+        self.w.generation.busy_changed.connect(self._on_busy)
         self.manuscript.undo_changed.connect(self.update_undo)
         session.set_composer_source(self._composer_text)
         self._deleted_id = ""  # the conversation the status bar's Undo brings back
@@ -186,11 +187,16 @@ class WorkspaceController(QObject):
                     ShownTurn(turn.id, turn.role, heading, turn.text, index, len(siblings), note)
                 )
         self.w.chat.show_turns(shown, stream_last=stream)
-        self.menu.update_turn_actions(conv)
+        self.menu.update_turn_actions(conv, busy=self.w.generation.busy)
         if stream:
             self.scroll.follow_stream()
         else:
             self.scroll.restore(conv.scroll if conv is not None else 0)
+
+    @Slot(bool)
+    def _on_busy(self, busy: bool) -> None:
+        if not self._draft_page:
+            self.menu.update_turn_actions(self.workspace.current, busy=busy)
 
     def _set_page(self, draft: bool) -> None:
         if draft != self._draft_page:
