@@ -60,6 +60,14 @@ def partial_bytes(hf_cache: Path) -> int:
     return max((p.stat().st_size for p in parts), default=0)
 
 
+def cache_read(qtbot: Any, dialog: ModelsDialog) -> None:
+    """Waits until the Models window has shown what the cache holds (read in a thread)."""
+    qtbot.waitUntil(
+        lambda: dialog.cache_facts is not None and not dialog.cache_reader.busy(),
+        timeout=WAIT_MS,
+    )
+
+
 def cell(dialog: ModelsDialog, name: str, column: int) -> str:
     item = dialog.table.item([r.name for r in dialog.rows].index(name), column)
     assert item is not None
@@ -113,6 +121,7 @@ def test_cancel_the_download_of_the_first_model_then_resume_it(
     window.open_models()
     dialog = window.models_dialog
     assert isinstance(dialog, ModelsDialog)
+    cache_read(qtbot, dialog)
     dialog.select("gpt2")
     assert cell(dialog, "gpt2", 4) == "Partly downloaded"
     assert dialog.download_button.text() == "Resume"
@@ -139,6 +148,7 @@ def test_deleting_the_model_being_downloaded_for_loading_is_refused(
     dialog = window.models_dialog
     assert isinstance(dialog, ModelsDialog)
     asked = agree(monkeypatch)
+    cache_read(qtbot, dialog)
     dialog.select("gpt2")
     assert dialog.delete_button.isEnabled()
     dialog.delete_button.click()
@@ -187,6 +197,7 @@ def test_deleting_the_model_being_loaded_from_disk_is_refused(
     qtbot.addWidget(dialog)
     try:
         dialog.show()
+        cache_read(qtbot, dialog)
         asked = agree(monkeypatch)
         rec = Recorder(host.worker)
         dialog.select(TINY_ID)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QSettings, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSettings, Slot
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
 from gpt2desk.core.hub import cache
@@ -47,15 +49,24 @@ def make_dialog(
         qtbot.addWidget(dialog)
         dialogs.append(dialog)
         dialog.show()
-        return dialog
+        return settled(dialog)
 
     yield make
     for dialog in dialogs:
         dialog.shutdown()
 
 
+def settled(dialog: ModelsDialog) -> ModelsDialog:
+    """``dialog`` once its cache reads (a thread: cache_facts.py) have answered."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while dialog.cache_reader.busy() or dialog.cache_facts is None:
+        assert time.monotonic() < deadline, "the cache was not read"
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    return dialog
+
+
 def names(dialog: ModelsDialog) -> list[str]:
-    return [row.name for row in dialog.rows]
+    return [row.name for row in settled(dialog).rows]
 
 
 def cell(dialog: ModelsDialog, name: str, column: int) -> str:
@@ -584,3 +595,69 @@ def test_first_start_in_zh_tw_offers_the_traditional_chinese_model(
         assert len(asked) == 2
     finally:
         install_translations("en")
+
+
+def _spy_on_cache_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, threading.Thread]]:
+    """Records the thread of every cache read that walks folders (the real reads still run)."""
+    calls: list[tuple[str, threading.Thread]] = []
+    for name in ("total_bytes", "status", "folder_bytes", "cached_gpt2_ids"):
+        real = getattr(cache, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            calls.append((_name, threading.current_thread()))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(cache, name, spy)
+    return calls
+
+
+def test_the_models_window_reads_the_cache_off_the_gui_thread(
+    make_dialog: Callable[..., ModelsDialog],
+    qtbot: Any,
+    hub_server: HubServer,
+    tiny_repo: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hub_server.add("distilgpt2", tiny_repo)
+    hub.download_model("distilgpt2", endpoint=hub_server.url)
+    calls = _spy_on_cache_reads(monkeypatch)
+    dialog = make_dialog()
+    # The window fills in what the cache holds once it is read.
+    qtbot.waitUntil(lambda: cell(dialog, "distilgpt2", 4) == "On disk", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "kB in use" in dialog.cache_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: cell(dialog, "gpt2", 4) == "Not downloaded", timeout=WAIT_MS)
+    dialog.select("distilgpt2")
+    assert dialog.delete_button.isEnabled() and dialog.use_button.isEnabled()
+    assert not dialog.download_button.isEnabled()
+    dialog.select("gpt2")
+    assert not dialog.delete_button.isEnabled() and dialog.download_button.isEnabled()
+    dialog.refresh()
+    qtbot.waitUntil(lambda: not dialog.cache_reader.busy(), timeout=WAIT_MS)
+    assert cell(dialog, "distilgpt2", 4) == "On disk"
+    on_gui = [name for name, thread in calls if thread is threading.main_thread()]
+    assert on_gui == []
+    assert {name for name, _thread in calls} >= {"total_bytes", "status"}
+
+
+def test_the_first_start_question_reads_the_cache_off_the_gui_thread(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch, hf_cache: Path
+) -> None:
+    from gpt2desk.ui.models.first_start import start_model
+    from gpt2desk.ui.translations import install_translations
+
+    asked: list[str] = []
+
+    def question(_parent: Any, _title: str, text: str, *args: Any) -> Any:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    calls = _spy_on_cache_reads(monkeypatch)
+    try:
+        assert install_translations("zh_TW") == "zh_TW"
+        assert start_model(None, offline=False) == "gpt2"
+    finally:
+        install_translations("en")
+    assert len(asked) == 1
+    assert [name for name, _thread in calls] == ["status"]
+    assert [name for name, thread in calls if thread is threading.main_thread()] == []

@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
 
 from gpt2desk.core.engine.convert_script import available as opencc_available
 from gpt2desk.core.hub import cache
+from gpt2desk.core.hub.cache import CacheStatus
 from gpt2desk.core.hub.catalog import format_bytes
 from gpt2desk.core.model_source import ModelLoadError
 from gpt2desk.ui.displayable import literal
 from gpt2desk.ui.generation.model_state import ModelState
 from gpt2desk.ui.generation.worker import WorkerHost
+from gpt2desk.ui.models.cache_facts import CacheFacts, CacheFactsReader
 from gpt2desk.ui.models.convert import converted_models, set_converted
 from gpt2desk.ui.models.downloads import DownloadHost
 from gpt2desk.ui.models.folder_facts import FolderFacts, FolderFactsReader
@@ -95,6 +97,12 @@ class ModelsDialog(QDialog):
         self.facts: dict[str, FolderFacts] = {}
         self.folder_reader = FolderFactsReader(self)
         self.folder_reader.read.connect(self._on_facts)
+        # What the Hugging Face cache holds, read in a thread (cache_facts.py); the
+        # table and the buttons show the last answer until the next arrives.
+        self.cache_facts: CacheFacts | None = None
+        self.cache_reader = CacheFactsReader(self)
+        self.cache_reader.read.connect(self._on_cache_read)
+        self._revision_note: tuple[str, str] | None = None  # (repo id, message) awaiting it
         self._running: dict[str, int] = {}  # repo id -> request id
         self._use_after: set[str] = set()
         self._checking: dict[int, str] = {}
@@ -227,9 +235,15 @@ class ModelsDialog(QDialog):
     # -- the table -----------------------------------------------------------
 
     def refresh(self) -> None:
-        """Re-reads the cache and rebuilds the table, keeping the selection."""
+        """Rebuilds the table from what is known, keeping the selection, and re-reads
+        the cache in a thread (the table follows when the answer arrives)."""
+        self._rebuild()
+        self.cache_reader.request(i for row in self.rows for i in row.ids)
+
+    def _rebuild(self) -> None:
         selected = self.selected()
-        self.rows = table_rows(self.prefs.added, self.active)
+        known = self.cache_facts
+        self.rows = table_rows(self.prefs.added, self.active, known.gpt2_ids if known else ())
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(self.rows):
             self._fill_row(i, row)
@@ -237,18 +251,43 @@ class ModelsDialog(QDialog):
                 self.folder_reader.request(row.name)
             if selected is not None and row.name == selected.name:
                 self.table.selectRow(i)
-        where = cache.default_cache_dir()
+        where = cache.default_cache_dir()  # from the environment: no disk read
+        size = format_bytes(known.total_bytes) if known else "…"
         self.cache_label.setText(
             self.tr(
                 "Models are stored in the Hugging Face cache, {where} — "
                 "{size} in use (shared with other Hugging Face tools)."
-            ).format(where=where, size=format_bytes(cache.total_bytes()))
+            ).format(where=where, size=size)
         )
         self._update_buttons()
 
+    @Slot(object)
+    def _on_cache_read(self, facts: CacheFacts) -> None:
+        self.cache_facts = facts
+        self._rebuild()
+        if self._revision_note is not None:
+            repo_id, done = self._revision_note
+            found = facts.statuses.get(repo_id)
+            if found is not None:
+                self._revision_note = None
+                if (
+                    found.state == "complete"
+                    and found.revision != "main"
+                    and self.message.text() == done
+                ):
+                    from gpt2desk.core.hub.download import revision_note
+
+                    self.message.setText(done + " " + revision_note(found.revision))
+
+    def _known_status(self, row: Row) -> CacheStatus | None:
+        """What the cache held of ``row``'s model at the last read (None: not read yet)."""
+        return self.cache_facts.best_status(row.ids) if self.cache_facts else None
+
     def _fill_row(self, i: int, row: Row) -> None:
         running = any(r in self._running for r in row.ids)
-        cells = row_cells(row, self.active, running, self.facts.get(row.name))
+        cells = row_cells(
+            row, self.active, running, self.facts.get(row.name), self._known_status(row)
+        )
         for col, (text, tip) in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setToolTip(literal(tip))
@@ -282,7 +321,8 @@ class ModelsDialog(QDialog):
     def _update_buttons(self) -> None:
         row = self.selected()
         hub = row is not None and row.kind == "hub"
-        found = cache.best_status(row.ids) if row is not None and hub else None
+        # The last read of the cache; a click re-checks it (download/use/delete_selected).
+        found = self._known_status(row) if row is not None and hub else None
         running = row is not None and any(r in self._running for r in row.ids)
         online = not self.prefs.offline
         partial = bool(found and found.state == "partial")
@@ -511,12 +551,9 @@ class ModelsDialog(QDialog):
         self._running.pop(repo_id, None)
         self.progress_bar.setValue(self.progress_bar.maximum())
         done = self.tr("{model} is downloaded and checked.").format(model=repo_id)
-        found = cache.status(repo_id)
-        if found.state == "complete" and found.revision != "main":
-            from gpt2desk.core.hub.download import revision_note
-
-            done += " " + revision_note(found.revision)
         self.message.setText(done)
+        # A conversion pull request's note follows when the cache has been read (refresh).
+        self._revision_note = (repo_id, done)
         if repo_id in self._use_after:
             self._use_after.discard(repo_id)
             self.use_requested.emit(repo_id)

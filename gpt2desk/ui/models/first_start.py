@@ -12,11 +12,11 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from gpt2desk.core.hub import cache
 from gpt2desk.core.hub.catalog import TRADITIONAL_CHINESE_DEFAULT, family_entry, format_bytes
 from gpt2desk.core.model_source import DEFAULT_MODEL
 from gpt2desk.ui import preferences
 from gpt2desk.ui.displayable import literal
+from gpt2desk.ui.models.cache_facts import read_status_waiting
 from gpt2desk.ui.models.hub_prefs import HubPrefs
 from gpt2desk.ui.translations import current_language
 
@@ -41,7 +41,8 @@ def start_model(explicit: str | None, *, offline: bool, parent: QWidget | None =
     if current_language() != "zh_TW" or offline or HubPrefs.load().offline:
         return DEFAULT_MODEL
     model = TRADITIONAL_CHINESE_DEFAULT
-    if cache.status(model).state != "complete" and not _download_accepted(model, parent):
+    # Read in a thread: the cache may be big or on a slow disk.
+    if read_status_waiting(model).state != "complete" and not _download_accepted(model, parent):
         model = DEFAULT_MODEL
     preferences.set_value(CHOSEN_KEY, model)
     return model

@@ -6,12 +6,14 @@ Plain Python apart from Qt's translation lookup: the dialog turns these into tab
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
 from gpt2desk.core.hub import cache
+from gpt2desk.core.hub.cache import CacheStatus
 from gpt2desk.core.hub.catalog import (
     CATALOG,
     ENGLISH,
@@ -119,14 +121,17 @@ class Row:
     listed: bool = True
 
 
-def table_rows(added: list[tuple[str, str]], active: str = "") -> list[Row]:
-    """The family, then the models the user added, then other GPT-2s found in the cache,
-    then the model in use (``active``: a Hub id or a folder's full path) if none of those."""
+def table_rows(
+    added: list[tuple[str, str]], active: str = "", cached_gpt2_ids: Iterable[str] = ()
+) -> list[Row]:
+    """The family, then the models the user added, then other GPT-2s found in the cache
+    (``cached_gpt2_ids``, as last read), then the model in use (``active``: a Hub id or a
+    folder's full path) if none of those."""
     rows = [Row("hub", e.repo_id, e, (e.repo_id, *e.aliases)) for e in CATALOG]
     for kind, name in added:
         rows.append(Row(kind, name, None, (name,) if kind == "hub" else ()))
     known = {i for r in rows for i in r.ids}
-    for repo_id in cache.cached_gpt2_ids():
+    for repo_id in cached_gpt2_ids:
         if repo_id not in known:
             note = QCoreApplication.translate("ModelRows", "found in the cache")
             rows.append(Row("hub", repo_id, None, (repo_id,), note))
@@ -148,11 +153,16 @@ def params_label(params: int) -> str:
 
 
 def row_cells(
-    row: Row, active: str, downloading: bool, facts: FolderFacts | None = None
+    row: Row,
+    active: str,
+    downloading: bool,
+    facts: FolderFacts | None = None,
+    found: CacheStatus | None = None,
 ) -> list[tuple[str, str]]:
     """(text, tooltip) of each column of ``row``; ``active`` is the loaded model.
 
-    ``facts`` is what was read from a folder row's folder (None: not read yet).
+    ``facts`` is what was read from a folder row's folder, ``found`` what the cache
+    holds of a Hub row's model (None: not read yet).
     """
     if row.kind == "local":
         return _folder_cells(row, active, facts)
@@ -180,7 +190,7 @@ def row_cells(
     )
     formula = memory_formula()
     memory = (format_bytes(e.memory_bytes), formula) if e else ("—", formula)
-    state, disk_tip, used = _disk_state(row, downloading)
+    state, disk_tip, used = _disk_state(found, downloading)
     language = (language_name(e.language), tip) if e else ("—", "")
     licence = (licence_name(e.licence), licence_tip(e.licence)) if e else ("—", "")
     return [(name, tip), params, size, memory, (state, disk_tip), (used, ""), language, licence]
@@ -220,9 +230,10 @@ def _folder_cells(row: Row, active: str, facts: FolderFacts | None) -> list[tupl
     return [(name, row.name), params, (size, size_tip), memory, state, (size, ""), none, none]
 
 
-def _disk_state(row: Row, downloading: bool) -> tuple[str, str, str]:
-    found = cache.best_status(row.ids)
+def _disk_state(found: CacheStatus | None, downloading: bool) -> tuple[str, str, str]:
     text = QCoreApplication.translate("ModelRows", "Downloading…") if downloading else ""
+    if found is None:  # the cache is being read (cache_facts.py)
+        return text or "…", QCoreApplication.translate("ModelRows", "Reading the cache…"), "…"
     text = text or _state_text(found.state)
     used = format_bytes(found.disk_bytes) if found.state != "absent" else "—"
     where = str(cache.repo_folder(found.repo_id))
