@@ -410,8 +410,10 @@ class ModelsDialog(QDialog):
             return
         if self._refuse_while_loading(row):
             return
-        present = [r for r in row.ids if cache.status(r).state != "absent"]
-        size = sum(cache.status(r).disk_bytes for r in present)
+        # Re-checked on the click (a few stats of this model's folder), not the last read.
+        statuses = [cache.status(r) for r in row.ids]
+        present = [s.repo_id for s in statuses if s.state != "absent"]
+        size = sum(s.disk_bytes for s in statuses if s.state != "absent")
         in_use = (
             self.tr(" It stays loaded until you switch models.") if self.active in row.ids else ""
         )
