@@ -1120,6 +1120,10 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
         <translation>權重與分詞器檔案</translation>
     </message>
     <message>
+        <source>Reading the cache…</source>
+        <translation>正在讀取快取…</translation>
+    </message>
+    <message>
         <source>On disk (conversion pull request)</source>
         <translation>已在磁碟上（轉換合併請求）</translation>
     </message>
