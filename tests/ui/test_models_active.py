@@ -72,9 +72,11 @@ def test_a_folder_in_use_is_listed_and_marked_with_size_and_memory_read_off_the_
     assert params > 0 and cells[PARAMS] != "—"
     assert cells[MEMORY] == format_bytes(_memory(tiny_model_dir, params))
     assert cells[ON_DISK] == "Folder"
-    # Shown because it is in use, not in the user's list: nothing to remove.
+    # Shown because it is in use, not in the user's list: nothing to remove, and
+    # nothing to switch to (it is the model in use).
     dialog.select(folder)
     assert not dialog.delete_button.isEnabled()
+    assert not dialog.use_button.isEnabled()
 
     dialog.set_active_model("gpt2")
     assert folder not in [row.name for row in dialog.rows]

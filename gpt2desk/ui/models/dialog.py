@@ -332,7 +332,8 @@ class ModelsDialog(QDialog):
         )
         self.cancel_button.setEnabled(running)
         usable = row is not None and (not hub or (found is not None and found.state == "complete"))
-        self.use_button.setEnabled(usable or (hub and online and not running))
+        in_use = row is not None and bool(self.active) and self.active in (row.name, *row.ids)
+        self.use_button.setEnabled((usable or (hub and online and not running)) and not in_use)
         local = row is not None and row.kind == "local"
         self.delete_button.setText(self.tr("Remove from list") if local else self.tr("Delete…"))
         deletable = bool(found and found.state != "absent" and not running)
