@@ -239,6 +239,11 @@ def test_the_bar_never_covers_the_words(qtbot: Any, editor: ManuscriptEditor) ->
     text_area = editor.viewport().geometry()
     assert not editor.bar.geometry().intersects(text_area)
     assert editor.rect().contains(editor.bar.geometry())
+    # The gutter has the page's colour (below the bar, and beside the empty end of the page).
+    image = editor.grab().toImage()
+    y = text_area.bottom() - 4
+    page = image.pixelColor(text_area.left() + 4, y)
+    assert image.pixelColor(text_area.right() + 6, y) == page
 
 
 def test_no_bar_without_alternatives(qtbot: Any, editor: ManuscriptEditor) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QTextCursor,
 )
@@ -119,6 +120,9 @@ class ManuscriptEditor(QPlainTextEdit):
         # In a gutter right of the text (there while the draft has alternatives), never
         # over the words.
         self.bar = AlternativesBar(self)
+        # The gutter is part of the page: the page's colour, not the window's.
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
         self.bar.alternative_requested.connect(self.alternative_requested)
         self.set_manuscript(None)
 
