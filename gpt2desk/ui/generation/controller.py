@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Signal, Slot
 
 from gpt2desk.ui.generation.model_state import ModelState, state_text
 from gpt2desk.ui.generation.worker import WorkerHost
@@ -86,7 +86,14 @@ class GenerationController(QObject):
     ) -> None:
         super().__init__(parent)
         self._owns_host = host is None
-        self.host = host if host is not None else WorkerHost(self)
+        if host is None:
+            host = WorkerHost(self)
+            # The app's own worker keeps compiled XLA code between launches
+            # (core/engine/xla_cache.py); a host handed in is the caller's.
+            cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+            if cache:
+                host.worker.xla_cache = Path(cache) / "xla"
+        self.host = host
         self._converter: ScriptConverter = converter if converter is not None else _AsWritten()
         self._model_name = model
         self._state = ModelState.LOADING

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
@@ -71,6 +72,9 @@ class ModelWorker(QObject):
         self.stopped_through = 0
         # Set on shutdown: a download inside load() stops before its next chunk.
         self.load_cancel = threading.Event()
+        #: Where TensorFlow keeps compiled XLA code between launches (named at the
+        #: first load, before TensorFlow is imported; None: not used).
+        self.xla_cache: Path | None = None
         # The user's Cancel: one event per load, so a cancelled load never stops the next one.
         self._download_cancel = threading.Event()
 
@@ -93,6 +97,11 @@ class ModelWorker(QObject):
             self.load_ended.emit(model_text)
 
     def _load(self, model_text: str, offline: bool, endpoint: str) -> None:
+        if self.xla_cache is not None:
+            from gpt2desk.core.engine.xla_cache import use_xla_cache
+
+            use_xla_cache(self.xla_cache)  # before TensorFlow is first imported
+            self.xla_cache = None
         from gpt2desk.core.engine.loading import load_model
         from gpt2desk.core.hub.download import DownloadCancelled
         from gpt2desk.core.model_source import ModelLoadError, parse_model_ref
