@@ -121,6 +121,17 @@ class Manuscript:
             return None
         return self.places[max(shown, key=lambda c: c.created).place_id]
 
+    def place_to_choose(self, pos: int) -> Place | None:
+        """The place whose alternatives the writer browses at ``pos``: the innermost
+        one there (or just before it) with more than one text, else the last one if
+        it has more than one."""
+        for at in (pos, pos - 1):
+            for place in self.places_at(at) if at >= 0 else []:
+                if len(place.alternatives) > 1:
+                    return place
+        last = self.last_place()
+        return last if last is not None and len(last.alternatives) > 1 else None
+
     def alternatives(self, place_id: str) -> tuple[int, int]:
         """``(shown index, count)``: "alternative i + 1 of n"."""
         place = self.places[place_id]

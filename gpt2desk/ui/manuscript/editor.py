@@ -363,15 +363,7 @@ class ManuscriptEditor(QPlainTextEdit):
 
     def _bar_place(self) -> Place | None:
         m = self.manuscript
-        if m is None:
-            return None
-        pos = self.position()
-        for at in (pos, pos - 1):
-            for place in m.places_at(at) if at >= 0 else []:
-                if len(place.alternatives) > 1:
-                    return place
-        last = m.last_place()
-        return last if last is not None and len(last.alternatives) > 1 else None
+        return m.place_to_choose(self.position()) if m is not None else None
 
     def _update_bar(self) -> None:
         m = self.manuscript

@@ -386,14 +386,7 @@ class ManuscriptFlow(QObject):
         return None
 
     def _place_with_alternatives(self, m: Manuscript) -> Place | None:
-        """The innermost place at the cursor with more than one text, else the last one's."""
-        pos = self.page.position()
-        for at in (pos, pos - 1):
-            for place in m.places_at(at) if at >= 0 else []:
-                if len(place.alternatives) > 1:
-                    return place
-        last = m.last_place()
-        return last if last is not None and len(last.alternatives) > 1 else None
+        return m.place_to_choose(self.page.position())
 
     def schedule_measure(self) -> None:
         self.meter.schedule()
