@@ -132,28 +132,19 @@ def bench_app(model: Any, tokenizer: Any) -> dict[str, Any]:
             HF_HUB_OFFLINE="1",
             GPT2DESK_DATA_DIR=str(data),
         )
-        proc = subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "app_probe.py"), folder, "200"],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=900,
-        )
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        return {"error": (proc.stderr or proc.stdout)[-2000:]}
-    return dict(json.loads(lines[-1]))
+        return _json_child([str(ROOT / "bench" / "app_probe.py"), folder, "200"], env)
 
 
 def bench_manuscript() -> dict[str, Any]:
     """Typing and streaming into a 1 MB manuscript in the real window, in a fresh process."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HF_HUB_OFFLINE="1")
+    return _json_child([str(ROOT / "bench" / "manuscript_bench.py")], env)
+
+
+def _json_child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """Runs a bench script in a fresh Python; its last JSON line, or the error it printed."""
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "manuscript_bench.py")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
+        [sys.executable, *args], capture_output=True, text=True, env=env, timeout=900
     )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:

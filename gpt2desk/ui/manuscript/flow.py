@@ -316,8 +316,6 @@ class ManuscriptFlow(QObject):
 
     @Slot(str)
     def _on_token(self, text: str) -> None:
-        if self._cid and self._target is None and self.manuscript is not None:
-            self._target = (self.manuscript, self.conv_id)  # _cid set from outside (a bench)
         if not self._cid or self._target is None:
             return
         if self._target[0].stream(self._cid, text):
