@@ -5,6 +5,7 @@ does not depend on the weight values). Prints a Markdown table and writes
 the same numbers as JSON under bench/results/.
 
     python bench/run.py [--quick] [--skip-medium] [--skip-app] [--skip-manuscript]
+                        [--skip-big | --big-only] [--big-shapes gpt2-large,gpt2-xl]
 """
 
 from __future__ import annotations
@@ -139,6 +140,13 @@ def bench_manuscript() -> dict[str, Any]:
     """Typing and streaming into a 1 MB manuscript in the real window, in a fresh process."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HF_HUB_OFFLINE="1")
     return _json_child([str(ROOT / "bench" / "manuscript_bench.py")], env)
+
+
+def bench_big(shapes: str | None) -> dict[str, Any]:
+    """gpt2 to gpt2-xl through load_model, each in its own fresh process (bench/big_models.py)."""
+    from bench.big_models import DEFAULT_SHAPES, run_shapes
+
+    return run_shapes(shapes.split(",") if shapes else DEFAULT_SHAPES)
 
 
 def _json_child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
@@ -323,6 +331,10 @@ def table(r: dict[str, Any]) -> str:
         lines += ["", manuscript_table(ms)]
     elif ms:
         lines.append(f"- manuscript bench failed: {ms['error'][-300:]}")
+    if "big" in r:
+        from bench.big_models import table as big_table
+
+        lines += ["", big_table(r["big"])]
     return "\n".join(lines)
 
 
@@ -332,7 +344,19 @@ def main() -> int:
     parser.add_argument("--skip-medium", action="store_true")
     parser.add_argument("--skip-app", action="store_true")
     parser.add_argument("--skip-manuscript", action="store_true")
+    parser.add_argument("--skip-big", action="store_true", help="no gpt2-large / gpt2-xl")
+    parser.add_argument("--big-only", action="store_true", help="only bench/big_models.py")
+    parser.add_argument("--big-shapes", help="bench/big_models.py's shapes (default: all four)")
     args = parser.parse_args()
+    if args.big_only:
+        from bench.big_models import table as big_table
+
+        big = bench_big(args.big_shapes)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        (RESULTS / f"big-{stamp}.json").write_text(json.dumps(big, indent=2) + "\n")
+        print("\n" + big_table(big))
+        return 0
 
     from gpt2desk.core.engine.loading import configure_tensorflow
 
@@ -377,6 +401,8 @@ def main() -> int:
     if not args.skip_manuscript:
         print("manuscript: typing and streaming into a 1 MB draft, offscreen…", flush=True)
         result["manuscript"] = bench_manuscript()
+    if not args.skip_big:
+        result["big"] = bench_big(args.big_shapes)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n")
