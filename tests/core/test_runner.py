@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -133,3 +134,42 @@ def test_no_tracing_after_prepare(tiny: Any, prompt_of: Callable[[int], str]) ->
     assert runner.traced_functions() == traced
     counts = {name: fn.experimental_get_tracing_count() for name, fn in traced.items()}
     assert counts == dict.fromkeys(traced, 1)
+
+
+def test_a_second_model_of_the_same_shape_compiles_nothing_and_writes_with_its_own_weights(
+    tiny: Any, prompt_of: Callable[[int], str], tmp_path: Path
+) -> None:
+    """Another model of the tiny shape (other weights) runs the functions compiled for the
+    first (switching to a fine-tune or back loads without compiling), each with its own
+    weights and cache: both still write what transformers writes with theirs."""
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import parse_model_ref
+    from tests.tinymodel import build_tiny_model
+
+    traced = tiny.runner.traced_functions()
+    counts = {name: fn.experimental_get_tracing_count() for name, fn in traced.items()}
+    folder = build_tiny_model(tmp_path / "other", seed=5)
+    other = load_model(parse_model_ref(str(folder)), offline=True, keep_model=True)
+    lean = load_model(parse_model_ref(str(folder)), offline=True)
+    for loaded in (other, lean):
+        assert loaded.runner.traced_functions() == traced
+    assert {name: fn.experimental_get_tracing_count() for name, fn in traced.items()} == counts
+
+    settings = GenerationSettings(max_new_tokens=NEW_TOKENS, temperature=0)
+    prompt = prompt_of(50)
+    prompt_ids = tiny.tokenizer.encode(prompt)
+    written = {}
+    for name, runner, model in (
+        ("tiny", tiny.runner, tiny.model),
+        ("other", other.runner, other.model),
+        ("lean", lean.runner, other.model),
+        ("tiny again", tiny.runner, tiny.model),
+    ):
+        *_, done = generate(runner, tiny.tokenizer, prompt, settings)
+        assert isinstance(done, Done)
+        expected = hf_generate(
+            model, prompt_ids, tiny.tokenizer.eos_token_id, max_new_tokens=NEW_TOKENS
+        )
+        assert list(done.new_token_ids) == expected, name
+        written[name] = expected
+    assert written["tiny"] != written["other"]  # the weights differ, so does the text
