@@ -143,7 +143,8 @@ def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
     done: set[str] = set()
 
     def assign(key: str | None, value: Any) -> None:
-        """``value``: a NumPy array or an h5py dataset (read lazily, by row blocks)."""
+        """``value``: a NumPy array, an h5py dataset or a safetensors tensor (both read
+        lazily, by row blocks)."""
         var = targets.get(key)
         if var is None or key is None:
             return
@@ -190,17 +191,16 @@ def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
         done.add(key)
 
     if path.suffix == ".safetensors":
-        from safetensors import safe_open
+        from gpt2desk.core.engine.weights_safetensors import read_safetensors
 
-        with safe_open(str(path), framework="np") as f:
-            names = list(f.keys())
-            keys = {name: tf_key(name) if "/" in name else pt_key(name) for name in names}
+        with read_safetensors(path) as tensors:
+            keys = {name: tf_key(name) if "/" in name else pt_key(name) for name in tensors}
             if _WTE not in keys.values() and "lm_head.weight" in keys:
                 # The Hub's conversion keeps one of two tied tensors, and older
                 # runs kept lm_head.weight (the first name sorted), not the embedding.
                 keys["lm_head.weight"] = _WTE
-            for name in names:
-                assign(keys[name], f.get_tensor(name))
+            for name, tensor in tensors.items():
+                assign(keys[name], tensor)
     elif path.suffix == ".msgpack":
         from gpt2desk.core.engine.weights_msgpack import MsgpackWeightsError, read_weights
 
