@@ -48,9 +48,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 SHAPES = {
     "gpt2": {"d": 768, "layers": 12, "vocab": 50257},
     "gpt2-xl": {"d": 1600, "layers": 48, "vocab": 50257},
@@ -335,10 +332,13 @@ def _errors(
 
 
 def child(group_name: str, shape: str, layers: int, tokens: int, reps: int, skip: int) -> int:
-    from gpt2desk.core.engine.loading import configure_tensorflow
-
-    configure_tensorflow()
+    # What gpt2desk.core.engine.loading.configure_tensorflow sets, written out
+    # so the probe does not import the engine.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ONEDNN_USE_SYSTEM_ALLOCATOR", "1")
     import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(os.cpu_count() or 1)
 
     group = next(g for g in GROUPS if g.name == group_name)
     info = {
