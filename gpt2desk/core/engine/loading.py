@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from gpt2desk.core.engine.memory import release_free_memory
+from gpt2desk.core.engine.memory import release_free_memory, return_big_blocks
 from gpt2desk.core.engine.weights import WeightsError, build_model
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP, Message
 from gpt2desk.core.model_source import (
@@ -61,6 +61,7 @@ def configure_tensorflow() -> None:
         # loading and compiling). The system allocator keeps oneDNN's faster
         # prefill (~30% over Eigen) without the pool.
         os.environ.setdefault("TF_ONEDNN_USE_SYSTEM_ALLOCATOR", "1")
+        return_big_blocks()
         import tensorflow as tf
         from transformers.utils import logging as hf_logging
 
