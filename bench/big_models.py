@@ -351,7 +351,7 @@ def table(results: dict[str, Any]) -> str:
     if f is not None:
         lines.append(
             f"- fit of peak RSS minus the KV cache over these shapes: {f[0]:.2f} GB "
-            f"+ {f[1]:.2f} bytes per parameter (the catalog says 0.90 GB + 5.15)"
+            f"+ {f[1]:.2f} bytes per parameter (the catalog says 0.90 GB + 5.95)"
         )
     return "\n".join(lines + notes)
 

@@ -27,10 +27,18 @@ def test_the_family_and_its_estimates() -> None:
     ]
     sizes = [e.memory_bytes for e in FAMILY]
     assert sizes[1] < sizes[0] < sizes[2] < sizes[3] < sizes[4]
-    # Within 3% of what was measured after loading (see MEMORY_FORMULA).
-    assert estimate_memory(124_439_808, 12, 768) == pytest.approx(1.621e9, rel=0.03)
-    assert estimate_memory(354_823_168, 24, 1024) == pytest.approx(2.936e9, rel=0.03)
-    assert "5.15 bytes per parameter" in MEMORY_FORMULA
+    # Never below the peak make bench measured for each shape (the model alone, in a
+    # fresh process) plus the window's ~0.1 GB, and at most 12% above it.
+    measured = {
+        (124_439_808, 12, 768): 1.53e9,
+        (354_823_168, 24, 1024): 2.82e9,
+        (774_030_080, 36, 1280): 5.79e9,
+        (1_557_611_200, 48, 1600): 10.23e9,
+    }
+    for (params, n_layer, n_embd), peak in measured.items():
+        needed = peak + 0.1e9
+        assert needed <= estimate_memory(params, n_layer, n_embd) <= 1.12 * needed, params
+    assert "5.95 bytes per parameter" in MEMORY_FORMULA
     assert family_entry("openai-community/gpt2-xl") is FAMILY[4]
     assert family_entry("someone/else") is None
 

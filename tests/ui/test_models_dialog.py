@@ -118,9 +118,9 @@ def test_the_family_is_listed_with_size_memory_and_disk_state(
     assert [cell(dialog, e.repo_id, 1) for e in FAMILY] == ["124M", "82M", "355M", "774M", "1.5B"]
     assert cell(dialog, "gpt2", 2) == "≈ 551.1 MB"
     assert cell(dialog, "gpt2-xl", 2) == "≈ 6.43 GB"
-    assert cell(dialog, "gpt2", 3) == "1.62 GB"
+    assert cell(dialog, "gpt2", 3) == "1.72 GB"
     memory_tip = dialog.table.horizontalHeaderItem(3).toolTip()
-    assert "5.15 bytes per parameter" in memory_tip and "Measured" in memory_tip
+    assert "5.95 bytes per parameter" in memory_tip and "Measured" in memory_tip
     assert all(cell(dialog, e.repo_id, 4) == "Not downloaded" for e in FAMILY)
     assert str(hf_cache) in dialog.cache_label.text()
 
@@ -402,7 +402,7 @@ def test_chinese_models_are_listed_with_language_and_licence(
     ]
     assert cell(dialog, "ckiplab/gpt2-base-chinese", 1) == "102M"
     assert cell(dialog, "ckiplab/gpt2-base-chinese", 2) == "≈ 408.4 MB"
-    assert cell(dialog, "ckiplab/gpt2-base-chinese", 3) == "1.50 GB"
+    assert cell(dialog, "ckiplab/gpt2-base-chinese", 3) == "1.59 GB"
     # No claim that every model writes English only.
     note = dialog.english_note.text()
     assert "All GPT-2 models" not in note
