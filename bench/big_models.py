@@ -182,7 +182,7 @@ def measure(folder: Path, new_tokens: int) -> dict[str, Any]:
     import transformers  # noqa: F401
 
     t["imported"] = time.monotonic()
-    from bench.run import prompt_of
+    from bench.prompts import prompt_of
     from gpt2desk.core.engine.decode import Done, Piece, generate
     from gpt2desk.core.engine.folder_checks import check_config, parameters
     from gpt2desk.core.engine.loading import load_model
@@ -374,7 +374,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown shapes {unknown}; known: {', '.join(SHAPES)}")
     results = run_shapes(names, args.new_tokens)
-    from bench.run import RESULTS
+    from bench.prompts import RESULTS
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -24,8 +24,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_TOKENIZER = ROOT.parent / "shared" / "gpt2-tokenizer"
-RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
+from bench.prompts import RESULTS, prompt_of  # noqa: E402  (re-exported for bench/llamacpp.py)
 
 PROMPT_TOKENS = 32
 NEW_TOKENS = 64
@@ -40,17 +40,6 @@ def load_tokenizer() -> tuple[Any, str]:
     from tests.tinymodel import build_tiny_tokenizer
 
     return build_tiny_tokenizer(), "small byte-level BPE (no ../shared)"
-
-
-def prompt_of(tokenizer: Any, n_tokens: int) -> tuple[str, list[int]]:
-    """A text whose encoding is exactly ``n_tokens`` tokens."""
-    base = "The history of the printing press begins in the fifteenth century, when "
-    ids: list[int] = tokenizer.encode(base * (n_tokens // 4 + 8))[:n_tokens]
-    text = tokenizer.decode(ids)
-    while len(tokenizer.encode(text)) != n_tokens:
-        ids = ids[:-1]
-        text = tokenizer.decode(ids)
-    return text, ids
 
 
 def build_model(config_kwargs: dict[str, int]) -> Any:
