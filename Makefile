@@ -28,14 +28,17 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode -c constraints.txt -e '.[dev]'
 	touch $@
 
-# mypy (~16 s of one core from a fresh clone) runs beside the tests, which leave part
-# of the second core idle; its report is printed after theirs and either failing fails.
+# mypy runs beside the tests, which leave part of the second core idle; its report is
+# printed after theirs and either failing fails. Its cache lives outside the checkout, as
+# uv's does (mypy checks every cached module against its source's hash): a fresh clone
+# type-checks in ~3 s of CPU instead of ~16 s taken from the tests.
+MYPY_CACHE_DIR ?= $(HOME)/.cache/gpt2desk-dev/mypy
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	@echo "$(BIN)/mypy gpt2desk & $(BIN)/pytest -n 2"; \
-	$(BIN)/mypy gpt2desk > $(VENV)/mypy.log 2>&1 & types=$$!; \
+	$(BIN)/mypy --cache-dir "$(MYPY_CACHE_DIR)" gpt2desk > $(VENV)/mypy.log 2>&1 & types=$$!; \
 	$(BIN)/pytest -n 2; tests=$$?; \
 	wait $$types; typed=$$?; echo "mypy gpt2desk:"; cat $(VENV)/mypy.log; \
 	test $$tests -eq 0 && test $$typed -eq 0
