@@ -79,3 +79,20 @@ def test_a_cut_file_is_refused_with_the_reason(tmp_path: Path, cut: int, message
     path.write_bytes(data[:cut])
     with pytest.raises(ValueError, match=message), read_safetensors(path):
         pass
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        5,
+        {"dtype": "F32"},
+        {"dtype": "F32", "shape": [2, "x"], "data_offsets": [0, 8]},
+        {"dtype": "F32", "shape": [2], "data_offsets": [0]},
+    ],
+)
+def test_a_malformed_header_entry_is_refused_with_the_reason(tmp_path: Path, entry: object) -> None:
+    head = json.dumps({"x": entry}).encode()
+    path = tmp_path / "bad.safetensors"
+    path.write_bytes(struct.pack("<Q", len(head)) + head + bytes(8))
+    with pytest.raises(ValueError, match="x: its"), read_safetensors(path):
+        pass

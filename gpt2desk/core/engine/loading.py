@@ -212,7 +212,6 @@ def weights_file(folder: Path) -> Path:
 
 def _load_files(name: str, folder: Path, keep_model: bool) -> tuple[Any, Any, Any]:
     """Loads from a local folder or a cached Hub model; never uses the network."""
-    from safetensors import SafetensorError
     from transformers import AutoConfig, AutoTokenizer
 
     from gpt2desk.core.engine.wordpiece import is_wordpiece_folder, load_wordpiece
@@ -271,7 +270,7 @@ def _load_files(name: str, folder: Path, keep_model: bool) -> tuple[Any, Any, An
             name=name,
             error=exc.message,
         ) from exc
-    except (OSError, ValueError, KeyError, SafetensorError) as exc:
+    except (OSError, ValueError, KeyError) as exc:
         raise ModelLoadError(_explain(name, exc, weights)) from exc
     return tokenizer, model, wte_t
 

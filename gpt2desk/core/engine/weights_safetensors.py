@@ -109,7 +109,12 @@ def _tensors(fd: int) -> dict[str, SafetensorsTensor]:
     for name, info in header.items():
         if name == "__metadata__":
             continue
-        dtype, shape, (begin, end) = info["dtype"], tuple(info["shape"]), info["data_offsets"]
+        try:
+            dtype, shape, (begin, end) = info["dtype"], tuple(info["shape"]), info["data_offsets"]
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"{name}: its header entry is not a safetensors entry") from None
+        if not all(type(n) is int and n >= 0 for n in (*shape, begin, end)):
+            raise ValueError(f"{name}: its shape or offsets are not whole numbers")
         if dtype not in _SIZES:
             raise ValueError(f"{name}: unknown dtype {dtype}")
         expected = int(np.prod(shape, dtype=np.int64)) * _SIZES[dtype]
