@@ -34,13 +34,14 @@ def draws(
     settings: GenerationSettings,
     seen: Any = (),
     banned: Any = (),
+    n: int = DRAWS,
 ) -> Any:
     import tensorflow as tf
 
     sampling = Sampling.start(settings, 1234, VOCAB, seen, banned)
     inputs = sampling.tensors()
     row = tf.constant(logits, tf.float32)
-    return np.array([int(pick(row, tf.constant(i), *inputs)) for i in range(DRAWS)])
+    return np.array([int(pick(row, tf.constant(i), *inputs)) for i in range(n)])
 
 
 def allowed(logits: np.ndarray, s: GenerationSettings) -> tuple[np.ndarray, np.ndarray]:
@@ -151,3 +152,28 @@ def test_no_banned_ids_masks_nothing(pick: Any) -> None:
 def test_more_banned_ids_than_slots_are_refused() -> None:
     with pytest.raises(ValueError, match="at most"):
         Sampling.start(GenerationSettings(), 1, VOCAB, (), range(BANNED_SLOTS + 1))
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        GenerationSettings(temperature=0.9, top_k=50, top_p=1.0),
+        GenerationSettings(temperature=1.0, top_k=LARGE_K * 2, top_p=0.9),
+        GenerationSettings(temperature=1.0, top_k=0, top_p=1.0),
+        GenerationSettings(temperature=0.8, top_k=0, top_p=0.95, repetition_penalty=1.3),
+    ],
+    ids=["top-k", "large-k", "whole", "nucleus-penalty"],
+)
+def test_a_seed_picks_the_same_tokens_in_xla_graph_and_eager_code(
+    pick: Any, settings: GenerationSettings
+) -> None:
+    """The decode loop (XLA), the first pick (graph mode) and the picks made while the
+    loop compiles (eager) must agree, or a seed's text would depend on when it was asked."""
+    import tensorflow as tf
+
+    logits = logits_with(1.0, seed=3)
+    xla = draws(pick, logits, settings, seen=[5, 6, 7], n=120)
+    graph = draws(tf.function(pick_token), logits, settings, seen=[5, 6, 7], n=120)
+    eager = draws(pick_token, logits, settings, seen=[5, 6, 7], n=120)
+    assert xla.tolist() == graph.tolist() == eager.tolist()
+    assert len(set(xla)) > 20

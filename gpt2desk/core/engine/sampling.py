@@ -6,7 +6,13 @@ The order of the logit processors is the one transformers' ``generate`` uses
 (repetition penalty, temperature, top-k, top-p), so greedy decoding gives the
 same ids as ``model.generate(do_sample=False)``. Random draws are stateless:
 token ``i`` of a request is drawn with the request's seed folded with ``i``,
-so a seed gives the same text however the tokens were batched into calls.
+so a seed gives the same text however the tokens were batched into calls and
+whichever code picked them (the XLA loop, graph mode, or plain eager ops while
+the loop compiles; see core/engine/runner.py). TensorFlow's own random ops do
+not allow the second: XLA's Philox streams and categorical draws differ from
+the CPU kernels' for the same key (measured: 0 equal picks of 50), so the
+uniforms come from integer hashing, which every backend computes bit for bit,
+and a categorical draw is the Gumbel-max trick over them.
 """
 
 from __future__ import annotations
@@ -132,7 +138,10 @@ def pick_token(
     key = tf.random.experimental.stateless_fold_in(seed, index)
 
     def draw(candidates: Any) -> Any:
-        return tf.random.stateless_categorical(candidates[None], 1, key, dtype=tf.int32)[0, 0]
+        # Gumbel-max: the argmax of log-weights plus Gumbel noise is a draw with
+        # softmax probabilities; -inf candidates are never picked.
+        u = hashed_uniforms(key, int(candidates.shape[0]))
+        return tf.argmax(candidates - tf.math.log(-tf.math.log(u)), output_type=tf.int32)
 
     def sample() -> Any:
         t = scores / temperature
@@ -171,3 +180,27 @@ def pick_token(
         )
 
     return tf.cond(temperature > 0, sample, lambda: tf.argmax(scores, output_type=tf.int32))
+
+
+def _mix(tf: Any, x: Any) -> Any:
+    """A 32-bit integer hash (lowbias32) over uint32 tensors."""
+    x = tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 16)) * tf.constant(
+        0x7FEB352D, tf.uint32
+    )
+    x = tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 15)) * tf.constant(
+        0x846CA68B, tf.uint32
+    )
+    return tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 16))
+
+
+def hashed_uniforms(key: Any, n: int) -> Any:
+    """``n`` uniforms in (0, 1) from a two-word int32 ``key``, the same bits on every backend."""
+    import tensorflow as tf
+
+    words = tf.bitcast(key, tf.uint32)
+    xor = tf.bitwise.bitwise_xor
+    salt = _mix(tf, xor(words[0], _mix(tf, words[1])))
+    bits = _mix(tf, xor(tf.cast(tf.range(n), tf.uint32), salt))
+    # 23 random bits, centred in their step: never 0 or 1 (with 24, the top one
+    # rounds to 1.0 in float32, whose Gumbel noise is infinite).
+    return (tf.cast(tf.bitwise.right_shift(bits, 9), tf.float32) + 0.5) * (1.0 / (1 << 23))
