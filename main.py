@@ -2,7 +2,7 @@
 
 import sys
 
-from gpt2desk.app import main
+from gpt2desk.app import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

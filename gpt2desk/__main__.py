@@ -2,6 +2,6 @@
 
 import sys
 
-from gpt2desk.cli import main
+from gpt2desk.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -32,6 +32,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def run() -> int:
+    """The ``gpt2desk`` entry point: :func:`main`, then the end of the process
+    (at once if a model's compile is still running; everything is saved by then)."""
+    from gpt2desk.core.engine.compile_thread import end_process
+
+    return end_process(main())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     # The terminal: one line per warning; tracebacks go to the log file. The

@@ -72,8 +72,19 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+def run() -> int:
+    """The ``gpt2desk-cli`` entry point: :func:`main`, then the end of the process."""
+    from gpt2desk.core.engine.compile_thread import end_process
+
+    return end_process(main())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the command line; returns the exit code (argparse exits by itself)."""
+    """Runs the command line; returns the exit code (argparse exits by itself).
+
+    A model's compile may still be running when it returns (the stream did not
+    wait for it): a process should end through :func:`run`.
+    """
     try:
         return _main(argv)
     except KeyboardInterrupt:
@@ -170,7 +181,8 @@ def _main(argv: Sequence[str] | None) -> int:
     from gpt2desk.core.model_source import ModelLoadError, parse_model_ref
 
     try:
-        loaded = load_model(parse_model_ref(args.model), offline=args.offline)
+        # The first token does not wait for the compile (see GPT2Runner.prepare_in_background).
+        loaded = load_model(parse_model_ref(args.model), offline=args.offline, background=True)
     except ModelLoadError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -255,4 +267,4 @@ def _done_record(done: Done) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

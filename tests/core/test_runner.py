@@ -112,9 +112,10 @@ def test_no_tracing_after_prepare(tiny: Any, prompt_of: Callable[[int], str]) ->
     runner = tiny.runner
     traced = runner.traced_functions()
     # A prefill per chunk size, the decode loop, a cache writer per chunk
-    # size and for the loop, and the first token's picker.
+    # size and for the loop, the first token's picker, and the any-length
+    # graph that answers while the others compile.
     n_writers = len({*runner.sizes, runner.decode_chunk})
-    assert len(traced) == len(runner.sizes) + 1 + n_writers + 1
+    assert len(traced) == len(runner.sizes) + 1 + n_writers + 1 + 1
     long_prompt = " ".join(prompt_of(900) for _ in range(6))
     cases = [
         ("", GenerationSettings(max_new_tokens=5, temperature=0)),
@@ -173,3 +174,86 @@ def test_a_second_model_of_the_same_shape_compiles_nothing_and_writes_with_its_o
         assert list(done.new_token_ids) == expected, name
         written[name] = expected
     assert written["tiny"] != written["other"]  # the weights differ, so does the text
+
+
+REQUESTS = [
+    (1, GenerationSettings(max_new_tokens=30, temperature=0)),
+    (50, GenerationSettings(max_new_tokens=30, seed=11)),
+    (300, GenerationSettings(max_new_tokens=30, top_k=0, top_p=0.8, seed=12)),
+    (40, GenerationSettings(max_new_tokens=30, repetition_penalty=1.4, seed=13)),
+]
+
+
+def _written(runner: Any, tok: Any, prompt: str, settings: GenerationSettings) -> list[int]:
+    *_, done = generate(runner, tok, prompt, settings)
+    assert isinstance(done, Done)
+    return list(done.new_token_ids)
+
+
+def test_a_runner_answers_before_anything_is_compiled_and_writes_what_the_compiled_one_writes(
+    tiny: Any, prompt_of: Callable[[int], str]
+) -> None:
+    """A model answers while its functions compile (the first request of a launch): the
+    text, sampled or greedy, is the text the compiled functions write, and answering
+    compiles nothing; a request that is under way when the compile ends goes on with
+    the compiled functions without a token changing."""
+    from gpt2desk.core.engine.runner import GPT2Runner
+
+    # A shape no other test compiles (its own chunk size and bucket): nothing is ready.
+    fresh = GPT2Runner(tiny.model, sizes=(48,), buckets=(200,))
+    tok = tiny.tokenizer
+    for n, settings in REQUESTS:
+        expected = _written(tiny.runner, tok, prompt_of(n), settings)
+        assert _written(fresh, tok, prompt_of(n), settings) == expected
+    assert fresh.traced_functions() == {}
+
+    prompt, settings = prompt_of(60), GenerationSettings(max_new_tokens=60, seed=14)
+    expected = _written(tiny.runner, tok, prompt, settings)
+    stream = generate(fresh, tok, prompt, settings)
+    head = [next(stream) for _ in range(10)]
+    fresh.prepare()  # as the compile thread ends, between two bursts
+    *_, done = [*head, *stream]
+    assert isinstance(done, Done)
+    assert list(done.new_token_ids) == expected
+    names = {"feed", "decode", "pick", "prefill 48", "write 48", "write 8"}
+    assert set(fresh.traced_functions()) == names
+
+
+def test_a_model_loaded_in_the_background_answers_at_once_and_compiles_beside_it(
+    tmp_path: Path, prompt_of: Callable[[int], str], tiny: Any
+) -> None:
+    """``load_model(background=True)`` returns with nothing compiled; requests made while
+    the compile thread runs write what the same model writes once it is compiled."""
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import parse_model_ref
+    from tests.tinymodel import build_tiny_model
+
+    # A window size of its own: its shape is compiled by this test's thread only.
+    folder = build_tiny_model(tmp_path / "short", n_positions=160, seed=3)
+    early = load_model(parse_model_ref(str(folder)), offline=True, background=True)
+    tok = early.tokenizer
+    during = [_written(early.runner, tok, prompt_of(n), s) for n, s in REQUESTS[:2]]
+    assert early.runner.wait_compiled(timeout=120)
+    after = [_written(early.runner, tok, prompt_of(n), s) for n, s in REQUESTS[:2]]
+    assert during == after
+    counts = {
+        n: fn.experimental_get_tracing_count() for n, fn in early.runner.traced_functions().items()
+    }
+    assert counts == dict.fromkeys(counts, 1) and "decode" in counts
+
+
+def test_a_compile_stopped_early_leaves_a_runner_that_still_answers(
+    tmp_path: Path, prompt_of: Callable[[int], str], tiny: Any
+) -> None:
+    from gpt2desk.core.engine.loading import load_model
+    from gpt2desk.core.model_source import parse_model_ref
+    from tests.tinymodel import build_tiny_model
+
+    folder = build_tiny_model(tmp_path / "shorter", n_positions=96, seed=4)
+    loaded = load_model(parse_model_ref(str(folder)), offline=True, background=True)
+    loaded.runner.stop_compiling()
+    assert loaded.runner.wait_compiled(timeout=120)
+    settings = GenerationSettings(max_new_tokens=12, temperature=0)
+    first = _written(loaded.runner, loaded.tokenizer, prompt_of(20), settings)
+    assert len(first) == 12 or first[-1] == loaded.tokenizer.eos_token_id
+    assert _written(loaded.runner, loaded.tokenizer, prompt_of(20), settings) == first

@@ -93,7 +93,7 @@ def test_desktop_file_launches_the_gui_entry_point_with_the_icon() -> None:
     assert desktop["Icon"] == "gpt2desk"
     assert desktop["Name[zh_TW]" if "Name[zh_TW]" in desktop else "GenericName[zh_TW]"]
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pyproject["project"]["gui-scripts"]["gpt2desk"] == "gpt2desk.app:main"
+    assert pyproject["project"]["gui-scripts"]["gpt2desk"] == "gpt2desk.app:run"
 
 
 def test_make_install_desktop_puts_the_entry_and_icon_in_place(tmp_path: Path) -> None:

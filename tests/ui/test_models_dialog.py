@@ -339,7 +339,7 @@ def test_loading_a_hub_model_not_on_disk_downloads_it_with_progress(
     assert states[:2] == [("loading", TINY_ID), ("downloading", f"Downloading {TINY_ID}…")]
     progress = [d for s, d in states if s == "downloading" and " of " in d]
     assert progress and progress[-1].startswith(f"Downloading {TINY_ID}: ")
-    assert [s for s, _ in states[-2:]] == ["preparing", "ready"]
+    assert [s for s, _ in states[-2:]] == ["loading", "ready"]
 
 
 def test_saved_offline_mode_applies_to_the_main_window(

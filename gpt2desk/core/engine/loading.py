@@ -85,8 +85,9 @@ def load_model(
     on_progress: Callable[[Any], None] | None = None,
     cancel: threading.Event | None = None,
     keep_model: bool = False,
+    background: bool = False,
 ) -> LoadedModel:
-    """Loads tokenizer and weights, then compiles the decode step.
+    """Loads tokenizer and weights, then compiles the decode step (or starts to).
 
     A Hub model is always loaded from the cache with ``local_files_only``; if
     it is not complete there, gpt2desk's own downloader fetches it first
@@ -105,6 +106,9 @@ def load_model(
         cancel: stops a download when set.
         keep_model: keep the transformers model too (for comparisons); the
             runner alone needs less memory.
+        background: return as soon as the weights are in: the runner compiles in
+            a thread of its own and answers meanwhile (see
+            ``GPT2Runner.prepare_in_background``); no "preparing" stage.
 
     Raises:
         ModelLoadError: with a message that names the model and what to do.
@@ -129,12 +133,16 @@ def load_model(
     tokenizer, model, wte_t = _load_files(ref.name, folder, keep_model)
     from gpt2desk.core.engine.runner import GPT2Runner
 
-    stage("preparing")
+    if not background:
+        stage("preparing")
     runner = GPT2Runner(model, wte_t=wte_t)
     if not keep_model:
         model = None  # the runner keeps what it needs; the rest can go
     release_free_memory()  # before compiling, whose own peak comes on top
-    runner.prepare()
+    if background:
+        runner.prepare_in_background()
+    else:
+        runner.prepare()
     return LoadedModel(ref=ref, tokenizer=tokenizer, model=model, runner=runner)
 
 

@@ -18,7 +18,7 @@ import math
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -150,6 +150,11 @@ class Program:
         self._writers: dict[int, Any] = {}
         self._loop: Any = None
         self._pick: Any = None
+        self._feed: Any = None
+        # Names of the functions compiled and run once (see is_ready).
+        self._ready: set[str] = set()
+        #: One compile of this shape at a time (two runners of it may both prepare).
+        self.compiling = threading.Lock()
 
     def traced_functions(self) -> dict[str, Any]:
         """Every function made so far, by name."""
@@ -159,7 +164,19 @@ class Program:
         named.update({f"write {s}": fn for s, fn in self._writers.items()})
         if self._pick is not None:
             named["pick"] = self._pick
+        if self._feed is not None:
+            named["feed"] = self._feed
         return named
+
+    def is_ready(self, name: str) -> bool:
+        """Whether function ``name`` ("decode", "pick", "prefill 256") has been traced,
+        compiled and run: calling it now costs no compile. Until then a runner
+        computes the same thing eagerly (see runner.py)."""
+        return name in self._ready
+
+    def mark_ready(self, name: str) -> None:
+        with self._lock:
+            self._ready = self._ready | {name}
 
     # -- the functions ---------------------------------------------------------
 
@@ -209,24 +226,58 @@ class Program:
             return fn
 
     def _make_prefill(self, size: int) -> Any:
-        tf = self._tf
-
-        def forward(w: Weights, cache: Any, ids: Any, start: Any, last: Any) -> Any:
-            causal = (tf.range(size)[None, :] <= tf.range(size)[:, None])[None]
-            new_kv: list[Any] = []
-
-            def fresh(_layer: int, k: Any, v: Any) -> Any:
-                new_kv.append(tf.stack([k, v]))
-                return k, v, causal
-
-            x = self._embed(w, ids, start + tf.range(size))
-            x = self._layers(w, cache, x, start, None, fresh)
-            return self._logits(w, x[0, last]), tf.stack(new_kv)
-
         # Graph mode: prefill is big matrix products, as fast as XLA, and
         # XLA-compiling every chunk size and bucket took 30 s and ~500 MB
         # more peak memory for gpt2 (measured).
-        return tf.function(forward, autograph=False)
+        return self._tf.function(partial(self._forward, size=size), autograph=False)
+
+    def forward_now(self, w: Weights, past: Any, ids: Sequence[int]) -> Any:
+        """The prefill math over ``ids`` after the keys and values ``past`` (a tensor:
+        layer x 2 x head x position x dim), any length, run eagerly (no tracing,
+        no compile), or by :meth:`feeder` once it is ready. Returns the logits
+        after the last token and the new keys and values."""
+        tf = self._tf
+        ids_t = tf.constant(ids, tf.int32)
+        if self.is_ready("feed"):
+            return self.feeder(w)(w, past, ids_t)
+        return self._feed_any(w, past, ids_t)
+
+    def feeder(self, w: Weights) -> Any:
+        """:meth:`forward_now` as one graph for every length (``w``: tensors, for the specs).
+
+        Graph mode runs its ops in C++ without the GIL, so it keeps its speed
+        while the decode loop is traced in another thread (eager ops are
+        dispatched one by one from Python).
+        """
+        with self._lock:
+            if self._feed is None:
+                tf = self._tf
+                s = self.shape
+                spec = [
+                    tf.nest.map_structure(lambda t: tf.TensorSpec(t.shape, t.dtype), w),
+                    tf.TensorSpec((s.n_layer, 2, s.n_head, None, self._head_dim)),
+                    tf.TensorSpec((None,), tf.int32),
+                ]
+                self._feed = tf.function(self._feed_any, input_signature=spec, autograph=False)
+            return self._feed
+
+    def _feed_any(self, w: Weights, past: Any, ids: Any) -> Any:
+        tf = self._tf
+        size = tf.shape(ids)[0]
+        return self._forward(w, past, ids, tf.shape(past)[3], size - 1, size=size)
+
+    def _forward(self, w: Weights, cache: Any, ids: Any, start: Any, last: Any, size: Any) -> Any:
+        tf = self._tf
+        causal = (tf.range(size)[None, :] <= tf.range(size)[:, None])[None]
+        new_kv: list[Any] = []
+
+        def fresh(_layer: int, k: Any, v: Any) -> Any:
+            new_kv.append(tf.stack([k, v]))
+            return k, v, causal
+
+        x = self._embed(w, ids, start + tf.range(size))
+        x = self._layers(w, cache, x, start, None, fresh)
+        return self._logits(w, x[0, last]), tf.stack(new_kv)
 
     def loop(self) -> Any:
         """``loop(weights, cache, token, start, which, count, eos, index, seen, *params)``:
@@ -315,9 +366,8 @@ class Program:
     def _conv(self, x: Any, weight: Any, bias: Any) -> Any:
         """transformers' ``TFConv1D``: (1 x size x nx) -> (1 x size x nf)."""
         tf = self._tf
-        size = int(x.shape[1])
         flat = tf.matmul(tf.reshape(x, [-1, int(weight.shape[0])]), weight) + bias
-        return tf.reshape(flat, [1, size, int(weight.shape[1])])
+        return tf.reshape(flat, [1, -1, int(weight.shape[1])])
 
     def _layers(
         self,
@@ -337,11 +387,10 @@ class Program:
         call's own, not yet in the cache).
         """
         tf = self._tf
-        size = int(x.shape[1])
         n_head, head_dim, n_embd = self.shape.n_head, self._head_dim, self.shape.n_embd
 
         def heads(t: Any) -> Any:
-            return tf.transpose(tf.reshape(t, (size, n_head, head_dim)), (1, 0, 2))
+            return tf.transpose(tf.reshape(t, (-1, n_head, head_dim)), (1, 0, 2))
 
         for i, b in enumerate(w.blocks):
             h = self._norm(x, b.ln_1_gamma, b.ln_1_beta)
@@ -359,7 +408,7 @@ class Program:
                     for bucket in self.shape.buckets
                 ]
                 mixed = tf.switch_case(which, branches) if len(branches) > 1 else branches[0]()
-            a = tf.reshape(tf.transpose(mixed, (1, 0, 2)), (1, size, n_embd))
+            a = tf.reshape(tf.transpose(mixed, (1, 0, 2)), (1, -1, n_embd))
             x = x + self._conv(a, b.attn_proj_w, b.attn_proj_b)
             h = self._act(self._conv(self._norm(x, b.ln_2_gamma, b.ln_2_beta), b.fc_w, b.fc_b))
             x = x + self._conv(h, b.mlp_proj_w, b.mlp_proj_b)
@@ -406,8 +455,12 @@ class Program:
     def _embed(self, w: Weights, ids: Any, pos: Any) -> Any:
         tf = self._tf
         # Padded rows of a last prefill chunk may pass n_positions; clamp them.
-        tokens = tf.transpose(tf.gather(w.wte_t, ids, axis=1))
-        return (tokens + tf.gather(w.wpe, tf.minimum(pos, self.shape.n_ctx - 1)))[None]
+        # Gathered from the variables' values: a gather from a variable itself
+        # (ResourceGather) switches it to copy-on-read, after which every read
+        # outside XLA copies it (the 154 MB embedding, for gpt2).
+        table, rows = tf.convert_to_tensor(w.wte_t), tf.convert_to_tensor(w.wpe)
+        tokens = tf.transpose(tf.gather(table, ids, axis=1))
+        return (tokens + tf.gather(rows, tf.minimum(pos, self.shape.n_ctx - 1)))[None]
 
     def _logits(self, w: Weights, hidden_row: Any) -> Any:
         normed = self._norm(hidden_row[None, None], w.ln_f_gamma, w.ln_f_beta)

@@ -21,12 +21,15 @@ shape already compiled in this process loads without compiling.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
 import numpy as np
 
+from gpt2desk.core.engine.compile_thread import THREAD_NAME
 from gpt2desk.core.engine.memory import release_free_memory
 from gpt2desk.core.engine.programs import (
     SMALL_WEIGHT_BYTES,
@@ -36,7 +39,7 @@ from gpt2desk.core.engine.programs import (
     weight_bytes,
     weights_of,
 )
-from gpt2desk.core.engine.sampling import Sampling
+from gpt2desk.core.engine.sampling import Sampling, pick_token
 from gpt2desk.core.settings import GenerationSettings
 
 DEFAULT_BUCKETS = (256, 512, 1024)
@@ -50,6 +53,8 @@ _CALL_MS, _ROW_MS = 32.0, 0.9
 #: Most tokens one decode call feeds (a request's stream arrives in such bursts).
 DECODE_CHUNK = 8
 _GREEDY = GenerationSettings(temperature=0)
+
+log = logging.getLogger(__name__)
 
 
 class GPT2Runner:
@@ -108,6 +113,17 @@ class GPT2Runner:
         shape = (len(body.h), 2, n_head, slots, head_dim)
         self._cache = tf.Variable(tf.zeros(shape), trainable=False)
         norm = body.h[0].ln_1 if len(body.h) else body.ln_f
+        self._n_head, self._head_dim = n_head, head_dim
+        self._write_sizes = tuple(sorted({*self.sizes, self.decode_chunk}, reverse=True))
+        # A request run before the cache variable is used (see _compiled): its keys
+        # and values, and the weights' values.
+        self._past: Any = None
+        self._snapshot: Any = None
+        self._values_lock = threading.Lock()
+        self._ready = False
+        self._compiler: threading.Thread | None = None
+        self._compile_done = threading.Event()
+        self._stop = threading.Event()
         self._program = program_for(
             Shape(
                 n_layer=len(body.h),
@@ -129,25 +145,109 @@ class GPT2Runner:
     # -- compilation ---------------------------------------------------------
 
     def prepare(self, on_progress: Callable[[int, int], None] | None = None) -> None:
-        """Traces every compiled function now, so generation never does (a shape
-        compiled before, for another runner, only runs once)."""
+        """Traces and compiles every function now, so generation never waits for one
+        (a shape compiled before, for another runner, only runs once)."""
+        steps = self._compile_steps()
+        with self._program.compiling:
+            for i, (name, run) in enumerate(steps):
+                if not self._program.is_ready(name):
+                    run()
+                    self._program.mark_ready(name)
+                    release_free_memory()
+                if on_progress is not None:
+                    on_progress(i + 1, len(steps))
+
+    def prepare_in_background(self) -> None:
+        """Starts :meth:`prepare` in a thread of its own and returns at once.
+
+        The runner answers meanwhile: until a function is ready, its math runs
+        eagerly (no tracing; gpt2 decodes ~2x slower that way), so a request
+        never waits for a compile, and each call takes the compiled function
+        as soon as it is there. The picks are the same either way (see
+        core/engine/sampling.py). :meth:`stop_compiling` ends the thread after
+        the function under way; :meth:`wait_compiled` waits for it.
+        """
+        if self._compiler is not None:
+            return
+
+        def run() -> None:
+            try:
+                self.prepare()
+            except _CompileStopped:
+                pass
+            except Exception:  # the eager path still answers; say why it stays slow
+                log.exception("compiling the decode functions failed")
+            finally:
+                self._compile_done.set()
+
+        # daemon=False said: a thread started from a QThread (a "dummy" thread to
+        # Python, a daemon) would otherwise be a daemon too.
+        self._compiler = threading.Thread(target=run, name=THREAD_NAME, daemon=False)
+        self._compiler.start()
+
+    def stop_compiling(self) -> None:
+        """Ends a background compile after the function under way (the model is going away)."""
+        self._stop.set()
+
+    def wait_compiled(self, timeout: float | None = None) -> bool:
+        """Waits for a background compile to end; True once it has (or none was started)."""
+        if self._compiler is None:
+            return True
+        return self._compile_done.wait(timeout)
+
+    def _compile_steps(self) -> list[tuple[str, Callable[[], Any]]]:
+        """Each function with a first call that compiles it; none writes the cache.
+
+        The decode loop first: the longest compile, and the one that speeds up
+        a request most; it also takes ~300 MB for a while (gpt2), so it goes
+        while the least else is held.
+        """
         tf = self._tf
+        program = self._program
         greedy = Sampling.start(_GREEDY, 0, self.vocab_size, [])
-        steps: list[Callable[[], Any]] = []
-        # Position 0 of a fresh cache: what they write is overwritten by any
-        # real use. The decode loop first: compiling it takes ~300 MB for a
-        # while (gpt2), so it goes while the least else is held.
-        steps.append(partial(self._decode, 0, 0, 1, greedy, 0))
-        for size in self.sizes:
-            steps.append(partial(self._prefill_chunk, size, tf.zeros((size,), tf.int32), 0, 0))
-        steps.append(
-            lambda: self._program.picker()(tf.zeros((self.vocab_size,)), 0, *greedy.tensors())
-        )
-        for i, run in enumerate(steps):
-            run()
-            release_free_memory()
-            if on_progress is not None:
-                on_progress(i + 1, len(steps))
+        zero = tf.constant(0, tf.int32)
+
+        def checked(run: Callable[[], Any]) -> Callable[[], Any]:
+            def step() -> Any:
+                # A process that is exiting waits for this (non-daemon) thread: it
+                # stops after the step under way. A daemon thread would be torn
+                # down mid-compile: measured, a segfault or an abort at exit.
+                if self._stop.is_set() or not threading.main_thread().is_alive():
+                    raise _CompileStopped
+                return run()
+
+            return step
+
+        def loop() -> Any:
+            one, none = tf.constant(1, tf.int32), tf.constant(-1, tf.int32)
+            args = (self._weights, self._cache, zero, zero, zero, one, none, zero)
+            return program.loop()(*args, *greedy.tensors())
+
+        def prefill(size: int) -> Any:
+            ids = tf.zeros((size,), tf.int32)
+            return program.prefill(size)(self._weights, self._cache, ids, zero, zero)
+
+        def pick() -> Any:
+            return program.picker()(tf.zeros((self.vocab_size,)), zero, *greedy.tensors())
+
+        def write(size: int) -> Any:
+            # Position 0 of this runner's cache, which no request uses until every
+            # writer is ready (see _compiled): what it writes is overwritten by any use.
+            kv = tf.zeros((len(self._weights.blocks), 2, self._n_head, size, self._head_dim))
+            return program.writer(size)(self._cache, zero, kv)
+
+        def feed() -> Any:
+            n_layer = len(self._weights.blocks)
+            past = tf.zeros((n_layer, 2, self._n_head, 0, self._head_dim))
+            return program.feeder(self._values())(self._values(), past, tf.zeros((1,), tf.int32))
+
+        # The graph that answers while the loop compiles comes first (~1 s to trace).
+        steps: list[tuple[str, Callable[[], Any]]] = [("feed", checked(feed))]
+        steps.append(("decode", checked(loop)))
+        steps += [(f"write {size}", checked(partial(write, size))) for size in self._write_sizes]
+        steps.append(("pick", checked(pick)))
+        steps += [(f"prefill {size}", checked(partial(prefill, size))) for size in self.sizes]
+        return steps
 
     def traced_functions(self) -> dict[str, Any]:
         """Every compiled function by name (for tests that check nothing retraces)."""
@@ -162,33 +262,101 @@ class GPT2Runner:
                 return self._tf.constant(i, self._tf.int32)
         raise ValueError(f"position {end} is past the context window ({self.n_ctx})")
 
-    def _prefill_chunk(self, size: int, ids: Any, start: int, last: int) -> Any:
-        tf = self._tf
-        at = tf.constant(start, tf.int32)
-        if start + last + 1 > self.n_ctx:
-            raise ValueError(
-                f"position {start + last + 1} is past the context window ({self.n_ctx})"
-            )
+    def _compiled(self) -> bool:
+        """Whether the cache variable is in use: the decode loop and every writer are
+        compiled. Until then a request keeps its keys and values in ``_past`` and
+        runs eagerly (see :meth:`prepare_in_background`)."""
         program = self._program
-        fn = program.prefill(size)
-        logits, kv = fn(self._weights, self._cache, ids, at, tf.constant(last, tf.int32))
-        program.writer(size)(self._cache, at, kv)
+        if self._ready:
+            return True
+        names = ("decode", *(f"write {size}" for size in self._write_sizes))
+        self._ready = all(program.is_ready(name) for name in names)
+        return self._ready
+
+    def _hand_over(self) -> None:
+        """Moves an eagerly run request's keys and values into the cache variable."""
+        past, self._past, self._snapshot = self._past, None, None
+        if past is None:
+            return
+        tf = self._tf
+        shape = past.shape
+        offset = 0
+        while offset < shape[3]:
+            left = shape[3] - offset
+            fits = [s for s in self._write_sizes if offset + s <= self._slots]
+            size = max([s for s in fits if s <= left], default=min(fits))
+            part = past[:, :, :, offset : offset + size, :]
+            pad = size - int(part.shape[3])
+            if pad:
+                part = tf.pad(part, [[0, 0], [0, 0], [0, 0], [0, pad], [0, 0]])
+            self._program.writer(size)(self._cache, tf.constant(offset, tf.int32), part)
+            offset += size
+
+    def _feed_now(self, ids: Sequence[int], start: int) -> Any:
+        """Feeds ``ids`` at ``start`` eagerly, after the request's first ``start`` positions."""
+        tf = self._tf
+        past = self._past
+        if past is None or start == 0:
+            n_layer = len(self._weights.blocks)
+            past = tf.zeros((n_layer, 2, self._n_head, 0, self._head_dim))
+        elif start > int(past.shape[3]):
+            raise ValueError(f"position {start} was never fed (the request has {past.shape[3]})")
+        else:
+            past = past[:, :, :, :start, :]
+        logits = None
+        step = max(self.sizes)
+        for offset in range(0, len(ids), step):
+            logits, kv = self._program.forward_now(
+                self._values(), past, ids[offset : offset + step]
+            )
+            past = tf.concat([past, kv], axis=3)
+        self._past = past
         return logits
+
+    def _values(self) -> Any:
+        """The weights' values, read once: ops on them never touch the variables,
+        which a compile under way in the other thread may hold."""
+        with self._values_lock:
+            if self._snapshot is None:
+                tf = self._tf
+                self._snapshot = tf.nest.map_structure(tf.convert_to_tensor, self._weights)
+            return self._snapshot
 
     def _prefill(self, ids: Sequence[int], start: int) -> Any:
         if not ids:
             raise ValueError("prefill needs at least one token")
+        if start + len(ids) > self.n_ctx:
+            raise ValueError(
+                f"position {start + len(ids)} is past the context window ({self.n_ctx})"
+            )
+        if not self._compiled():
+            return self._feed_now(ids, start)
+        if self._past is not None:
+            self._hand_over()
+        tf = self._tf
+        program = self._program
         logits = None
         offset = 0
         while offset < len(ids):
             size = self._chunk_size(len(ids) - offset, start + offset)
             part = list(ids[offset : offset + size])
-            n = len(part)
-            at = start + offset
+            at = tf.constant(start + offset, tf.int32)
             padded = np.zeros(size, dtype=np.int32)
-            padded[:n] = part
-            logits = self._prefill_chunk(size, self._tf.constant(padded), at, n - 1)
-            offset += n
+            padded[: len(part)] = part
+            ids_t = tf.constant(padded)
+            if program.is_ready(f"prefill {size}"):
+                fn = program.prefill(size)
+                last = tf.constant(len(part) - 1, tf.int32)
+                logits, kv = fn(self._weights, self._cache, ids_t, at, last)
+            else:
+                # The graph is not traced yet: the same math eagerly, over the
+                # cache's positions before this chunk (a copy of them).
+                past = self._cache[:, :, :, : start + offset, :]
+                logits, kv = program.forward_now(self._weights, past, part)
+                pad = size - len(part)
+                kv = tf.pad(kv, [[0, 0], [0, 0], [0, 0], [0, pad], [0, 0]])
+            program.writer(size)(self._cache, at, kv)
+            offset += len(part)
         return logits
 
     def _chunk_size(self, left: int, at: int) -> int:
@@ -210,11 +378,15 @@ class GPT2Runner:
     def first(self, ids: Sequence[int], sampling: Sampling, index: int) -> int:
         """Feeds ``ids`` from position 0 and picks the token after them."""
         logits = self._prefill(ids, 0)
-        tf = self._tf
-        pick = self._program.picker()
-        token = int(pick(logits, tf.constant(index, tf.int32), *sampling.tensors()))
+        token = self._pick(logits, index, sampling)
         sampling.see([token])
         return token
+
+    def _pick(self, logits: Any, index: int, sampling: Sampling) -> int:
+        tf = self._tf
+        program = self._program
+        pick = program.picker() if program.is_ready("pick") else pick_token
+        return int(pick(logits, tf.constant(index, tf.int32), *sampling.tensors()))
 
     def decode(
         self, token_id: int, pos: int, count: int, sampling: Sampling, index: int, eos_id: int
@@ -228,13 +400,37 @@ class GPT2Runner:
         """
         if not 1 <= count <= self.decode_chunk:
             raise ValueError(f"count must be 1..{self.decode_chunk}, not {count}")
+        if not self._compiled():
+            return self._decode_now(token_id, pos, count, sampling, index, eos_id)
+        if self._past is not None:
+            self._hand_over()
         picked, done, _ = self._decode(token_id, pos, count, sampling, index, eos_id)
         ids = [int(i) for i in picked[:done]]
         sampling.see(ids)
         return ids
 
+    def _decode_now(
+        self, token_id: int, pos: int, count: int, sampling: Sampling, index: int, eos_id: int
+    ) -> list[int]:
+        """:meth:`decode` eagerly, a token at a time, while the loop is not compiled."""
+        self._bucket_for(pos + count)  # the same range check as the loop's
+        picked: list[int] = []
+        for j in range(count):
+            logits = self._feed_now([token_id], pos + j)
+            token_id = self._pick(logits, index + j, sampling)
+            sampling.see([token_id])
+            picked.append(token_id)
+            if token_id == eos_id:
+                break
+        return picked
+
     def step(self, token_id: int, pos: int) -> np.ndarray:
         """Feeds one token at ``pos``; returns the logits for the next position."""
+        if not self._compiled():
+            self._bucket_for(pos + 1)
+            return np.asarray(self._feed_now([token_id], pos).numpy())
+        if self._past is not None:
+            self._hand_over()
         greedy = Sampling.start(_GREEDY, 0, self.vocab_size, [])
         return self._decode(token_id, pos, 1, greedy, 0)[2]
 
@@ -257,3 +453,7 @@ class GPT2Runner:
         )
         program.writer(self.decode_chunk)(self._cache, at, kv)
         return picked.numpy(), int(done), np.asarray(logits.numpy())
+
+
+class _CompileStopped(Exception):
+    """The runner's model went away during a background compile."""

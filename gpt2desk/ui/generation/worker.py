@@ -134,6 +134,8 @@ class ModelWorker(QObject):
                     ).format(model=ref.name, progress=p.text()),
                 ),
                 cancel=cancel,
+                # Ready once the weights are in: the runner answers while it compiles.
+                background=True,
             )
         except DownloadCancelled:
             self.state_changed.emit(ModelState.CANCELLED, _cancelled_text(ref.name))
@@ -149,7 +151,9 @@ class ModelWorker(QObject):
             self.state_changed.emit(ModelState.FAILED, message)
             return
         # Only now replace the old model: a failed switch keeps the old one.
-        self._loaded = loaded
+        old, self._loaded = self._loaded, loaded
+        if old is not None:
+            old.runner.stop_compiling()  # its compile would hold its weights for seconds
         self.state_changed.emit(ModelState.READY, loaded.ref.name)
 
     @Slot(object, str)
