@@ -111,11 +111,11 @@ def test_prefill_refuses_nothing_and_positions_past_the_window(tiny: Any, ids: l
 def test_no_tracing_after_prepare(tiny: Any, prompt_of: Callable[[int], str]) -> None:
     runner = tiny.runner
     traced = runner.traced_functions()
-    # A prefill per chunk size, the decode loop, a cache writer per chunk
-    # size and for the loop, the first token's picker, and the any-length
-    # graph that answers while the others compile.
+    # The any-length graph (prefill, and decoding while the loop compiles), the
+    # decode loop, a cache writer per chunk size and for the loop, and the
+    # first token's picker.
     n_writers = len({*runner.sizes, runner.decode_chunk})
-    assert len(traced) == len(runner.sizes) + 1 + n_writers + 1 + 1
+    assert len(traced) == 1 + 1 + n_writers + 1
     long_prompt = " ".join(prompt_of(900) for _ in range(6))
     cases = [
         ("", GenerationSettings(max_new_tokens=5, temperature=0)),
@@ -215,7 +215,7 @@ def test_a_runner_answers_before_anything_is_compiled_and_writes_what_the_compil
     *_, done = [*head, *stream]
     assert isinstance(done, Done)
     assert list(done.new_token_ids) == expected
-    names = {"feed", "decode", "pick", "prefill 48", "write 48", "write 8"}
+    names = {"feed", "decode", "pick", "write 48", "write 8"}
     assert set(fresh.traced_functions()) == names
 
 

@@ -146,7 +146,6 @@ class Program:
         self._act = get_tf_activation(shape.activation)
         self._head_dim = shape.n_embd // shape.n_head
         self._lock = threading.Lock()
-        self._prefills: dict[int, Any] = {}
         self._writers: dict[int, Any] = {}
         self._loop: Any = None
         self._pick: Any = None
@@ -158,7 +157,7 @@ class Program:
 
     def traced_functions(self) -> dict[str, Any]:
         """Every function made so far, by name."""
-        named = {f"prefill {s}": fn for s, fn in self._prefills.items()}
+        named: dict[str, Any] = {}
         if self._loop is not None:
             named["decode"] = self._loop
         named.update({f"write {s}": fn for s, fn in self._writers.items()})
@@ -216,26 +215,11 @@ class Program:
                 self._pick = tf.function(pick_token, input_signature=spec, autograph=False)
             return self._pick
 
-    def prefill(self, size: int) -> Any:
-        """``forward(weights, cache, ids, start, last)``: ``size`` prompt tokens at once
-        (graph mode); the logits after row ``last`` and the new keys and values."""
-        with self._lock:
-            fn = self._prefills.get(size)
-            if fn is None:
-                fn = self._prefills[size] = self._make_prefill(size)
-            return fn
-
-    def _make_prefill(self, size: int) -> Any:
-        # Graph mode: prefill is big matrix products, as fast as XLA, and
-        # XLA-compiling every chunk size and bucket took 30 s and ~500 MB
-        # more peak memory for gpt2 (measured).
-        return self._tf.function(partial(self._forward, size=size), autograph=False)
-
     def forward_now(self, w: Weights, past: Any, ids: Sequence[int]) -> Any:
         """The prefill math over ``ids`` after the keys and values ``past`` (a tensor:
-        layer x 2 x head x position x dim), any length, run eagerly (no tracing,
-        no compile), or by :meth:`feeder` once it is ready. Returns the logits
-        after the last token and the new keys and values."""
+        layer x 2 x head x position x dim), any length: by :meth:`feeder` once it
+        is ready, until then eagerly (no tracing, no compile). Returns the
+        logits after the last token and the new keys and values."""
         tf = self._tf
         ids_t = tf.constant(ids, tf.int32)
         if self.is_ready("feed"):
@@ -245,9 +229,12 @@ class Program:
     def feeder(self, w: Weights) -> Any:
         """:meth:`forward_now` as one graph for every length (``w``: tensors, for the specs).
 
-        Graph mode runs its ops in C++ without the GIL, so it keeps its speed
-        while the decode loop is traced in another thread (eager ops are
-        dispatched one by one from Python).
+        Graph mode: prefill is big matrix products, as fast as XLA (XLA-compiling
+        every chunk size and bucket took 30 s and ~500 MB more peak memory for
+        gpt2), and as fast as one graph per chunk size (512-token gpt2 prompt:
+        872 vs 893 ms, measured). Its ops run in C++ without the GIL, so it keeps
+        its speed while the decode loop is traced in another thread (eager ops
+        are dispatched one by one from Python).
         """
         with self._lock:
             if self._feed is None:

@@ -43,13 +43,11 @@ from gpt2desk.core.engine.sampling import Sampling, pick_token
 from gpt2desk.core.settings import GenerationSettings
 
 DEFAULT_BUCKETS = (256, 512, 1024)
-#: Prompt tokens one prefill call takes. Big chunks use the CPU best (gpt2,
-#: 512-token prompt: ~640 ms in chunks of 256, ~800 in chunks of 64); small
-#: ones keep short prompts short (32 tokens: ~65 ms).
+#: Prompt tokens one prefill call takes at most (the largest; big chunks use
+#: the CPU best: gpt2, 512-token prompt: ~640 ms in chunks of 256, ~800 in
+#: chunks of 64), and the sizes the cache is written in (one compiled writer
+#: each; a shorter piece is padded to the next size).
 PREFILL_SIZES = (256, 64, 32)
-# Rough cost of one prefill call of n rows, a + b*n ms (gpt2, measured), used
-# only to choose between chunk sizes.
-_CALL_MS, _ROW_MS = 32.0, 0.9
 #: Most tokens one decode call feeds (a request's stream arrives in such bursts).
 DECODE_CHUNK = 8
 _GREEDY = GenerationSettings(temperature=0)
@@ -223,10 +221,6 @@ class GPT2Runner:
             args = (self._weights, self._cache, zero, zero, zero, one, none, zero)
             return program.loop()(*args, *greedy.tensors())
 
-        def prefill(size: int) -> Any:
-            ids = tf.zeros((size,), tf.int32)
-            return program.prefill(size)(self._weights, self._cache, ids, zero, zero)
-
         def pick() -> Any:
             return program.picker()(tf.zeros((self.vocab_size,)), zero, *greedy.tensors())
 
@@ -246,7 +240,6 @@ class GPT2Runner:
         steps.append(("decode", checked(loop)))
         steps += [(f"write {size}", checked(partial(write, size))) for size in self._write_sizes]
         steps.append(("pick", checked(pick)))
-        steps += [(f"prefill {size}", checked(partial(prefill, size))) for size in self.sizes]
         return steps
 
     def traced_functions(self) -> dict[str, Any]:
@@ -275,21 +268,24 @@ class GPT2Runner:
 
     def _hand_over(self) -> None:
         """Moves an eagerly run request's keys and values into the cache variable."""
-        past, self._past, self._snapshot = self._past, None, None
-        if past is None:
-            return
+        past, self._past = self._past, None
+        if past is not None:
+            self._store(past, 0)
+
+    def _store(self, kv: Any, at: int) -> None:
+        """Writes ``kv`` (layer x 2 x head x n x dim) into the cache at positions ``at...``,
+        through the compiled writers (one per size in ``_write_sizes``), padded."""
         tf = self._tf
-        shape = past.shape
-        offset = 0
-        while offset < shape[3]:
-            left = shape[3] - offset
-            fits = [s for s in self._write_sizes if offset + s <= self._slots]
+        offset, n = 0, int(kv.shape[3])
+        while offset < n:
+            left, start = n - offset, at + offset
+            fits = [s for s in self._write_sizes if start + s <= self._slots]
             size = max([s for s in fits if s <= left], default=min(fits))
-            part = past[:, :, :, offset : offset + size, :]
+            part = kv[:, :, :, offset : offset + size, :]
             pad = size - int(part.shape[3])
             if pad:
                 part = tf.pad(part, [[0, 0], [0, 0], [0, 0], [0, pad], [0, 0]])
-            self._program.writer(size)(self._cache, tf.constant(offset, tf.int32), part)
+            self._program.writer(size)(self._cache, tf.constant(start, tf.int32), part)
             offset += size
 
     def _feed_now(self, ids: Sequence[int], start: int) -> Any:
@@ -333,43 +329,17 @@ class GPT2Runner:
             return self._feed_now(ids, start)
         if self._past is not None:
             self._hand_over()
-        tf = self._tf
-        program = self._program
         logits = None
-        offset = 0
-        while offset < len(ids):
-            size = self._chunk_size(len(ids) - offset, start + offset)
-            part = list(ids[offset : offset + size])
-            at = tf.constant(start + offset, tf.int32)
-            padded = np.zeros(size, dtype=np.int32)
-            padded[: len(part)] = part
-            ids_t = tf.constant(padded)
-            if program.is_ready(f"prefill {size}"):
-                fn = program.prefill(size)
-                last = tf.constant(len(part) - 1, tf.int32)
-                logits, kv = fn(self._weights, self._cache, ids_t, at, last)
-            else:
-                # The graph is not traced yet: the same math eagerly, over the
-                # cache's positions before this chunk (a copy of them).
-                past = self._cache[:, :, :, : start + offset, :]
-                logits, kv = program.forward_now(self._weights, past, part)
-                pad = size - len(part)
-                kv = tf.pad(kv, [[0, 0], [0, 0], [0, 0], [0, pad], [0, 0]])
-            program.writer(size)(self._cache, at, kv)
-            offset += len(part)
+        step = max(self.sizes)
+        for offset in range(0, len(ids), step):
+            at = start + offset
+            # The cache's positions before this chunk (a copy): the graph takes any length.
+            past = self._cache[:, :, :, :at, :]
+            logits, kv = self._program.forward_now(
+                self._values(), past, ids[offset : offset + step]
+            )
+            self._store(kv, at)
         return logits
-
-    def _chunk_size(self, left: int, at: int) -> int:
-        """The chunk for the next ``left`` prompt tokens, fed at position ``at``.
-
-        The biggest chunk while the prompt fills it; for the rest, the size
-        that covers it at the least estimated cost (100 tokens: 2 x 64, not
-        256 or 4 x 32).
-        """
-        fits = [s for s in self.sizes if at + s <= self._slots]
-        if left >= fits[0]:
-            return fits[0]
-        return min(fits, key=lambda s: -(-left // s) * (_CALL_MS + _ROW_MS * s))
 
     def prefill(self, ids: Sequence[int], start: int = 0) -> np.ndarray:
         """Feeds ``ids`` at positions ``start...``; returns the logits after the last one."""
