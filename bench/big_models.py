@@ -14,10 +14,10 @@ The peak is set against what the Models window shows
    tokenizer, with a vocabulary of its size, when ../shared is missing).
 2. ``--measure``: process start -> first streamed token of a 32-token prompt,
    split into interpreter start, ``import tensorflow, transformers`` (through
-   ``configure_tensorflow``, as the app does), load (``load_model``'s "loading"
-   stage: checks, tokenizer, weights) and prepare (its "preparing" stage: the
-   compiles); then greedy decode tokens/s of NEW_TOKENS after the warm-up;
-   VmRSS after loading, VmHWM after loading and at the end.
+   ``configure_tensorflow``, as the app does), load (``load_model(background=True)``
+   as the app and CLI call it: checks, tokenizer, weights) and the compile that
+   runs beside the first request; then greedy decode tokens/s of NEW_TOKENS after
+   the warm-up; VmRSS and VmHWM when the compile has ended, VmHWM at the end.
 
     python bench/big_models.py [--shapes gpt2-large,gpt2-xl] [--new-tokens 64]
     python bench/big_models.py --shapes tiny      # a 2-layer trial, seconds
@@ -192,14 +192,14 @@ def measure(folder: Path, new_tokens: int) -> dict[str, Any]:
 
     def on_stage(stage: str) -> None:
         t.setdefault(stage, time.monotonic())
-        if stage == "preparing":
-            mem["rss_weights_gb"] = status_kb("VmRSS") * 1024 / GB
-            mem["peak_weights_gb"] = status_kb("VmHWM") * 1024 / GB
 
-    loaded = load_model(parse_model_ref(str(folder)), offline=True, on_stage=on_stage)
+    # As the app and the CLI load: ready once the weights are in, compiling beside.
+    loaded = load_model(
+        parse_model_ref(str(folder)), offline=True, on_stage=on_stage, background=True
+    )
     t["ready"] = time.monotonic()
-    mem["rss_loaded_gb"] = status_kb("VmRSS") * 1024 / GB
-    mem["peak_loaded_gb"] = status_kb("VmHWM") * 1024 / GB
+    mem["rss_weights_gb"] = status_kb("VmRSS") * 1024 / GB
+    mem["peak_weights_gb"] = status_kb("VmHWM") * 1024 / GB
     text, _ = prompt_of(loaded.tokenizer, PROMPT_TOKENS)
 
     def run(n_new: int) -> Done:
@@ -213,6 +213,10 @@ def measure(folder: Path, new_tokens: int) -> dict[str, Any]:
         return done
 
     first = run(8)  # the request a writer sends first (the CLI bench asks for 8 tokens)
+    loaded.runner.wait_compiled()
+    t["compiled"] = time.monotonic()
+    mem["rss_loaded_gb"] = status_kb("VmRSS") * 1024 / GB
+    mem["peak_loaded_gb"] = status_kb("VmHWM") * 1024 / GB
     run(4)  # warm
     fields = check_config(folder)
     params = parameters(fields)
@@ -276,8 +280,9 @@ def run_shape(name: str, new_tokens: int = NEW_TOKENS) -> dict[str, Any]:
         "first_token_s": s["first_piece"] - spawn,
         "interpreter_s": s["main"] - spawn,
         "import_s": s["imported"] - s["main"],
-        "load_s": s["preparing"] - s["imported"],
-        "prepare_s": s["ready"] - s["preparing"],
+        "load_s": s["ready"] - s["imported"],
+        # The compile runs beside the first request, after "ready".
+        "prepare_s": s["compiled"] - s["ready"],
         "first_request_s": s["first_piece"] - s["ready"],
     }
     return got
@@ -315,7 +320,7 @@ def fit(results: dict[str, Any]) -> tuple[float, float] | None:
 def table(results: dict[str, Any]) -> str:
     lines = [
         "| model | params | fp32 weights (GB) | start → first token (s) | import / load / "
-        "prepare (s) | decode tok/s | RSS after load (GB) | peak after load (GB) | "
+        "compile beside (s) | decode tok/s | RSS after compile (GB) | peak after compile (GB) | "
         "peak RSS (GB) | Models window estimate (GB) | estimate / peak |",
         "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
@@ -343,9 +348,9 @@ def table(results: dict[str, Any]) -> str:
         "",
         f"- {PROMPT_TOKENS}-token prompt, greedy; decode rate of {asked} new tokens after a "
         "warm-up (best of 3 below 500M parameters); each model in its own fresh process: "
-        "peak RSS = its VmHWM after decoding, RSS and peak after load = VmRSS and VmHWM when "
-        "load_model returned (weights read and every function compiled); "
-        "start = process start to the first streamed piece of text",
+        "peak RSS = its VmHWM after decoding, RSS and peak after compile = VmRSS and VmHWM "
+        "when the compile beside the first request ended; "
+        "start = process start to the first streamed piece of text (the compile not waited for)",
     ]
     f = fit(results)
     if f is not None:
