@@ -58,7 +58,8 @@ def main() -> int:
 
     ticker.timeout.connect(tick)
     clock.start()
-    ticker.start()
+    if not os.environ.get("NO_TICKER"):
+        ticker.start()
     result: dict[str, object] = {}
     t_start = time.perf_counter()
     new_tokens = int(sys.argv[2]) if len(sys.argv) > 2 else 200

@@ -83,6 +83,34 @@ def test_missing_tensor_is_named(tiny_model_dir: Path, tmp_path: Path) -> None:
         load_model(parse_model_ref(str(folder)), offline=True)
 
 
+def test_a_file_lacking_weights_is_refused_though_the_model_is_built_with_zeros(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    """The layers are built with zeros, not random numbers (every weight comes from the
+    file): a file without some of them must still be refused, never run on zeros, and
+    transformers' own models still start random afterwards."""
+    import tensorflow as tf
+    from safetensors.numpy import save_file
+    from transformers import GPT2Config, TFGPT2LMHeadModel
+
+    folder = tmp_path / "partial"
+    shutil.copytree(tiny_model_dir, folder)
+    (folder / "tf_model.h5").unlink()
+    full = load_model(parse_model_ref(str(tiny_model_dir)), offline=True, keep_model=True)
+    # TF names (safetensors takes them): every weight but those of the second block.
+    kept = {
+        tf_key(v.name): np.ascontiguousarray(v.numpy())
+        for v in full.model.weights
+        if "h_._1" not in v.name
+    }
+    save_file(kept, str(folder / "model.safetensors"))
+    with pytest.raises(ModelLoadError, match="lacks"):
+        load_model(parse_model_ref(str(folder)), offline=True)
+    fresh = TFGPT2LMHeadModel(GPT2Config(n_layer=1, n_embd=8, n_head=2, vocab_size=16))
+    fresh.build_in_name_scope()
+    assert float(tf.math.reduce_std(fresh.transformer.h[0].mlp.c_fc.weight)) > 0
+
+
 def test_embedding_loaded_transposed_gives_the_same_model(
     tiny_model_dir: Path, tiny_loaded: Any
 ) -> None:

@@ -11,7 +11,10 @@ attention-mask buffers too) and flax's ``flax_model.msgpack`` as plain data
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,17 +114,46 @@ def build_model(config: Any, path: Path, *, keep_embedding: bool) -> tuple[Any, 
     from transformers import TFGPT2LMHeadModel
 
     if keep_embedding:
-        model = TFGPT2LMHeadModel(config)
-        model.build_in_name_scope()
+        with _zero_initialized():
+            model = TFGPT2LMHeadModel(config)
+            model.build_in_name_scope()
         load_weights(model, path)
         return model, None
     slim = copy.deepcopy(config)
     slim.vocab_size = 1
-    model = TFGPT2LMHeadModel(slim)
-    model.build_in_name_scope()
+    with _zero_initialized():
+        model = TFGPT2LMHeadModel(slim)
+        model.build_in_name_scope()
     wte_t = tf.Variable(tf.zeros((config.n_embd, config.vocab_size)), trainable=False)
     load_weights(model, path, wte_t=wte_t)
     return model, wte_t
+
+
+_init_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _zero_initialized() -> Iterator[None]:
+    """Builds GPT-2's layers with zeros instead of random numbers.
+
+    Every weight is then read from the file (load_weights refuses a file that
+    lacks one), so the random draws were wasted: gpt2's build took 2.1 s with
+    them, 0.6 s without (measured). transformers offers no switch: its
+    ``get_initializer`` is swapped where the GPT-2 layers look it up.
+    """
+    import transformers.modeling_tf_utils as tf_utils
+    import transformers.models.gpt2.modeling_tf_gpt2 as tf_gpt2
+
+    def zeros(initializer_range: float = 0.02) -> Any:
+        return tf_utils.keras.initializers.Zeros()
+
+    with _init_lock:
+        saved = tf_utils.get_initializer, tf_gpt2.get_initializer
+        tf_utils.get_initializer = tf_gpt2.get_initializer = zeros
+        try:
+            yield
+        finally:
+            tf_utils.get_initializer, tf_gpt2.get_initializer = saved
 
 
 def load_weights(model: Any, path: Path, *, wte_t: Any = None) -> None:
