@@ -86,6 +86,7 @@ def load_model(
     cancel: threading.Event | None = None,
     keep_model: bool = False,
     background: bool = False,
+    quiet_s: float = 0.0,
 ) -> LoadedModel:
     """Loads tokenizer and weights, then compiles the decode step (or starts to).
 
@@ -109,6 +110,7 @@ def load_model(
         background: return as soon as the weights are in: the runner compiles in
             a thread of its own and answers meanwhile (see
             ``GPT2Runner.prepare_in_background``); no "preparing" stage.
+        quiet_s: with ``background``, compiles wait for this long without a request.
 
     Raises:
         ModelLoadError: with a message that names the model and what to do.
@@ -140,7 +142,7 @@ def load_model(
         model = None  # the runner keeps what it needs; the rest can go
     release_free_memory()  # before compiling, whose own peak comes on top
     if background:
-        runner.prepare_in_background()
+        runner.prepare_in_background(quiet_s)
     else:
         runner.prepare()
     return LoadedModel(ref=ref, tokenizer=tokenizer, model=model, runner=runner)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
@@ -120,6 +121,8 @@ class GPT2Runner:
         self._values_lock = threading.Lock()
         self._ready = False
         self._compiler: threading.Thread | None = None
+        self._quiet_s = 0.0
+        self._last_call = 0.0
         self._compile_done = threading.Event()
         self._stop = threading.Event()
         self._program = program_for(
@@ -155,18 +158,26 @@ class GPT2Runner:
                 if on_progress is not None:
                     on_progress(i + 1, len(steps))
 
-    def prepare_in_background(self) -> None:
+    def prepare_in_background(self, quiet_s: float = 0.0) -> None:
         """Starts :meth:`prepare` in a thread of its own and returns at once.
 
         The runner answers meanwhile: until a function is ready, its math runs
-        eagerly (no tracing; gpt2 decodes ~2x slower that way), so a request
-        never waits for a compile, and each call takes the compiled function
-        as soon as it is there. The picks are the same either way (see
-        core/engine/sampling.py). :meth:`stop_compiling` ends the thread after
-        the function under way; :meth:`wait_compiled` waits for it.
+        in the any-length graph (eagerly until that is traced, ~1 s), so a
+        request never waits for a compile, and each call takes the compiled
+        function as soon as it is there. The picks are the same either way
+        (see core/engine/sampling.py). :meth:`stop_compiling` ends the thread
+        after the function under way; :meth:`wait_compiled` waits for it.
+
+        ``quiet_s`` > 0 (the app): after the any-length graph, each compile
+        waits until the runner has not been called for that long, i.e. a
+        stream under way is not shared with it. Tracing the decode loop holds
+        Python's lock for ~0.6 s at a time in TensorFlow's C++ (gpt2,
+        measured: the GUI thread's timer stalled 608 ms) and compiling takes
+        ~300 MB for a while: both would land on a writer's first stream.
         """
         if self._compiler is not None:
             return
+        self._quiet_s = quiet_s
 
         def run() -> None:
             try:
@@ -210,6 +221,9 @@ class GPT2Runner:
                 # A process that is exiting waits for this (non-daemon) thread: it
                 # stops after the step under way. A daemon thread would be torn
                 # down mid-compile: measured, a segfault or an abort at exit.
+                while self._quiet_s and time.monotonic() - self._last_call < self._quiet_s:
+                    if self._stop.wait(0.05):
+                        break
                 if self._stop.is_set() or not threading.main_thread().is_alive():
                     raise _CompileStopped
                 return run()
@@ -236,7 +250,7 @@ class GPT2Runner:
             return program.feeder(self._values())(self._values(), past, tf.zeros((1,), tf.int32))
 
         # The graph that answers while the loop compiles comes first (~1 s to trace).
-        steps: list[tuple[str, Callable[[], Any]]] = [("feed", checked(feed))]
+        steps: list[tuple[str, Callable[[], Any]]] = [("feed", feed)]
         steps.append(("decode", checked(loop)))
         steps += [(f"write {size}", checked(partial(write, size))) for size in self._write_sizes]
         steps.append(("pick", checked(pick)))
@@ -290,6 +304,7 @@ class GPT2Runner:
 
     def _feed_now(self, ids: Sequence[int], start: int) -> Any:
         """Feeds ``ids`` at ``start`` eagerly, after the request's first ``start`` positions."""
+        self._last_call = time.monotonic()
         tf = self._tf
         past = self._past
         if past is None or start == 0:
@@ -319,6 +334,7 @@ class GPT2Runner:
             return self._snapshot
 
     def _prefill(self, ids: Sequence[int], start: int) -> Any:
+        self._last_call = time.monotonic()
         if not ids:
             raise ValueError("prefill needs at least one token")
         if start + len(ids) > self.n_ctx:
@@ -370,6 +386,7 @@ class GPT2Runner:
         """
         if not 1 <= count <= self.decode_chunk:
             raise ValueError(f"count must be 1..{self.decode_chunk}, not {count}")
+        self._last_call = time.monotonic()
         if not self._compiled():
             return self._decode_now(token_id, pos, count, sampling, index, eos_id)
         if self._past is not None:
@@ -396,6 +413,7 @@ class GPT2Runner:
 
     def step(self, token_id: int, pos: int) -> np.ndarray:
         """Feeds one token at ``pos``; returns the logits for the next position."""
+        self._last_call = time.monotonic()
         if not self._compiled():
             self._bucket_for(pos + 1)
             return np.asarray(self._feed_now([token_id], pos).numpy())

@@ -18,6 +18,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from gpt2desk.ui.generation.model_state import ModelState
 
 log = logging.getLogger(__name__)
+#: How long the model must be unused before its compile goes on (see
+#: GPT2Runner.prepare_in_background).
+QUIET_S = 1.0
 # Messages are translated here, in the worker thread: Qt's translators may be read
 # from any thread.
 
@@ -134,8 +137,10 @@ class ModelWorker(QObject):
                     ).format(model=ref.name, progress=p.text()),
                 ),
                 cancel=cancel,
-                # Ready once the weights are in: the runner answers while it compiles.
+                # Ready once the weights are in: the runner answers while it compiles,
+                # and compiles between requests (a writer's first stream stays smooth).
                 background=True,
+                quiet_s=QUIET_S,
             )
         except DownloadCancelled:
             self.state_changed.emit(ModelState.CANCELLED, _cancelled_text(ref.name))
