@@ -217,14 +217,26 @@ class Program:
 
     def forward_now(self, w: Weights, past: Any, ids: Sequence[int]) -> Any:
         """The prefill math over ``ids`` after the keys and values ``past`` (a tensor:
-        layer x 2 x head x position x dim), any length: by :meth:`feeder` once it
-        is ready, until then eagerly (no tracing, no compile). Returns the
-        logits after the last token and the new keys and values."""
+        layer x 2 x head x position x dim): by :meth:`feeder` once it is ready,
+        until then eagerly (no tracing, no compile). Returns the logits after
+        the last token and the new keys and values (``len(ids)`` positions).
+
+        More than one token is padded to the next of the shape's chunk sizes:
+        oneDNN keeps compiled code for every matrix shape it meets (gpt2, 200
+        tokens through one shape each: +266 MB, 140 MB of it kept; 45 MB with
+        oneDNN off), so the shapes must stay few. One token takes the
+        multiply-and-sum attention, which oneDNN does not run.
+        """
         tf = self._tf
-        ids_t = tf.constant(ids, tf.int32)
+        n = len(ids)
+        size = n if n == 1 else min([s for s in self.shape.sizes if s >= n], default=n)
+        padded = tf.constant([*ids, *[0] * (size - n)], tf.int32)
+        last = tf.constant(n - 1, tf.int32)
         if self.is_ready("feed"):
-            return self.feeder(w)(w, past, ids_t)
-        return self._feed_any(w, past, ids_t)
+            logits, kv = self.feeder(w)(w, past, padded, last)
+        else:
+            logits, kv = self._feed_any(w, past, padded, last)
+        return logits, kv[:, :, :, :n, :] if size != n else kv
 
     def feeder(self, w: Weights) -> Any:
         """:meth:`forward_now` as one graph for every length (``w``: tensors, for the specs).
@@ -244,14 +256,14 @@ class Program:
                     tf.nest.map_structure(lambda t: tf.TensorSpec(t.shape, t.dtype), w),
                     tf.TensorSpec((s.n_layer, 2, s.n_head, None, self._head_dim)),
                     tf.TensorSpec((None,), tf.int32),
+                    tf.TensorSpec((), tf.int32),
                 ]
                 self._feed = tf.function(self._feed_any, input_signature=spec, autograph=False)
             return self._feed
 
-    def _feed_any(self, w: Weights, past: Any, ids: Any) -> Any:
+    def _feed_any(self, w: Weights, past: Any, ids: Any, last: Any) -> Any:
         tf = self._tf
-        size = tf.shape(ids)[0]
-        return self._forward(w, past, ids, tf.shape(past)[3], size - 1, size=size)
+        return self._forward(w, past, ids, tf.shape(past)[3], last, size=tf.shape(ids)[0])
 
     def _forward(self, w: Weights, cache: Any, ids: Any, start: Any, last: Any, size: Any) -> Any:
         tf = self._tf
@@ -419,24 +431,32 @@ class Program:
         end = start if bucket is None else bucket
         old_keys = cache[layer, 0, :, :end, :]
         old_values = cache[layer, 1, :, :end, :]
-        one_row = q.shape[1] == 1
-        if one_row:
-            # Decoding: products over the cache as multiply-and-sum, which XLA
-            # fuses with the slice; a dot makes it copy the slice first
-            # (measured, gpt2 at 900 tokens of context: 35 -> 42 tokens/s).
-            old_scores = tf.reduce_sum(q * old_keys, axis=-1)[:, None, :]
-        else:
-            old_scores = tf.matmul(q, old_keys, transpose_b=True)
+        rows = q.shape[1]
+
+        def by_rows(one: Callable[[], Any], many: Callable[[], Any]) -> Any:
+            # Decoding (one row): products over the cache as multiply-and-sum,
+            # which XLA fuses with the slice (a dot makes it copy the slice
+            # first; gpt2 at 900 tokens of context: 35 -> 42 tokens/s), and which
+            # in the any-length graph keeps oneDNN from compiling code for every
+            # context length (see forward_now).
+            if rows is None:
+                return tf.cond(tf.shape(q)[1] == 1, one, many)
+            return one() if rows == 1 else many()
+
+        old_scores = by_rows(
+            lambda: tf.reduce_sum(q * old_keys, axis=-1)[:, None, :],
+            lambda: tf.matmul(q, old_keys, transpose_b=True),
+        )
         if bucket is None:
             w_old = old_scores * scale
         else:
             w_old = tf.where((tf.range(bucket) < start)[None, None, :], old_scores * scale, -1e4)
         w_new = tf.where(mask, tf.matmul(q, keys, transpose_b=True) * scale, -1e4)
         weights = tf.nn.softmax(tf.concat([w_old, w_new], axis=-1), axis=-1)
-        if one_row:
-            old_mixed = tf.reduce_sum(weights[:, 0, :end, None] * old_values, axis=1)[:, None, :]
-        else:
-            old_mixed = tf.matmul(weights[..., :end], old_values)
+        old_mixed = by_rows(
+            lambda: tf.reduce_sum(weights[:, 0, :end, None] * old_values, axis=1)[:, None, :],
+            lambda: tf.matmul(weights[..., :end], old_values),
+        )
         return old_mixed + tf.matmul(weights[..., end:], values)
 
     def _embed(self, w: Weights, ids: Any, pos: Any) -> Any:

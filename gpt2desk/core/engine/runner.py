@@ -247,7 +247,8 @@ class GPT2Runner:
         def feed() -> Any:
             n_layer = len(self._weights.blocks)
             past = tf.zeros((n_layer, 2, self._n_head, 0, self._head_dim))
-            return program.feeder(self._values())(self._values(), past, tf.zeros((1,), tf.int32))
+            ids = tf.zeros((1,), tf.int32)
+            return program.feeder(self._values())(self._values(), past, ids, zero)
 
         # The graph that answers while the loop compiles comes first (~1 s to trace).
         steps: list[tuple[str, Callable[[], Any]]] = [("feed", feed)]
