@@ -206,6 +206,9 @@ def test_a_runner_answers_before_anything_is_compiled_and_writes_what_the_compil
         expected = _written(tiny.runner, tok, prompt_of(n), settings)
         assert _written(fresh, tok, prompt_of(n), settings) == expected
     assert fresh.traced_functions() == {}
+    # The request's keys and values end at ~70 positions: a position past them is refused.
+    with pytest.raises(ValueError, match="never fed"):
+        fresh.step(5, 150)
 
     prompt, settings = prompt_of(60), GenerationSettings(max_new_tokens=60, seed=14)
     expected = _written(tiny.runner, tok, prompt, settings)

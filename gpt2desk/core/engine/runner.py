@@ -308,11 +308,12 @@ class GPT2Runner:
         self._last_call = time.monotonic()
         tf = self._tf
         past = self._past
-        if past is None or start == 0:
+        fed = 0 if past is None else int(past.shape[3])
+        if start > fed:
+            raise ValueError(f"position {start} follows positions never fed (only {fed} were)")
+        if start == 0:
             n_layer = len(self._weights.blocks)
             past = tf.zeros((n_layer, 2, self._n_head, 0, self._head_dim))
-        elif start > int(past.shape[3]):
-            raise ValueError(f"position {start} was never fed (the request has {past.shape[3]})")
         else:
             past = past[:, :, :, :start, :]
         logits = None
