@@ -58,8 +58,7 @@ def main() -> int:
 
     ticker.timeout.connect(tick)
     clock.start()
-    if not os.environ.get("NO_TICKER"):
-        ticker.start()
+    ticker.start()
     result: dict[str, object] = {}
     t_start = time.perf_counter()
     new_tokens = int(sys.argv[2]) if len(sys.argv) > 2 else 200
