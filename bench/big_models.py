@@ -379,11 +379,9 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown shapes {unknown}; known: {', '.join(SHAPES)}")
     results = run_shapes(names, args.new_tokens)
-    from bench.prompts import RESULTS
+    from bench.prompts import save_results
 
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"big-{stamp}.json").write_text(json.dumps(results, indent=2) + "\n")
+    save_results("big", results)
     print()
     print(table(results))
     return 0

@@ -44,11 +44,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 CACHE = BENCH / ".llamacpp"
 SHARED_TOKENIZER = ROOT.parent / "shared" / "gpt2-tokenizer"
-RESULTS = BENCH / "results"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from gguf_export import FILE_TYPES, write_gguf  # noqa: E402
+from prompts import save_results  # noqa: E402
 
 SHAPES: dict[str, dict[str, int]] = {
     "gpt2": {},
@@ -473,9 +473,7 @@ def main() -> int:
             start["llama_simple_first_token_s"] = min(firsts)
             result["start"] = start
     result["load_average"] = [load_before, _load()]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"llamacpp-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n")
+    save_results("llamacpp", result)
     print()
     print(table(result))
     return 0

@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_TOKENIZER = ROOT.parent / "shared" / "gpt2-tokenizer"
 sys.path.insert(0, str(ROOT))
-from bench.prompts import RESULTS, prompt_of  # noqa: E402  (re-exported for bench/llamacpp.py)
+from bench.prompts import prompt_of, save_results  # noqa: E402  (re-exported for bench/llamacpp.py)
 
 PROMPT_TOKENS = 32
 NEW_TOKENS = 64
@@ -366,9 +366,7 @@ def main() -> int:
         from bench.big_models import table as big_table
 
         big = bench_big(args.big_shapes)
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        (RESULTS / f"big-{stamp}.json").write_text(json.dumps(big, indent=2) + "\n")
+        save_results("big", big)
         print("\n" + big_table(big))
         return 0
 
@@ -417,9 +415,7 @@ def main() -> int:
         result["manuscript"] = bench_manuscript()
     if not args.skip_big:
         result["big"] = bench_big(args.big_shapes)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n")
+    save_results("bench", result)
     print()
     print(table(result))
     return 0
