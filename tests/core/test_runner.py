@@ -234,6 +234,8 @@ def test_a_model_loaded_in_the_background_answers_at_once_and_compiles_beside_it
     # A window size of its own: its shape is compiled by this test's thread only.
     folder = build_tiny_model(tmp_path / "short", n_positions=160, seed=3)
     early = load_model(parse_model_ref(str(folder)), offline=True, background=True)
+    # A shape never compiled in this process: its compile takes seconds, not this long.
+    assert not early.runner.wait_compiled(0)
     tok = early.tokenizer
     during = [_written(early.runner, tok, prompt_of(n), s) for n, s in REQUESTS[:2]]
     assert early.runner.wait_compiled(timeout=120)
