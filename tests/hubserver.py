@@ -229,6 +229,10 @@ class HubServer:
                 r for r in self.log if (method is None or r.method == method) and contains in r.path
             ]
 
+    def open_connections(self) -> int:
+        """Connections a client still holds open (HTTP/1.1 keep-alive)."""
+        return self._httpd.open_connections
+
     def stop(self) -> None:
         self.stopping.set()
         self._httpd.shutdown()
@@ -244,6 +248,22 @@ class HubServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.open_connections = 0
+        self._count_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._count_lock:
+            self.open_connections += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        # The client closed its end, or the handler gave up on it.
+        super().shutdown_request(request)
+        with self._count_lock:
+            self.open_connections -= 1
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a dropped connection is on purpose here

@@ -27,6 +27,7 @@ _NOT_SOURCES = shutil.ignore_patterns(
     "*_cache",
     ".hypothesis",
     ".llamacpp",  # make bench-llamacpp's build and models (gigabytes)
+    ".models",  # make bench's big random-weight model folders (~11 GB)
 )
 
 

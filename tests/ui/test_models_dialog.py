@@ -328,6 +328,26 @@ def test_a_download_does_not_block_the_model(
     assert cache.status(TINY_ID).state == "partial"
 
 
+def test_a_finished_download_or_check_leaves_no_connection_open(
+    qtbot: Any, hub_server: HubServer, hf_cache: Path
+) -> None:
+    # huggingface_hub keeps a session per thread, with its keep-alive sockets.
+    downloads = DownloadHost()
+    try:
+        rec = DownloadRecorder(downloads)
+        checked: list[str] = []
+        downloads.worker.checked.connect(lambda _id, _repo, message: checked.append(message))
+        downloads.check(TINY_ID, hub_server.url)
+        qtbot.waitUntil(lambda: checked == [""], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: hub_server.open_connections() == 0, timeout=5_000)
+        downloads.download(TINY_ID, hub_server.url)
+        qtbot.waitUntil(lambda: ("finished", TINY_ID) in rec.events, timeout=WAIT_MS)
+        assert len(hub_server.requests()) > 2
+        qtbot.waitUntil(lambda: hub_server.open_connections() == 0, timeout=5_000)
+    finally:
+        downloads.shutdown()
+
+
 def test_loading_a_hub_model_not_on_disk_downloads_it_with_progress(
     host: WorkerHost, qtbot: Any, hub_server: HubServer, hf_cache: Path
 ) -> None:

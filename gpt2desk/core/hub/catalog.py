@@ -17,8 +17,8 @@ MB = 1_000_000
 GB = 1_000_000_000
 
 #: Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured
-#: on Linux x86_64, Python 3.11), plus ~0.35 GB of compiled decode loop and
-#: prefill graphs, tokenizer and buffers.
+#: on Linux x86_64, Python 3.11), plus ~0.35 GB of compiled decode loop, the
+#: any-length graph that answers while it compiles, tokenizer and buffers.
 BASE_BYTES = 900 * MB
 #: fp32 weights take 4 bytes per parameter (the token embedding is kept once,
 #: transposed, by the decode loop); loading and compiling add up to ~1.95 more at

@@ -110,6 +110,18 @@ class HubProgress(Progress):
         return f"{super().text()} · {note}" if note else super().text()
 
 
+def close_connections() -> None:
+    """Closes the connections this thread keeps open to the Hub.
+
+    huggingface_hub keeps a session per thread (up to 128), each with its
+    keep-alive sockets; a thread that is done with the Hub hands them back here
+    instead of leaving them open until the session is evicted.
+    """
+    from huggingface_hub.utils import get_session
+
+    get_session().close()
+
+
 # -- downloading -------------------------------------------------------------
 
 

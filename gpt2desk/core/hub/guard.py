@@ -176,5 +176,10 @@ def _report_stalls(response: Any) -> None:
         except requests.ConnectionError as exc:
             # requests turns urllib3's ReadTimeoutError (and only it) into this.
             raise BodyStalled(str(exc)) from exc
+        finally:
+            # This function, an attribute of the response, holds the response: a
+            # cycle that kept the socket the body came through open until the
+            # garbage collector ran (a keep-alive connection to the server).
+            del response.iter_content
 
     response.iter_content = iter_content

@@ -52,7 +52,12 @@ class DownloadWorker(QObject):
 
     @Slot(int, str, str)
     def download(self, request_id: int, repo_id: str, endpoint: str) -> None:
-        from gpt2desk.core.hub.download import DownloadCancelled, HubError, download_model
+        from gpt2desk.core.hub.download import (
+            DownloadCancelled,
+            HubError,
+            close_connections,
+            download_model,
+        )
 
         cancel = self._event(request_id)
         try:
@@ -83,12 +88,13 @@ class DownloadWorker(QObject):
         else:
             self.finished.emit(request_id, repo_id)
         finally:
+            close_connections()
             with self._lock:
                 self._cancel.pop(request_id, None)
 
     @Slot(int, str, str)
     def check(self, request_id: int, repo_id: str, endpoint: str) -> None:
-        from gpt2desk.core.hub.download import HubError, plan_download
+        from gpt2desk.core.hub.download import HubError, close_connections, plan_download
 
         try:
             plan_download(repo_id, endpoint=endpoint or None)
@@ -102,6 +108,8 @@ class DownloadWorker(QObject):
             self.checked.emit(request_id, repo_id, message.format(model=repo_id, error=exc))
         else:
             self.checked.emit(request_id, repo_id, "")
+        finally:
+            close_connections()
 
 
 class DownloadHost(QObject):
