@@ -354,9 +354,12 @@ def table(results: dict[str, Any]) -> str:
     ]
     f = fit(results)
     if f is not None:
+        from gpt2desk.core.hub.catalog import BASE_BYTES, BYTES_PER_PARAM, GB
+
         lines.append(
             f"- fit of peak RSS minus the KV cache over these shapes: {f[0]:.2f} GB "
-            f"+ {f[1]:.2f} bytes per parameter (the catalog says 0.90 GB + 5.95)"
+            f"+ {f[1]:.2f} bytes per parameter (the catalog says {BASE_BYTES / GB:.2f} GB "
+            f"+ {BYTES_PER_PARAM:.2f})"
         )
     return "\n".join(lines + notes)
 

@@ -1128,8 +1128,8 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
         <translation>{name}：只能讀寫英文</translation>
     </message>
     <message>
-        <source>Memory needed ≈ 0.9 GB (TensorFlow runtime and compiled decode loop) + 5.95 bytes per parameter + 8 bytes x layers x 1056 x width (the key/value cache). Measured peaks on Linux: gpt2 1.53 GB, gpt2-medium 2.82 GB, gpt2-large 5.79 GB, gpt2-xl 10.23 GB; the window adds about 0.1 GB.</source>
-        <translation>所需記憶體 ≈ 0.9 GB（TensorFlow 執行環境與編譯後的解碼迴圈）＋ 每個參數 5.95 位元組 ＋ 8 位元組 × 層數 × 1056 × 寬度（鍵值快取）。在 Linux 上實測的峰值：gpt2 1.53 GB，gpt2-medium 2.82 GB，gpt2-large 5.79 GB，gpt2-xl 10.23 GB；視窗另需約 0.1 GB。</translation>
+        <source>Memory needed ≈ 0.9 GB (TensorFlow runtime and compiled decode loop) + 6.05 bytes per parameter + 8 bytes x layers x 1056 x width (the key/value cache). Measured peaks on Linux: gpt2 1.55 GB, gpt2-medium 2.86 GB, gpt2-large 5.94 GB, gpt2-xl 10.62 GB; the window adds about 0.1 GB.</source>
+        <translation>所需記憶體 ≈ 0.9 GB（TensorFlow 執行環境與編譯後的解碼迴圈）＋ 每個參數 6.05 位元組 ＋ 8 位元組 × 層數 × 1056 × 寬度（鍵值快取）。在 Linux 上實測的峰值：gpt2 1.55 GB，gpt2-medium 2.86 GB，gpt2-large 5.94 GB，gpt2-xl 10.62 GB；視窗另需約 0.1 GB。</translation>
     </message>
     <message>
         <source>{n} parameters</source>
@@ -1160,7 +1160,7 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     <name>ModelWorker</name>
     <message>
         <source>Downloading {model}…</source>
-        <extracomment>Where TensorFlow keeps compiled XLA code between launches (named at the first load, before TensorFlow is imported; None: not used).</extracomment>
+        <extracomment>How long the model must be unused before its compile goes on (see GPT2Runner.prepare_in_background). Where TensorFlow keeps compiled XLA code between launches (named at the first load, before TensorFlow is imported; None: not used).</extracomment>
         <translation>正在下載 {model}…</translation>
     </message>
     <message>
@@ -1535,6 +1535,10 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
         <translation>正在切換到 {model}…</translation>
     </message>
     <message>
+        <source>Could not read the model cache: {error}</source>
+        <translation>無法讀取模型快取：{error}</translation>
+    </message>
+    <message>
         <source> It stays loaded until you switch models.</source>
         <translation>在你切換模型之前，它會保持載入。</translation>
     </message>
@@ -1545,6 +1549,10 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     <message>
         <source>Delete {models} from disk ({size})?</source>
         <translation>要從磁碟刪除 {models}（{size}）嗎？</translation>
+    </message>
+    <message>
+        <source>Deleting {models}…</source>
+        <translation>正在刪除 {models}…</translation>
     </message>
     <message>
         <source>Deleted {models}: {size} freed.</source>
@@ -1641,7 +1649,7 @@ Download it now? With No, gpt2desk uses gpt2, which writes English only; the Mod
     <name>Progress</name>
     <message>
         <source>{s} s</source>
-        <extracomment>Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured on Linux x86_64, Python 3.11), plus ~0.35 GB of compiled decode loop and prefill graphs, tokenizer and buffers. fp32 weights take 4 bytes per parameter (the token embedding is kept once, transposed, by the decode loop); loading and compiling add up to ~1.95 more at their peak (more per parameter for deeper models: gpt2-large&apos;s compile). Fitted so that no shape&apos;s measured peak is above its estimate (make bench, 2026-12-06). The static KV cache has n_ctx + 32 slots (the padding of a last prefill chunk). vocab.txt (110 kB) and two small JSON files of a BERT WordPiece tokenizer. The languages a model writes, as the Models dialog names them (in their own script). A licence not stated on the model card. GPT-2 networks trained on Chinese text, with a BERT WordPiece tokenizer. Facts from their Hub pages: CKIP Lab (Academia Sinica, Taiwan) trained on Traditional Chinese, GPL-3.0; main holds flax_model.msgpack (408 MB) for the base model and only pickle weights for the tiny one, whose safetensors (50.6 MB) are in the Hub&apos;s conversion pull request. IDEA-CCNL&apos;s Wenzhong2.0 (Apache-2.0) and UER&apos;s model (its card names no licence) write Simplified Chinese; their weights are model.safetensors (421 MB, with the attention-mask buffers PyTorch saved) and tf_model.h5 (408 MB). Wenzhong&apos;s name says 110M; its shape (12 x 768, the size of its weights) makes 102M. Every model the Models dialog lists, in its order. The model offered at the first start when the UI speaks Traditional Chinese.</extracomment>
+        <extracomment>Fixed part: TensorFlow 2.20 + transformers 4.57 imported (540 MB RSS measured on Linux x86_64, Python 3.11), plus ~0.35 GB of compiled decode loop, the any-length graph that answers while it compiles, tokenizer and buffers. fp32 weights take 4 bytes per parameter (the token embedding is kept once, transposed, by the decode loop); loading and compiling add up to ~1.95 more at their peak (more per parameter for deeper models: gpt2-large&apos;s compile). Fitted so that no shape&apos;s measured peak is above its estimate (make bench, 2026-12-06). The static KV cache has n_ctx + 32 slots (the padding of a last prefill chunk). vocab.txt (110 kB) and two small JSON files of a BERT WordPiece tokenizer. The languages a model writes, as the Models dialog names them (in their own script). A licence not stated on the model card. GPT-2 networks trained on Chinese text, with a BERT WordPiece tokenizer. Facts from their Hub pages: CKIP Lab (Academia Sinica, Taiwan) trained on Traditional Chinese, GPL-3.0; main holds flax_model.msgpack (408 MB) for the base model and only pickle weights for the tiny one, whose safetensors (50.6 MB) are in the Hub&apos;s conversion pull request. IDEA-CCNL&apos;s Wenzhong2.0 (Apache-2.0) and UER&apos;s model (its card names no licence) write Simplified Chinese; their weights are model.safetensors (421 MB, with the attention-mask buffers PyTorch saved) and tf_model.h5 (408 MB). Wenzhong&apos;s name says 110M; its shape (12 x 768, the size of its weights) makes 102M. Every model the Models dialog lists, in its order. The model offered at the first start when the UI speaks Traditional Chinese.</extracomment>
         <translation>{s} 秒</translation>
     </message>
     <message>

@@ -118,9 +118,9 @@ def test_the_family_is_listed_with_size_memory_and_disk_state(
     assert [cell(dialog, e.repo_id, 1) for e in FAMILY] == ["124M", "82M", "355M", "774M", "1.5B"]
     assert cell(dialog, "gpt2", 2) == "≈ 551.1 MB"
     assert cell(dialog, "gpt2-xl", 2) == "≈ 6.43 GB"
-    assert cell(dialog, "gpt2", 3) == "1.72 GB"
+    assert cell(dialog, "gpt2", 3) == "1.73 GB"
     memory_tip = dialog.table.horizontalHeaderItem(3).toolTip()
-    assert "5.95 bytes per parameter" in memory_tip and "Measured" in memory_tip
+    assert "6.05 bytes per parameter" in memory_tip and "Measured" in memory_tip
     assert all(cell(dialog, e.repo_id, 4) == "Not downloaded" for e in FAMILY)
     assert str(hf_cache) in dialog.cache_label.text()
 
@@ -175,6 +175,39 @@ def test_download_with_progress_then_delete(
     assert cell(dialog, "distilgpt2", 4) == "Not downloaded"
     assert cache.status("distilgpt2").state == "absent"
     assert "freed" in dialog.message.text()
+
+
+def test_a_delete_runs_beside_the_window_and_a_failure_is_a_message(
+    make_dialog: Callable[..., ModelsDialog],
+    qtbot: Any,
+    hub_server: HubServer,
+    tiny_repo: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hub_server.add("distilgpt2", tiny_repo)
+    dialog = make_dialog()
+    dialog.select("distilgpt2")
+    dialog.download_button.click()
+    wait_state(qtbot, dialog, "distilgpt2", "On disk")
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    delete = cache.delete_model
+    threads: list[str] = []
+
+    def refused_once(repo_id: str) -> int:
+        threads.append(threading.current_thread().name)
+        if len(threads) == 1:  # root here: no permission can refuse it, a disk can
+            raise OSError(30, "Read-only file system", str(cache.repo_folder(repo_id)))
+        return delete(repo_id)
+
+    monkeypatch.setattr(cache, "delete_model", refused_once)
+    dialog.delete_button.click()
+    assert "Read-only file system" in dialog.message.text()
+    assert cell(dialog, "distilgpt2", 4) == "On disk"
+    assert dialog.delete_button.isEnabled()
+    dialog.delete_button.click()
+    assert "freed" in dialog.message.text()
+    assert cache.status("distilgpt2").state == "absent"
+    assert threads and threading.main_thread().name not in threads
 
 
 def test_cancel_then_resume_from_the_dialog(
@@ -422,7 +455,7 @@ def test_chinese_models_are_listed_with_language_and_licence(
     ]
     assert cell(dialog, "ckiplab/gpt2-base-chinese", 1) == "102M"
     assert cell(dialog, "ckiplab/gpt2-base-chinese", 2) == "≈ 408.4 MB"
-    assert cell(dialog, "ckiplab/gpt2-base-chinese", 3) == "1.59 GB"
+    assert cell(dialog, "ckiplab/gpt2-base-chinese", 3) == "1.60 GB"
     # No claim that every model writes English only.
     note = dialog.english_note.text()
     assert "All GPT-2 models" not in note

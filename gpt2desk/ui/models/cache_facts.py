@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QEventLoop, QObject, Signal, Slot
 
@@ -21,6 +22,7 @@ from gpt2desk.core.hub.cache import CacheStatus
 from gpt2desk.core.model_source import ModelLoadError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -120,24 +122,38 @@ class _Finished(QObject):
     finished = Signal()
 
 
-def read_status_waiting(repo_id: str) -> CacheStatus:
-    """``cache.status(repo_id)`` read in a thread while the GUI thread's events run."""
-    result: list[CacheStatus] = []
+def run_waiting(work: Callable[[], T]) -> T:
+    """Runs ``work`` in a thread while the GUI thread's events run; returns what it
+    returned or raises what it raised. For the cache's blocking I/O on a click,
+    when the dialog needs the answer before it goes on."""
+    outcome: list[tuple[bool, Any]] = []
     loop = QEventLoop()
 
-    def work() -> None:
+    def run() -> None:
         try:
-            result.append(cache.status(repo_id))
-        except OSError:
-            log.warning("Could not read the Hugging Face cache", exc_info=True)
+            outcome.append((True, work()))
+        except BaseException as exc:  # handed to the caller, in the GUI thread
+            outcome.append((False, exc))
         finally:
             done.emit()
 
     notifier = _Finished()
     done = notifier.finished
     done.connect(loop.quit)
-    thread = threading.Thread(target=work, name="gpt2desk-cache-status", daemon=True)
+    thread = threading.Thread(target=run, name="gpt2desk-cache-io", daemon=True)
     thread.start()
     loop.exec()
     thread.join()
-    return result[0] if result else CacheStatus(repo_id, "absent", 0)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return cast(T, value)
+
+
+def read_status_waiting(repo_id: str) -> CacheStatus:
+    """``cache.status(repo_id)`` read in a thread while the GUI thread's events run."""
+    try:
+        return run_waiting(lambda: cache.status(repo_id))
+    except OSError:
+        log.warning("Could not read the Hugging Face cache", exc_info=True)
+        return CacheStatus(repo_id, "absent", 0)

@@ -40,7 +40,7 @@ from gpt2desk.core.model_source import ModelLoadError
 from gpt2desk.ui.displayable import literal
 from gpt2desk.ui.generation.model_state import ModelState
 from gpt2desk.ui.generation.worker import WorkerHost
-from gpt2desk.ui.models.cache_facts import CacheFacts, CacheFactsReader
+from gpt2desk.ui.models.cache_facts import CacheFacts, CacheFactsReader, run_waiting
 from gpt2desk.ui.models.convert import converted_models, set_converted
 from gpt2desk.ui.models.downloads import DownloadHost
 from gpt2desk.ui.models.folder_facts import FolderFacts, FolderFactsReader
@@ -106,6 +106,7 @@ class ModelsDialog(QDialog):
         self._running: dict[str, int] = {}  # repo id -> request id
         self._use_after: set[str] = set()
         self._checking: dict[int, str] = {}
+        self._deleting = False  # a delete's files are being removed (in a thread)
         self._build()
         self.refresh()
 
@@ -409,10 +410,23 @@ class ModelsDialog(QDialog):
         if row.kind == "local":
             self._forget(row)  # the user's own folder is never deleted
             return
-        if self._refuse_while_loading(row):
+        if self._deleting or self._refuse_while_loading(row):
             return
-        # Re-checked on the click (a few stats of this model's folder), not the last read.
-        statuses = [cache.status(r) for r in row.ids]
+        self._deleting = True
+        try:
+            self._delete(row)
+        finally:
+            self._deleting = False
+            self.refresh()
+
+    def _delete(self, row: Row) -> None:
+        # Re-checked on the click, not the last read; the disk is read and written
+        # in a thread (a model's files can take seconds to remove on a slow disk).
+        try:
+            statuses = run_waiting(lambda: [cache.status(r) for r in row.ids])
+        except OSError as exc:
+            self._error(self.tr("Could not read the model cache: {error}").format(error=exc))
+            return
         present = [s.repo_id for s in statuses if s.state != "absent"]
         size = sum(s.disk_bytes for s in statuses if s.state != "absent")
         in_use = (
@@ -430,13 +444,18 @@ class ModelsDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes or self._refuse_while_loading(row):
             return
-        freed = sum(cache.delete_model(r) for r in present)
+        self.message.setText(self.tr("Deleting {models}…").format(models=", ".join(present)))
+        self.delete_button.setEnabled(False)
+        try:
+            freed = run_waiting(lambda: sum(cache.delete_model(r) for r in present))
+        except (ModelLoadError, OSError) as exc:
+            self._error(str(exc))
+            return
         self.message.setText(
             self.tr("Deleted {models}: {size} freed.").format(
                 models=", ".join(present), size=format_bytes(freed)
             )
         )
-        self.refresh()
 
     def _being_loaded(self, row: Row) -> str:
         """The name of ``row``'s model if the model thread is loading it (or ``""``)."""

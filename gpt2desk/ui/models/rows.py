@@ -90,10 +90,10 @@ def memory_formula() -> str:
         return MEMORY_FORMULA
     return QCoreApplication.translate(
         "ModelRows",
-        "Memory needed ≈ 0.9 GB (TensorFlow runtime and compiled decode loop) + 5.95 bytes "
+        "Memory needed ≈ 0.9 GB (TensorFlow runtime and compiled decode loop) + 6.05 bytes "
         "per parameter + 8 bytes x layers x 1056 x width (the key/value cache). Measured "
-        "peaks on Linux: gpt2 1.53 GB, gpt2-medium 2.82 GB, gpt2-large 5.79 GB, "
-        "gpt2-xl 10.23 GB; the window adds about 0.1 GB.",
+        "peaks on Linux: gpt2 1.55 GB, gpt2-medium 2.86 GB, gpt2-large 5.94 GB, "
+        "gpt2-xl 10.62 GB; the window adds about 0.1 GB.",
     )
 
 
