@@ -335,6 +335,13 @@ def table(r: dict[str, Any]) -> str:
                 f"{launch['stats_compiled']['tokens_per_s']:.1f}; peak RSS "
                 f"{launch['peak_rss_mb']:.0f} MB; largest gap of a 10 ms GUI timer while "
                 f"streaming: {launch['max_gui_gap_ms']:.0f} ms"
+                + (
+                    " (the request at ready / after the compile: "
+                    + " / ".join(f"{g:.0f}" for g in launch["max_gui_gap_ms_by_request"])
+                    + " ms)"
+                    if "max_gui_gap_ms_by_request" in launch
+                    else ""
+                )
             )
     elif app:
         lines.append(f"- app probe failed: {app['error'][-300:]}")
