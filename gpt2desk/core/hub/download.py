@@ -35,10 +35,12 @@ portal included); ``cache`` and ``catalog`` are read by the Models window.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from gpt2desk.core.hub.address import (
     DEFAULT_ENDPOINT,
@@ -69,6 +71,9 @@ from gpt2desk.core.hub.progress import Meter, Progress
 from gpt2desk.core.hub.progress_hook import _install_progress_hook, _progress_to
 from gpt2desk.core.hub.verify import _check_config, _verify, delete_repo_folder
 from gpt2desk.core.i18n import QT_TRANSLATE_NOOP
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 __all__ = [
     "CHUNK_SIZE",
@@ -122,9 +127,23 @@ def close_connections() -> None:
     get_session().close()
 
 
+def _closing_connections(function: Callable[P, R]) -> Callable[P, R]:
+    """``function``, closing this thread's Hub connections when it returns or raises."""
+
+    @functools.wraps(function)
+    def closing(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            close_connections()
+
+    return closing
+
+
 # -- downloading -------------------------------------------------------------
 
 
+@_closing_connections
 def download_model(
     repo_id: str,
     *,

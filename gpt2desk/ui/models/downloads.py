@@ -52,12 +52,7 @@ class DownloadWorker(QObject):
 
     @Slot(int, str, str)
     def download(self, request_id: int, repo_id: str, endpoint: str) -> None:
-        from gpt2desk.core.hub.download import (
-            DownloadCancelled,
-            HubError,
-            close_connections,
-            download_model,
-        )
+        from gpt2desk.core.hub.download import DownloadCancelled, HubError, download_model
 
         cancel = self._event(request_id)
         try:
@@ -88,7 +83,6 @@ class DownloadWorker(QObject):
         else:
             self.finished.emit(request_id, repo_id)
         finally:
-            close_connections()
             with self._lock:
                 self._cancel.pop(request_id, None)
 
