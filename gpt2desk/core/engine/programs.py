@@ -168,7 +168,7 @@ class Program:
         return named
 
     def is_ready(self, name: str) -> bool:
-        """Whether function ``name`` ("decode", "pick", "prefill 256") has been traced,
+        """Whether function ``name`` ("feed", "decode", "write 8", "pick") has been traced,
         compiled and run: calling it now costs no compile. Until then a runner
         computes the same thing eagerly (see runner.py)."""
         return name in self._ready
@@ -243,8 +243,10 @@ class Program:
 
         Graph mode: prefill is big matrix products, as fast as XLA (XLA-compiling
         every chunk size and bucket took 30 s and ~500 MB more peak memory for
-        gpt2), and as fast as one graph per chunk size (512-token gpt2 prompt:
-        872 vs 893 ms, measured). Its ops run in C++ without the GIL, so it keeps
+        gpt2). Against one fixed-size graph per chunk size it saves ~3.7 s of
+        tracing (gpt2); its prefill measured 872 vs 893 ms for 512 tokens once,
+        ~8% slower in an alternated A/B later (medians 1407 vs 1303 ms, noisy
+        machine; bench/README.md). Its ops run in C++ without the GIL, so it keeps
         its speed while the decode loop is traced in another thread (eager ops
         are dispatched one by one from Python).
         """

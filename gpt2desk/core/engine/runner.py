@@ -205,11 +205,13 @@ class GPT2Runner:
         return self._compile_done.wait(timeout)
 
     def _compile_steps(self) -> list[tuple[str, Callable[[], Any]]]:
-        """Each function with a first call that compiles it; none writes the cache.
+        """Each function with a first call that compiles it; none writes a position
+        a request uses.
 
-        The decode loop first: the longest compile, and the one that speeds up
-        a request most; it also takes ~300 MB for a while (gpt2), so it goes
-        while the least else is held.
+        The any-length graph first (~1 s to trace): until it is ready a request
+        runs eagerly. Then the decode loop: the longest compile, and the one that
+        speeds up a request most; it also takes ~300 MB for a while (gpt2), so it
+        goes while the least else is held.
         """
         tf = self._tf
         program = self._program
@@ -250,7 +252,6 @@ class GPT2Runner:
             ids = tf.zeros((1,), tf.int32)
             return program.feeder(self._values())(self._values(), past, ids, zero)
 
-        # The graph that answers while the loop compiles comes first (~1 s to trace).
         steps: list[tuple[str, Callable[[], Any]]] = [("feed", feed)]
         steps.append(("decode", checked(loop)))
         steps += [(f"write {size}", checked(partial(write, size))) for size in self._write_sizes]
@@ -281,11 +282,16 @@ class GPT2Runner:
         self._ready = all(program.is_ready(name) for name in names)
         return self._ready
 
-    def _hand_over(self) -> None:
-        """Moves an eagerly run request's keys and values into the cache variable."""
+    def _cache_in_use(self) -> bool:
+        """Notes a call (see ``quiet_s``) and whether it can use the cache variable:
+        once it can, an eagerly run request's keys and values are moved into it first."""
+        self._last_call = time.monotonic()
+        if not self._compiled():
+            return False
         past, self._past = self._past, None
         if past is not None:
             self._store(past, 0)
+        return True
 
     def _store(self, kv: Any, at: int) -> None:
         """Writes ``kv`` (layer x 2 x head x n x dim) into the cache at positions ``at...``,
@@ -305,7 +311,7 @@ class GPT2Runner:
 
     def _feed_now(self, ids: Sequence[int], start: int) -> Any:
         """Feeds ``ids`` at ``start`` eagerly, after the request's first ``start`` positions."""
-        self._last_call = time.monotonic()
+        self._last_call = time.monotonic()  # per token: an eager call of 8 takes seconds
         tf = self._tf
         past = self._past
         fed = 0 if past is None else int(past.shape[3])
@@ -336,17 +342,14 @@ class GPT2Runner:
             return self._snapshot
 
     def _prefill(self, ids: Sequence[int], start: int) -> Any:
-        self._last_call = time.monotonic()
         if not ids:
             raise ValueError("prefill needs at least one token")
         if start + len(ids) > self.n_ctx:
             raise ValueError(
                 f"position {start + len(ids)} is past the context window ({self.n_ctx})"
             )
-        if not self._compiled():
+        if not self._cache_in_use():
             return self._feed_now(ids, start)
-        if self._past is not None:
-            self._hand_over()
         logits = None
         step = max(self.sizes)
         for offset in range(0, len(ids), step):
@@ -388,11 +391,8 @@ class GPT2Runner:
         """
         if not 1 <= count <= self.decode_chunk:
             raise ValueError(f"count must be 1..{self.decode_chunk}, not {count}")
-        self._last_call = time.monotonic()
-        if not self._compiled():
+        if not self._cache_in_use():
             return self._decode_now(token_id, pos, count, sampling, index, eos_id)
-        if self._past is not None:
-            self._hand_over()
         picked, done, _ = self._decode(token_id, pos, count, sampling, index, eos_id)
         ids = [int(i) for i in picked[:done]]
         sampling.see(ids)
@@ -415,12 +415,9 @@ class GPT2Runner:
 
     def step(self, token_id: int, pos: int) -> np.ndarray:
         """Feeds one token at ``pos``; returns the logits for the next position."""
-        self._last_call = time.monotonic()
-        if not self._compiled():
+        if not self._cache_in_use():
             self._bucket_for(pos + 1)
             return np.asarray(self._feed_now([token_id], pos).numpy())
-        if self._past is not None:
-            self._hand_over()
         greedy = Sampling.start(_GREEDY, 0, self.vocab_size, [])
         return self._decode(token_id, pos, 1, greedy, 0)[2]
 
